@@ -1,0 +1,58 @@
+# Set-up and everyday tasks. Needs only Python >= 3.11 and make.
+#   make run    create the virtualenv, install, migrate, load the Palmyra fixtures, serve on http://127.0.0.1:8000
+#   make test   lint, Django checks and the whole test suite (DATABASE_URL picks the database; default SQLite)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+FIXTURES := fixtures/vocabularies.json fixtures/palmyra.json
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format migrate fixtures lock clean
+
+run: migrate fixtures
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install lint
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "heritage needs Python >= 3.11; set PYTHON=python3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+# loaddata is idempotent with natural keys: loading twice changes nothing.
+fixtures: migrate
+	$(PY) manage.py loaddata $(FIXTURES)
+
+# Re-resolve the newest versions allowed by pyproject.toml and pin them.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions for every install (make install uses: pip install -c constraints.txt)."; \
+	  echo "# Regenerate with: make lock"; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^pip=='; } > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis db.sqlite3

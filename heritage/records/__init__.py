@@ -1,0 +1,1 @@
+"""The record: sites, periods, actors, occupations, damage reports, threats, events and the sources citing them."""

@@ -1,0 +1,72 @@
+"""
+Uncertain dates as EDTF (Extended Date/Time Format, ISO 8601-2) strings with derived calendar bounds.
+
+A record keeps the curator's EDTF text (`2015-05~/2016-03-27`, `2014-06`, `1980`, `2016-03-27/..`) and two real
+date columns, earliest and latest, that filters and indexes use. The bounds are the calendar extent of the
+expression at the precision it states: `2014-06` spans 2014-06-01..2014-06-30 and `1980` spans the whole year.
+Qualifiers (`~` approximate, `?` uncertain, `%` both) stay in the text and do not widen the bounds, so a bound is
+never invented. An open end (`..`) or an unknown end (an empty side of `/`) has no bound (None).
+"""
+
+import datetime
+import math
+import time
+
+from django.core.exceptions import ValidationError
+from edtf import parse_edtf
+from edtf.parser.edtf_exceptions import EDTFParseException
+from edtf.parser.parser_classes import UnspecifiedIntervalSection
+
+EDTF_HELP = (
+    "Use EDTF (ISO 8601-2): a date such as 2016-03-27, 2014-06 or 1980; ~ for approximate (2015-05~), "
+    "? for uncertain (2016?-03-27); an interval with a slash (2015-05~/2016-03-27), .. for an open end."
+)
+
+
+def _as_date(value):
+    if value is None or (isinstance(value, float) and math.isinf(value)):
+        return None
+    if isinstance(value, time.struct_time):
+        try:
+            return datetime.date(value.tm_year, value.tm_mon, value.tm_mday)
+        except ValueError:
+            # Outside Python's date range (years before 1 or after 9999): no bound we can store.
+            return None
+    return None
+
+
+def _is_unspecified(section):
+    # edtf invents a bound ten years out for an unknown interval end ("/2016"); we store none instead.
+    return isinstance(section, UnspecifiedIntervalSection)
+
+
+def parse_edtf_bounds(text):
+    """
+    Parse an EDTF string and return its (earliest, latest) calendar dates; either may be None (open or unknown).
+
+    Raises ValidationError (code "invalid_edtf") explaining what EDTF expects when the text is not EDTF,
+    or when the interval ends before it starts.
+    """
+    text = (text or "").strip()
+    try:
+        parsed = parse_edtf(text)
+    except (EDTFParseException, ValueError, TypeError, IndexError, AttributeError) as exc:
+        raise ValidationError(
+            "%(value)r is not a valid EDTF date. " + EDTF_HELP, code="invalid_edtf", params={"value": text}
+        ) from exc
+    try:
+        earliest = None if _is_unspecified(getattr(parsed, "lower", None)) else _as_date(parsed.lower_strict())
+        latest = None if _is_unspecified(getattr(parsed, "upper", None)) else _as_date(parsed.upper_strict())
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        raise ValidationError(
+            "%(value)r is not a date this database can store. " + EDTF_HELP, code="invalid_edtf", params={"value": text}
+        ) from exc
+    if earliest and latest and latest < earliest:
+        raise ValidationError("%(value)r ends before it starts.", code="edtf_end_before_start", params={"value": text})
+    return earliest, latest
+
+
+def validate_edtf(value):
+    """Field validator: the value must parse as EDTF."""
+    if value:
+        parse_edtf_bounds(value)

@@ -1,0 +1,124 @@
+"""Building blocks shared by the record's models: natural keys, cited records, uncertain dates, quantities."""
+
+import contextlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from ..choices import Qualifier, QuantityUnit
+from ..dates import parse_edtf_bounds
+
+
+class SlugManager(models.Manager):
+    """Lets fixtures name a record by its slug instead of an integer primary key."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SlugNaturalKeyMixin:
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TimestampedModel(models.Model):
+    created = models.DateTimeField(verbose_name="created", auto_now_add=True, null=True)
+    last_updated = models.DateTimeField(verbose_name="last updated", auto_now=True, null=True)
+
+    class Meta:
+        abstract = True
+
+
+class CitedRecord(TimestampedModel):
+    """A record whose every statement is backed by passages of sources (`Citation`)."""
+
+    citations = models.ManyToManyField(
+        to="records.Citation",
+        related_name="%(class)ss",
+        blank=True,
+        verbose_name="citations",
+        help_text="The passages of sources that support this record.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class UncertainDatesMixin:
+    """
+    Keeps EDTF text fields and their derived bound columns in step.
+
+    `edtf_fields` maps each EDTF field to its (earliest, latest) date fields. The bounds are derived on every save,
+    including the raw saves of `loaddata` (see signals.py), so they can never disagree with the text.
+    """
+
+    edtf_fields: dict[str, tuple[str, str]] = {}
+
+    def derive_date_bounds(self):
+        """Set each bound pair from its EDTF text; raises ValidationError for text that is not EDTF."""
+        for text_field, (earliest_field, latest_field) in self.edtf_fields.items():
+            text = getattr(self, text_field)
+            earliest, latest = parse_edtf_bounds(text) if text else (None, None)
+            setattr(self, earliest_field, earliest)
+            setattr(self, latest_field, latest)
+
+    def clean(self):
+        super().clean()
+        # Derive the bounds before full_clean() checks the constraints that compare them. Text that is not EDTF
+        # has already been reported against its own field by the field's validator.
+        with contextlib.suppress(ValidationError):
+            self.derive_date_bounds()
+
+
+def bounds_in_order(model_name, what, earliest, latest, message=None):
+    """A named check constraint: `latest` is not before `earliest` (either may be unknown)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{earliest}__isnull": True})
+        | Q(**{f"{latest}__isnull": True})
+        | Q(**{f"{latest}__gte": models.F(earliest)}),
+        name=f"records_{model_name}_{what}_in_order",
+        violation_error_message=message
+        or f"{what.replace('_', ' ').capitalize()}: the end must not be before the start.",
+    )
+
+
+def date_bound_constraints(model_name, edtf_fields):
+    """One bounds_in_order per EDTF field: its derived latest date is never before its earliest."""
+    return [bounds_in_order(model_name, field, earliest, latest) for field, (earliest, latest) in edtf_fields.items()]
+
+
+class QuantityModel(models.Model):
+    """
+    A reported number with its qualifier: "around 500" is 500 approximately, "more than 2,000" is 2000 more_than.
+
+    The value is never stored as a bare integer without its qualifier, nor as a string.
+    """
+
+    quantity = models.PositiveIntegerField(verbose_name="quantity", null=True, blank=True)
+    quantity_qualifier = models.CharField(
+        verbose_name="quantity qualifier", max_length=20, choices=Qualifier.choices, blank=True
+    )
+    quantity_unit = models.CharField(verbose_name="unit", max_length=20, choices=QuantityUnit.choices, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="%(app_label)s_%(class)s_quantity_not_negative",
+                violation_error_message="A quantity cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(quantity__isnull=True) & Q(quantity_qualifier="") & Q(quantity_unit=""))
+                | (Q(quantity__isnull=False) & ~Q(quantity_qualifier="") & ~Q(quantity_unit="")),
+                name="%(app_label)s_%(class)s_quantity_has_qualifier_and_unit",
+                violation_error_message="A quantity needs a qualifier and unit; a qualifier or unit needs a quantity.",
+            ),
+        ]
+
+    @property
+    def quantity_display(self):
+        if self.quantity is None:
+            return ""
+        return f"{self.get_quantity_qualifier_display()} {self.quantity:,} {self.get_quantity_unit_display()}"

@@ -1,0 +1,197 @@
+"""Observed damage to sites, and the present dangers to them, kept apart."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from ..choices import Certainty, CurationStatus, DisturbanceCategory, Extent, Severity, ThreatTarget
+from ..dates import validate_edtf
+from .base import (
+    CitedRecord,
+    QuantityModel,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    TimestampedModel,
+    UncertainDatesMixin,
+    date_bound_constraints,
+)
+
+
+class DisturbanceCause(SlugNaturalKeyMixin, TimestampedModel):
+    """
+    A term of the disturbance-cause thesaurus (EAMENA's, extended where it has no term): what did or may do harm.
+
+    Damage reports and threats name their cause from this vocabulary, so that "looting" means the same thing in
+    every record.
+    """
+
+    slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
+    name = models.CharField(verbose_name="name", max_length=100, unique=True)
+    category = models.CharField(verbose_name="category", max_length=20, choices=DisturbanceCategory.choices)
+    scope_note = models.TextField(verbose_name="scope note", blank=True, help_text="What the term covers.")
+    scheme = models.CharField(
+        verbose_name="scheme", max_length=50, default="EAMENA", help_text="The thesaurus the term comes from."
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["category", "name"]
+        verbose_name = "disturbance cause"
+        verbose_name_plural = "disturbance causes"
+
+    def __str__(self):
+        return self.name
+
+
+DAMAGE_DATES = {"occurred": ("occurred_earliest", "occurred_latest")}
+
+
+class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
+    """
+    An observation that a site, or a named structure within it, was damaged: what happened, how badly, when, by
+    whom, how sure we are, and how far the claim has been checked.
+
+    `occurred` is EDTF. When the source dates the damage only as "during the occupation", leave `occurred` empty and
+    set `occupation`: the date bounds are then the occupation's. Threats (dangers that have not yet done harm) are a
+    separate record, `Threat`.
+    """
+
+    slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
+    site = models.ForeignKey(
+        to="records.Site", on_delete=models.PROTECT, related_name="damage_reports", verbose_name="site"
+    )
+    structure = models.ForeignKey(
+        to="records.Structure",
+        on_delete=models.PROTECT,
+        related_name="damage_reports",
+        null=True,
+        blank=True,
+        verbose_name="structure",
+        help_text="The named structure within the site, if the report is about one.",
+    )
+    cause = models.ForeignKey(
+        to=DisturbanceCause, on_delete=models.PROTECT, related_name="damage_reports", verbose_name="damage type"
+    )
+    severity = models.CharField(
+        verbose_name="severity", max_length=20, choices=Severity.choices, db_index=True, help_text="UNOSAT scale."
+    )
+    extent = models.CharField(verbose_name="extent", max_length=20, choices=Extent.choices, default=Extent.UNKNOWN)
+    is_permanent = models.BooleanField(
+        verbose_name="permanent loss",
+        null=True,
+        blank=True,
+        help_text="Whether the loss cannot be undone; empty if unknown.",
+    )
+    occurred = models.CharField(
+        verbose_name="when (EDTF)",
+        max_length=100,
+        blank=True,
+        validators=[validate_edtf],
+        help_text="EDTF date or interval; leave empty and set the occupation for 'during the occupation'.",
+    )
+    occurred_earliest = models.DateField(
+        verbose_name="when, earliest", null=True, blank=True, editable=False, db_index=True
+    )
+    occurred_latest = models.DateField(
+        verbose_name="when, latest", null=True, blank=True, editable=False, db_index=True
+    )
+    occupation = models.ForeignKey(
+        to="records.Occupation",
+        on_delete=models.PROTECT,
+        related_name="damage_reports",
+        null=True,
+        blank=True,
+        verbose_name="during occupation",
+    )
+    perpetrator = models.ForeignKey(
+        to="records.Actor",
+        on_delete=models.PROTECT,
+        related_name="damage_reports",
+        null=True,
+        blank=True,
+        verbose_name="perpetrator",
+    )
+    certainty = models.CharField(verbose_name="certainty", max_length=20, choices=Certainty.choices, db_index=True)
+    status = models.CharField(
+        verbose_name="curation status",
+        max_length=20,
+        choices=CurationStatus.choices,
+        default=CurationStatus.DRAFT,
+        db_index=True,
+    )
+    description = models.TextField(verbose_name="description", blank=True)
+
+    edtf_fields = DAMAGE_DATES
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["site", "occurred_earliest", "slug"]
+        verbose_name = "damage report"
+        verbose_name_plural = "damage reports"
+        constraints = date_bound_constraints("damagereport", DAMAGE_DATES)
+
+    def __str__(self):
+        where = f"{self.structure.name}, {self.site}" if self.structure_id else str(self.site)
+        return f"{self.get_severity_display()}: {where} ({self.cause})"
+
+    def derive_date_bounds(self):
+        super().derive_date_bounds()
+        if not self.occurred and self.occupation_id is not None:
+            occupation = self.occupation
+            self.occurred_earliest = occupation.started_earliest
+            self.occurred_latest = occupation.ended_latest
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.structure_id and self.site_id and self.structure.site_id != self.site_id:
+            errors["structure"] = "The structure must belong to the report's site."
+        if self.occupation_id and self.site_id and self.occupation.site_id != self.site_id:
+            errors["occupation"] = "The occupation must be of the report's site."
+        if errors:
+            raise ValidationError(errors)
+
+
+THREAT_DATES = {"observed": ("observed_earliest", "observed_latest")}
+
+
+class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedRecord):
+    """
+    A present danger to a site or its people that has not (yet) been recorded as damage: mines hidden around a
+    city, unexploded ordnance, a looting risk. `observed` is when the danger was reported to exist.
+    """
+
+    slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
+    site = models.ForeignKey(to="records.Site", on_delete=models.PROTECT, related_name="threats", verbose_name="site")
+    cause = models.ForeignKey(
+        to=DisturbanceCause, on_delete=models.PROTECT, related_name="threats", verbose_name="hazard type"
+    )
+    endangers = models.CharField(verbose_name="endangers", max_length=20, choices=ThreatTarget.choices)
+    consequence = models.CharField(
+        verbose_name="consequence",
+        max_length=300,
+        blank=True,
+        help_text='What the danger prevents or risks, e.g. "unsafe for civilians to return".',
+    )
+    observed = models.CharField(verbose_name="observed (EDTF)", max_length=100, blank=True, validators=[validate_edtf])
+    observed_earliest = models.DateField(verbose_name="observed, earliest", null=True, blank=True, editable=False)
+    observed_latest = models.DateField(verbose_name="observed, latest", null=True, blank=True, editable=False)
+    certainty = models.CharField(verbose_name="certainty", max_length=20, choices=Certainty.choices)
+    status = models.CharField(
+        verbose_name="curation status", max_length=20, choices=CurationStatus.choices, default=CurationStatus.DRAFT
+    )
+    description = models.TextField(verbose_name="description", blank=True)
+
+    edtf_fields = THREAT_DATES
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["site", "observed_earliest", "slug"]
+        verbose_name = "threat"
+        verbose_name_plural = "threats"
+        constraints = [*QuantityModel.Meta.constraints, *date_bound_constraints("threat", THREAT_DATES)]
+
+    def __str__(self):
+        return f"{self.cause} at {self.site}"

@@ -1,0 +1,273 @@
+"""Heritage places: their names, structures, protected statuses and the periods their remains date from."""
+
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+
+from ..choices import DesignationKind, LocationCertainty, NameKind, SiteKind
+from ..dates import validate_edtf
+from .base import (
+    CitedRecord,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    UncertainDatesMixin,
+    bounds_in_order,
+    date_bound_constraints,
+)
+
+
+class Site(SlugNaturalKeyMixin, CitedRecord):
+    """
+    A heritage place: an ancient city, a monument, a museum.
+
+    The location is optional (many sources give none) and, when given, is a WGS84 point with a statement of how
+    certain it is.
+    """
+
+    slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
+    name = models.CharField(verbose_name="name", max_length=200, db_index=True)
+    kind = models.CharField(verbose_name="kind", max_length=30, choices=SiteKind.choices)
+    country = CountryField(verbose_name="country", help_text="ISO 3166-1 country the site lies in.", db_index=True)
+    description = models.TextField(verbose_name="description", blank=True)
+    latitude = models.DecimalField(
+        verbose_name="latitude", max_digits=9, decimal_places=6, null=True, blank=True, help_text="WGS84, degrees."
+    )
+    longitude = models.DecimalField(
+        verbose_name="longitude", max_digits=9, decimal_places=6, null=True, blank=True, help_text="WGS84, degrees."
+    )
+    location_certainty = models.CharField(
+        verbose_name="location certainty", max_length=10, choices=LocationCertainty.choices, blank=True
+    )
+    periods = models.ManyToManyField(
+        to="records.Period",
+        through="records.SitePeriod",
+        related_name="sites",
+        blank=True,
+        verbose_name="periods",
+        help_text="The periods its remains date from.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "site"
+        verbose_name_plural = "sites"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="records_site_latitude_range",
+                violation_error_message="Latitude must be between -90 and 90 degrees.",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="records_site_longitude_range",
+                violation_error_message="Longitude must be between -180 and 180 degrees.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True) & Q(location_certainty=""))
+                | (Q(latitude__isnull=False) & Q(longitude__isnull=False) & ~Q(location_certainty="")),
+                name="records_site_location_complete",
+                violation_error_message="A location needs latitude, longitude and its certainty, or none of them.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_location(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+class SiteNameManager(models.Manager):
+    def get_by_natural_key(self, site_slug, name):
+        return self.get(site__slug=site_slug, name=name)
+
+
+class SiteName(CitedRecord):
+    """Another name of a site: a local or historical name (Tadmor, تدمر), an epithet ("Pearl of the Middle East")."""
+
+    site = models.ForeignKey(to=Site, on_delete=models.CASCADE, related_name="names", verbose_name="site")
+    name = models.CharField(verbose_name="name", max_length=200)
+    kind = models.CharField(verbose_name="kind", max_length=20, choices=NameKind.choices)
+    language = models.CharField(
+        verbose_name="language", max_length=35, blank=True, help_text="BCP 47 language tag, e.g. en, ar, ar-Latn."
+    )
+
+    objects = SiteNameManager()
+
+    class Meta:
+        ordering = ["site", "kind", "name"]
+        verbose_name = "site name"
+        verbose_name_plural = "site names"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "name"],
+                name="records_sitename_unique_name_per_site",
+                violation_error_message="This site already has this name.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+    def natural_key(self):
+        return (*self.site.natural_key(), self.name)
+
+    natural_key.dependencies = ["records.site"]
+
+
+class StructureManager(models.Manager):
+    def get_by_natural_key(self, site_slug, slug):
+        return self.get(site__slug=site_slug, slug=slug)
+
+
+class Structure(CitedRecord):
+    """A named structure within a site (a temple, an arch, a tower tomb) that a damage report can point at."""
+
+    site = models.ForeignKey(to=Site, on_delete=models.PROTECT, related_name="structures", verbose_name="site")
+    slug = models.SlugField(verbose_name="slug", max_length=100)
+    name = models.CharField(verbose_name="name", max_length=200)
+    description = models.TextField(verbose_name="description", blank=True)
+
+    objects = StructureManager()
+
+    class Meta:
+        ordering = ["site", "name"]
+        verbose_name = "structure"
+        verbose_name_plural = "structures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "slug"],
+                name="records_structure_unique_slug_per_site",
+                violation_error_message="This site already has a structure with this slug.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.site}"
+
+    def natural_key(self):
+        return (*self.site.natural_key(), self.slug)
+
+    natural_key.dependencies = ["records.site"]
+
+
+class DesignationManager(models.Manager):
+    def get_by_natural_key(self, site_slug, kind, valid_from):
+        return self.get(site__slug=site_slug, kind=kind, valid_from=valid_from)
+
+
+DESIGNATION_DATES = {
+    "valid_from": ("valid_from_earliest", "valid_from_latest"),
+    "valid_to": ("valid_to_earliest", "valid_to_latest"),
+}
+
+
+class Designation(UncertainDatesMixin, CitedRecord):
+    """
+    A protected status a site held over a span of time: inscription on the World Heritage List, listing as World
+    Heritage in Danger, a national register entry. `valid_to` is empty while the status holds.
+    """
+
+    site = models.ForeignKey(to=Site, on_delete=models.PROTECT, related_name="designations", verbose_name="site")
+    kind = models.CharField(verbose_name="kind", max_length=30, choices=DesignationKind.choices, db_index=True)
+    granted_by = models.ForeignKey(
+        to="records.Actor",
+        on_delete=models.PROTECT,
+        related_name="designations_granted",
+        null=True,
+        blank=True,
+        verbose_name="granted by",
+    )
+    reference = models.CharField(
+        verbose_name="reference number", max_length=50, blank=True, help_text="E.g. the World Heritage List number."
+    )
+    valid_from = models.CharField(verbose_name="from (EDTF)", max_length=100, validators=[validate_edtf])
+    valid_from_earliest = models.DateField(verbose_name="from, earliest", null=True, blank=True, editable=False)
+    valid_from_latest = models.DateField(verbose_name="from, latest", null=True, blank=True, editable=False)
+    valid_to = models.CharField(
+        verbose_name="to (EDTF)",
+        max_length=100,
+        blank=True,
+        validators=[validate_edtf],
+        help_text="Empty while it holds.",
+    )
+    valid_to_earliest = models.DateField(verbose_name="to, earliest", null=True, blank=True, editable=False)
+    valid_to_latest = models.DateField(verbose_name="to, latest", null=True, blank=True, editable=False)
+    justification = models.TextField(
+        verbose_name="justification", blank=True, help_text="Why the status was granted, as the source states it."
+    )
+
+    edtf_fields = DESIGNATION_DATES
+
+    objects = DesignationManager()
+
+    class Meta:
+        ordering = ["site", "valid_from_earliest", "kind"]
+        verbose_name = "designation"
+        verbose_name_plural = "designations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "valid_from"],
+                name="records_designation_unique_per_site_kind_start",
+                violation_error_message="This site already has this designation from this date.",
+            ),
+            bounds_in_order(
+                "designation",
+                "validity",
+                "valid_from_earliest",
+                "valid_to_latest",
+                "The designation's end (valid_to) must not be before its start (valid_from).",
+            ),
+            *date_bound_constraints("designation", DESIGNATION_DATES),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.site} (from {self.valid_from})"
+
+    def natural_key(self):
+        return (*self.site.natural_key(), self.kind, self.valid_from)
+
+    natural_key.dependencies = ["records.site"]
+
+    @property
+    def is_current(self):
+        return not self.valid_to
+
+
+class SitePeriodManager(models.Manager):
+    def get_by_natural_key(self, site_slug, period_slug):
+        return self.get(site__slug=site_slug, period__slug=period_slug)
+
+
+class SitePeriod(CitedRecord):
+    """The statement that a site has remains dating from a period ("dating back to the early second millennium BCE")."""
+
+    site = models.ForeignKey(to=Site, on_delete=models.CASCADE, related_name="site_periods", verbose_name="site")
+    period = models.ForeignKey(
+        to="records.Period", on_delete=models.PROTECT, related_name="site_periods", verbose_name="period"
+    )
+
+    objects = SitePeriodManager()
+
+    class Meta:
+        ordering = ["site", "period"]
+        verbose_name = "site period"
+        verbose_name_plural = "site periods"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "period"],
+                name="records_siteperiod_unique",
+                violation_error_message="This site is already linked to this period.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.site}: {self.period}"
+
+    def natural_key(self):
+        return (*self.site.natural_key(), *self.period.natural_key())
+
+    natural_key.dependencies = ["records.site", "records.period"]
