@@ -50,6 +50,11 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
     started = models.CharField(verbose_name="started (EDTF)", max_length=100, blank=True, validators=[validate_edtf])
     started_earliest = models.DateField(verbose_name="started, earliest", null=True, blank=True, editable=False)
     started_latest = models.DateField(verbose_name="started, latest", null=True, blank=True, editable=False)
+    started_inferred = models.BooleanField(
+        verbose_name="start inferred",
+        default=False,
+        help_text="The source does not state the start; it was worked out (see the dating note).",
+    )
     ended = models.CharField(
         verbose_name="ended (EDTF)",
         max_length=100,
@@ -59,6 +64,11 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
     )
     ended_earliest = models.DateField(verbose_name="ended, earliest", null=True, blank=True, editable=False)
     ended_latest = models.DateField(verbose_name="ended, latest", null=True, blank=True, editable=False, db_index=True)
+    ended_inferred = models.BooleanField(
+        verbose_name="end inferred",
+        default=False,
+        help_text="The source does not fully state the end (e.g. gives no year); it was worked out.",
+    )
     dating_note = models.TextField(
         verbose_name="dating note",
         blank=True,
@@ -154,6 +164,11 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
     )
     occurred_latest = models.DateField(
         verbose_name="when, latest", null=True, blank=True, editable=False, db_index=True
+    )
+    occurred_inferred = models.BooleanField(
+        verbose_name="date inferred",
+        default=False,
+        help_text="The source does not fully state the date (e.g. gives no year); it was worked out.",
     )
     dating_note = models.TextField(verbose_name="dating note", blank=True, help_text="How the date was arrived at.")
     description = models.TextField(verbose_name="description", blank=True)
