@@ -1,0 +1,193 @@
+"""
+Integrity lives in the database: each constraint refuses a bad row even when no form or clean() runs.
+
+Every case writes straight to the database (`QuerySet.update()` or `create()`, which skip validation) and expects
+the database itself to refuse. The same cases run on SQLite and PostgreSQL (CI runs both).
+"""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import ProtectedError
+
+from heritage.records.models import (
+    Actor,
+    ActorAlias,
+    Citation,
+    DamageReport,
+    Designation,
+    Event,
+    EventFigure,
+    EventParticipant,
+    Occupation,
+    Period,
+    Site,
+    SiteName,
+    SitePeriod,
+    Source,
+    Structure,
+    Threat,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(action):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        action()
+
+
+def test_every_constraint_is_named_and_explains_itself():
+    """A refused row tells the curator why: each constraint has a records_ name and a violation message."""
+    for model in apps.get_app_config("records").get_models():
+        for constraint in model._meta.constraints:
+            assert constraint.name.startswith(f"records_{model._meta.model_name}_"), constraint.name
+            assert constraint.violation_error_message != constraint.default_violation_error_message, constraint.name
+
+
+@pytest.mark.parametrize(
+    ("model", "lookup", "bad"),
+    [
+        (Period, {"slug": "early-second-millennium-bce"}, {"start_latest": -2500}),
+        (Period, {"slug": "early-second-millennium-bce"}, {"stop_earliest": -1500, "stop_latest": -1550}),
+        (Period, {"slug": "early-second-millennium-bce"}, {"stop_earliest": -3000, "stop_latest": -3000}),
+        (Site, {"slug": "palmyra"}, {"latitude": 91, "longitude": 38, "location_certainty": "high"}),
+        (Site, {"slug": "palmyra"}, {"latitude": 34, "longitude": -181, "location_certainty": "high"}),
+        (Site, {"slug": "palmyra"}, {"latitude": 34.55}),
+        (Site, {"slug": "palmyra"}, {"location_certainty": "high"}),
+        (Designation, {"kind": "unesco_world_heritage"}, {"valid_to_latest": datetime.date(1979, 1, 1)}),
+        (Designation, {"kind": "unesco_world_heritage"}, {"valid_from_latest": datetime.date(1979, 1, 1)}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"ended_latest": datetime.date(2015, 1, 1)}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"started_latest": datetime.date(2015, 1, 1)}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"ended": ""}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity": -1}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity_qualifier": ""}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity": None}),
+        (Event, {"slug": "recapture-of-palmyra"}, {"occurred_latest": datetime.date(2016, 3, 1)}),
+        (EventFigure, {"measure": "sorties flown"}, {"quantity": -500}),
+        (EventFigure, {"measure": "sorties flown"}, {"quantity": None, "quantity_qualifier": "", "quantity_unit": ""}),
+        (DamageReport, {"slug": "palmyra-defaced-by-isis"}, {"occurred_latest": datetime.date(2014, 1, 1)}),
+        (Threat, {"slug": "palmyra-landmines-2016"}, {"quantity": -150}),
+        (Threat, {"slug": "palmyra-landmines-2016"}, {"quantity_unit": ""}),
+        (Citation, {"quote": "around 500 sorties"}, {"char_end": models.F("char_start")}),
+        (Citation, {"quote": "around 500 sorties"}, {"char_end": models.F("char_end") + 1}),
+        (Citation, {"quote": "around 500 sorties"}, {"char_start": -1, "char_end": 17}),
+    ],
+    ids=lambda value: getattr(value, "__name__", None) if isinstance(value, type) else None,
+)
+def test_the_database_refuses_a_row_breaking_a_check(palmyra, model, lookup, bad):
+    refused(lambda: model.objects.filter(**lookup).update(**bad))
+
+
+@pytest.mark.parametrize(
+    ("model", "copy_of", "same"),
+    [
+        (Site, {"slug": "palmyra"}, ["slug"]),
+        (Period, {"slug": "early-second-millennium-bce"}, ["slug"]),
+        (Actor, {"slug": "isis"}, ["slug"]),
+        (Occupation, {"slug": "isis-palmyra-2015"}, ["slug"]),
+        (DamageReport, {"slug": "palmyra-defaced-by-isis"}, ["slug"]),
+        (Event, {"slug": "recapture-of-palmyra"}, ["slug"]),
+        (Threat, {"slug": "palmyra-landmines-2016"}, ["slug"]),
+        (Source, {"slug": "palmyra-recapture-2016"}, ["slug"]),
+        (SiteName, {"name": "Pearl of the Middle East"}, ["site", "name"]),
+        (SitePeriod, {"site__slug": "palmyra"}, ["site", "period"]),
+        (Designation, {"kind": "unesco_world_heritage"}, ["site", "kind", "valid_from"]),
+        (EventFigure, {"measure": "sorties flown"}, ["event", "measure"]),
+        (EventParticipant, {"role": "speaker"}, ["event", "actor", "role"]),
+        (Citation, {"quote": "around 500 sorties"}, ["source", "quote"]),
+    ],
+    ids=lambda value: value.__name__ if isinstance(value, type) else None,
+)
+def test_the_database_refuses_a_duplicate_natural_key(palmyra, model, copy_of, same):
+    """Slugs and natural keys are unique in the database; a copy keeping them is refused."""
+    original = model.objects.get(**copy_of)
+    copy = model.objects.get(pk=original.pk)
+    copy.pk = copy.id = None
+    copy._state.adding = True
+    for field in model._meta.concrete_fields:
+        if field.unique and field.name not in same and not field.primary_key:
+            setattr(copy, field.attname, f"other-{getattr(copy, field.attname)}")
+    if model is Citation:
+        copy.char_start, copy.char_end = 0, len(copy.quote)  # another span, same quote
+    refused(lambda: copy.save_base(raw=True))
+
+
+def test_one_citation_per_record_and_quote(palmyra):
+    """A record cites a given passage once: the link table refuses a second link."""
+    report = DamageReport.objects.get(slug="palmyra-defaced-by-isis")
+    citation = report.citations.get()
+    link = DamageReport.citations.through
+    refused(lambda: link.objects.create(damagereport=report, citation=citation))
+
+
+def test_the_same_span_cannot_be_two_citations(palmyra):
+    citation = Citation.objects.get(quote="around 500 sorties")
+    refused(
+        lambda: Citation.objects.create(
+            source=citation.source, quote="x" * 18, char_start=citation.char_start, char_end=citation.char_end
+        )
+    )
+
+
+def test_deleting_a_cited_source_is_refused(palmyra):
+    with pytest.raises(ProtectedError):
+        Source.objects.get().delete()
+    assert Citation.objects.count() > 0
+
+
+@pytest.mark.parametrize("slug", ["isis", "russian-defense-ministry", "unesco", "syria", "irish-times"])
+def test_deleting_an_actor_that_records_name_is_refused(palmyra, slug):
+    """Occupier, perpetrator, participant, claimant, granting body, parent: none cascades away."""
+    with pytest.raises(ProtectedError):
+        Actor.objects.get(slug=slug).delete()
+    assert Actor.objects.filter(slug=slug).exists()
+
+
+def test_deleting_a_site_with_a_record_is_refused(palmyra):
+    with pytest.raises(ProtectedError):
+        palmyra.delete()
+
+
+def test_full_clean_names_the_field_and_reason_for_bad_input(palmyra):
+    """The same rules, met in a form or API, come back as messages a curator can act on."""
+    report = DamageReport.objects.get(slug="palmyra-defaced-by-isis")
+    report.occurred = "2016-13-45"
+    with pytest.raises(ValidationError) as caught:
+        report.full_clean()
+    assert "is not a valid EDTF date" in caught.value.message_dict["occurred"][0]
+
+    occupation = Occupation.objects.get()
+    occupation.ended = "2014"
+    with pytest.raises(ValidationError) as caught:
+        occupation.full_clean()
+    assert "must not be before its start" in " ".join(caught.value.messages)
+
+    citation = Citation(source=Source.objects.get(), quote="Palmyra was rebuilt")
+    with pytest.raises(ValidationError) as caught:
+        citation.full_clean()
+    assert "does not occur in the source" in caught.value.message_dict["quote"][0]
+
+    threat = Threat.objects.get()
+    threat.quantity = -3
+    with pytest.raises(ValidationError) as caught:
+        threat.full_clean()
+    assert "quantity" in caught.value.message_dict
+
+
+def test_a_structure_of_another_site_is_refused(palmyra):
+    other = Site.objects.create(slug="bosra", name="Bosra", kind="historic_city", country="SY")
+    theatre = Structure.objects.create(site=other, slug="theatre", name="Roman theatre")
+    report = DamageReport.objects.get(slug="palmyra-defaced-by-isis")
+    report.structure = theatre
+    with pytest.raises(ValidationError) as caught:
+        report.full_clean()
+    assert "structure" in caught.value.message_dict
+
+
+def test_alias_is_unique_per_actor(palmyra):
+    alias = ActorAlias.objects.first()
+    refused(lambda: ActorAlias.objects.create(actor=alias.actor, name=alias.name))

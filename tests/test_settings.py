@@ -1,0 +1,58 @@
+"""Settings come from the environment; production refuses to start without a real secret."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def check(**env):
+    """Run `manage.py check` in a fresh process with only the given settings variables."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_development_defaults_run_locally():
+    result = check()
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "heritage.example.org"}, "SECRET_KEY must be set"),
+        (
+            {"DEBUG": "false", "ALLOWED_HOSTS": "heritage.example.org", "SECRET_KEY": "short"},
+            "SECRET_KEY must be a real secret",
+        ),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set"),
+        ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+    ],
+)
+def test_production_refuses_to_start_without_real_settings(env, message):
+    result = check(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_database_url_switches_the_engine():
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "heritage.settings", "DATABASE_URL": "postgres://u@h:5432/db"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
