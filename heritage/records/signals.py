@@ -1,16 +1,29 @@
 """
-Derivations that must hold however a record is saved.
+Rules that must hold however a record is saved.
 
-`loaddata` saves with raw=True and skips Model.save(), so the EDTF date bounds are derived here, on pre_save, for
-fixtures, the admin, the API and imports alike. A fixture with a malformed date therefore fails to load (and, inside
-loaddata's transaction, loads nothing) instead of storing a date without bounds.
+`loaddata` saves with raw=True and skips Model.save() and all validation. So that a fixture, a backup being restored
+or an import is held to the same rules as the admin and the API, every raw save of a record here derives its EDTF
+date bounds and runs `full_clean()`. A bad record raises ValueError naming the field and the reason; loaddata adds
+the file and the record ("Problem installing fixture 'x.json': Could not load records.Citation(pk=None): quote:
+...") and, inside its transaction, loads nothing.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
-from .models.base import UncertainDatesMixin
+from .models.base import TimestampedModel, UncertainDatesMixin
+
+
+def describe(error):
+    """ValidationError -> "field: message; other: message" (one line, for loaddata's error)."""
+    if not hasattr(error, "error_dict"):
+        return "; ".join(error.messages)
+    parts = []
+    for field, messages in error.message_dict.items():
+        label = "record" if field == NON_FIELD_ERRORS else field
+        parts.extend(f"{label}: {message}" for message in messages)
+    return "; ".join(parts)
 
 
 @receiver(pre_save, dispatch_uid="records_derive_date_bounds")
@@ -19,8 +32,21 @@ def derive_date_bounds(sender, instance, raw=False, **kwargs):
         return
     try:
         instance.derive_date_bounds()
-    except ValidationError as exc:
+    except ValidationError:
         if not raw:
             raise
-        # loaddata reports ValueErrors with the record they came from ("Could not load records.Event(pk=...)").
-        raise ValueError("; ".join(exc.messages)) from exc
+        # A raw save is validated next (validate_raw_saves), which names the field that is not EDTF.
+
+
+@receiver(pre_save, dispatch_uid="records_validate_raw_saves")
+def validate_raw_saves(sender, instance, raw=False, **kwargs):
+    if not raw or not isinstance(instance, TimestampedModel):
+        return
+    if instance.pk is not None:
+        # loaddata found this row by its natural key: it is an update, so uniqueness checks must not count the row
+        # against itself.
+        instance._state.adding = not type(instance)._default_manager.filter(pk=instance.pk).exists()
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ValueError(describe(exc)) from exc
