@@ -1,0 +1,162 @@
+"""
+Integrity checks of a live database: what the constraints cannot see.
+
+The database already refuses rows that break a constraint. These checks look at what lies across rows and files:
+quotes still standing in their source texts, date bounds still derived from their EDTF text, damage reports with no
+citation, and records nothing refers to. Each check yields problem descriptions; `run_checks()` runs them all.
+Used by `manage.py check_integrity`.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, F, Q
+
+from .dates import parse_edtf_bounds
+from .models import (
+    Actor,
+    Citation,
+    DamageReport,
+    Designation,
+    Event,
+    Occupation,
+    Period,
+    Source,
+    Threat,
+)
+from .models.base import CitedRecord
+
+CHUNK = 2000
+
+
+@dataclass
+class CheckResult:
+    number: int
+    title: str
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def check_quotes(result):
+    """Every citation's quote stands, character for character, at its offsets in its source's text."""
+    texts = {}
+    for source in Source.objects.all():
+        try:
+            texts[source.pk] = source.text
+        except (OSError, UnicodeDecodeError) as exc:
+            result.problems.append(f"source {source.slug}: its text cannot be read ({exc})")
+    for citation in Citation.objects.only("pk", "source_id", "quote", "char_start", "char_end").iterator(CHUNK):
+        result.checked += 1
+        text = texts.get(citation.source_id)
+        if text is not None and text[citation.char_start : citation.char_end] != citation.quote:
+            result.problems.append(
+                f"citation {citation.pk}: the source's text at {citation.char_start}..{citation.char_end} "
+                f"is not the quote {citation.quote[:60]!r}"
+            )
+
+
+def check_dates(result):
+    """Every EDTF date parses, and its stored bounds are the ones it derives (or its occupation's)."""
+    for model in (Designation, Occupation, Event, DamageReport, Threat):
+        queryset = model.objects.all()
+        if model is DamageReport:
+            queryset = queryset.select_related("occupation")
+        for record in queryset.iterator(CHUNK):
+            result.checked += 1
+            for text_field, (earliest_field, latest_field) in model.edtf_fields.items():
+                text = getattr(record, text_field)
+                stored = (getattr(record, earliest_field), getattr(record, latest_field))
+                try:
+                    expected = parse_edtf_bounds(text) if text else (None, None)
+                except Exception as exc:  # noqa: BLE001  (report any parse failure, keep checking)
+                    result.problems.append(f"{model._meta.label} {record.pk}: {text_field} {text!r}: {exc}")
+                    continue
+                if model is DamageReport and not text and record.occupation_id:
+                    expected = (record.occupation.started_earliest, record.occupation.ended_latest)
+                if stored != expected:
+                    result.problems.append(
+                        f"{model._meta.label} {record.pk}: {text_field} {text!r} "
+                        f"has bounds {stored}, expected {expected}"
+                    )
+
+
+def check_damage_reports_cited(result):
+    """Every damage report cites at least one passage."""
+    result.checked = DamageReport.objects.count()
+    for report in DamageReport.objects.filter(citations__isnull=True).only("pk", "slug").iterator(CHUNK):
+        result.problems.append(f"damage report {report.slug}: no citation")
+
+
+def check_cited_records(result):
+    """Every other record that can cite (sites, occupations, events, ...) cites at least one passage."""
+    for model in apps.get_app_config("records").get_models():
+        if not issubclass(model, CitedRecord) or model is DamageReport:
+            continue
+        result.checked += model.objects.count()
+        for record in model.objects.filter(citations__isnull=True).iterator(CHUNK):
+            result.problems.append(f"{model._meta.verbose_name} {record}: no citation")
+
+
+def check_orphans(result):
+    """No record is left hanging: citations that support nothing, sources never cited, periods and actors unused."""
+    no_support = Q()
+    for relation in Citation._meta.related_objects:
+        if relation.many_to_many:
+            no_support &= Q(**{f"{relation.related_name}__isnull": True})
+    for citation in Citation.objects.filter(no_support).only("pk", "quote").iterator(CHUNK):
+        result.problems.append(f"citation {citation.pk} ({citation.quote[:40]!r}): supports no record")
+    result.checked += Citation.objects.count()
+    for source in Source.objects.annotate(n=Count("citations")).filter(n=0):
+        result.problems.append(f"source {source.slug}: never cited")
+    result.checked += Source.objects.count()
+    for period in Period.objects.filter(sites__isnull=True):
+        result.problems.append(f"period {period.slug}: no site dates from it")
+    result.checked += Period.objects.count()
+    actor_uses = [
+        "occupations",
+        "damage_reports",
+        "participations",
+        "attributed_citations",
+        "designations_granted",
+        "children",
+    ]
+    unused = Q()
+    for name in actor_uses:
+        unused &= Q(**{f"{name}__isnull": True})
+    for actor in Actor.objects.filter(unused).distinct():
+        result.problems.append(f"actor {actor.slug}: named by no record")
+    result.checked += Actor.objects.count()
+
+
+def check_consistency(result):
+    """References agree with each other: a report's structure and occupation are of the report's site."""
+    reports = DamageReport.objects.filter(
+        Q(structure__isnull=False) & ~Q(structure__site=F("site"))
+        | Q(occupation__isnull=False) & ~Q(occupation__site=F("site"))
+    )
+    result.checked = DamageReport.objects.count()
+    for report in reports.only("slug"):
+        result.problems.append(f"damage report {report.slug}: its structure or occupation is of another site")
+
+
+CHECKS = [
+    ("Citation quotes stand in their sources", check_quotes),
+    ("EDTF dates parse and their bounds are derived", check_dates),
+    ("Every damage report is cited", check_damage_reports_cited),
+    ("Every other record is cited", check_cited_records),
+    ("No orphaned records", check_orphans),
+    ("References agree on the site", check_consistency),
+]
+
+
+def run_checks():
+    results = []
+    for number, (title, check) in enumerate(CHECKS, start=1):
+        result = CheckResult(number=number, title=title)
+        check(result)
+        results.append(result)
+    return results

@@ -1,0 +1,54 @@
+"""manage.py check_integrity: silent and 0 on the article's data, numbered problems and exit 1 when broken."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from heritage.records.models import Actor, Citation, DamageReport, Event, Source
+
+
+def run():
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("check_integrity", stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_article_passes_every_check(palmyra):
+    code, out, _ = run()
+    assert code == 0, out
+    assert "1. Citation quotes stand in their sources: ok" in out
+    assert "All 6 checks passed." in out
+
+
+@pytest.mark.django_db
+def test_each_kind_of_damage_is_reported_by_number(palmyra):
+    Citation.objects.filter(quote="around 500 sorties").update(
+        char_start=F("char_start") + 1, char_end=F("char_end") + 1
+    )
+    Event.objects.filter(slug="recapture-of-palmyra").update(occurred_latest=datetime.date(2016, 12, 31))
+    DamageReport.objects.get(slug="palmyra-ancient-heritage-destroyed").citations.clear()
+    source = Source.objects.get()
+    Citation.objects.create(source=source, quote="Queen of the Syrian desert", char_start=1527, char_end=1553)
+    Actor.objects.create(slug="nobody", name="Nobody", kind="other")
+
+    code, out, err = run()
+
+    assert code == 1
+    assert "1. Citation quotes stand in their sources: FAILED (1)" in out
+    assert "is not the quote 'around 500 sorties'" in out
+    assert "2. EDTF dates parse and their bounds are derived: FAILED (1)" in out
+    assert "'2016-03-27' has bounds" in out
+    assert "3. Every damage report is cited: FAILED (1)" in out
+    assert "palmyra-ancient-heritage-destroyed: no citation" in out
+    assert "5. No orphaned records: FAILED (3)" in out  # the uncited report's passage is orphaned too
+    assert "'Queen of the Syrian desert'): supports no record" in out
+    assert "actor nobody: named by no record" in out
+    assert "checks failed" in err
