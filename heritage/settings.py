@@ -113,6 +113,14 @@ DATABASES = {
 }
 # Every request is one transaction: a failed write leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction begins, so concurrent edits queue (up to `timeout` seconds)
+    # instead of failing with "database is locked"; WAL lets readers go on meanwhile. The test database is a file
+    # too, so that tests of concurrent editing see real locking (an in-memory database shares one cache).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -23,11 +23,27 @@ class SlugNaturalKeyMixin:
 
 
 class TimestampedModel(models.Model):
+    """
+    Every curated row: when it was written, and its version for optimistic locking.
+
+    `version` rises by one on every save(). An edit based on an older version is refused (see concurrency.py), so two
+    curators editing the same record cannot silently overwrite each other. Raw saves (loaddata, restore) keep the
+    version they are given, so reloading a fixture changes nothing.
+    """
+
     created = models.DateTimeField(verbose_name="created", auto_now_add=True, null=True)
     last_updated = models.DateTimeField(verbose_name="last updated", auto_now=True, null=True)
+    version = models.PositiveIntegerField(
+        verbose_name="version", default=1, editable=False, help_text="Rises by one with every change."
+    )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
 
 
 class CitedRecord(TimestampedModel):
