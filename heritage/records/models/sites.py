@@ -38,6 +38,11 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
     location_certainty = models.CharField(
         verbose_name="location certainty", max_length=10, choices=LocationCertainty.choices, blank=True
     )
+    is_sensitive = models.BooleanField(
+        verbose_name="sensitive location",
+        default=False,
+        help_text="At risk of looting: the public sees its coordinates only to 0.1 degree (about 11 km).",
+    )
     periods = models.ManyToManyField(
         to="records.Period",
         through="records.SitePeriod",
@@ -78,6 +83,17 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
     @property
     def has_location(self):
         return self.latitude is not None and self.longitude is not None
+
+    def coordinates_for(self, user):
+        """
+        (latitude, longitude) as `user` may see them: exact for signed-in curators and researchers (anyone with
+        permission to view sites), rounded to 0.1 degree for everyone else when the site is sensitive.
+        """
+        if not self.has_location:
+            return None, None
+        if not self.is_sensitive or (user is not None and user.has_perm("records.view_site")):
+            return self.latitude, self.longitude
+        return round(self.latitude, 1), round(self.longitude, 1)
 
 
 class SiteNameManager(models.Manager):
