@@ -1,0 +1,350 @@
+"""
+Side-by-side benchmark: our API, the raw limit, and Datasette, on one synthetic database.
+
+    .venv/bin/python bench/run.py                       # 10,000 sites, 200,000 reports, SQLite
+    .venv/bin/python bench/run.py --duration 5 --rounds 1 --sites 1000 --reports 20000   # a quick look
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/heritage_bench .venv/bin/python bench/run.py   # PostgreSQL
+
+It builds the database once (bench/.data/, git-ignored; `manage.py generate_synthetic`), starts each server on
+127.0.0.1 with one worker process (gunicorn gthread, 4 threads, DEBUG off, for ours and the limit; Datasette in
+immutable mode), warms each up, and measures with wrk (Debian package `wrk`) at 1 and 4 connections, three rounds,
+reporting medians of p50/p95 latency and requests/s, and the ratios the targets are stated in. Then it measures the
+CSV exports (time to first byte, total time, worker peak RSS) and the sites GeoJSON. Datasette is installed into
+bench/.venv-datasette from bench/requirements-datasette.txt on first use; it runs only on SQLite.
+
+Every request goes to 127.0.0.1 and every load is bounded by --duration. Nothing here is part of the unit suite.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+DATA = BENCH / ".data"
+VENV_BIN = Path(sys.executable).parent
+DATASETTE_VENV = BENCH / ".venv-datasette"
+PORTS = {"ours": 8101, "limit": 8102, "datasette": 8103}
+LIST_QUERY = "severity=destroyed&page_size=100"
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(args, env=None, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def database_env(args):
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        DATA.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA / f'bench-{args.sites}-{args.reports}-{args.seed}.sqlite3'}"
+    return {**os.environ, "DATABASE_URL": url}
+
+
+def sqlite_path(env):
+    url = env["DATABASE_URL"]
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:") else None
+
+
+def build_database(args, env):
+    manage = [sys.executable, "manage.py"]
+    run([*manage, "migrate", "--noinput", "-v0"], env=env)
+    count = subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from heritage.records.models import DamageReport; print(DamageReport.objects.count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if count == str(args.reports):
+        log(f"database ready ({count} damage reports)")
+        return
+    log(f"generating {args.sites} sites and {args.reports} damage reports ...")
+    started = time.monotonic()
+    run(
+        [*manage, "generate_synthetic", "--sites", str(args.sites), "--reports", str(args.reports)]
+        + ["--seed", str(args.seed)],
+        env=env,
+    )
+    log(f"generated in {time.monotonic() - started:.1f} s")
+
+
+def server_env(env, settings_module):
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+
+
+def gunicorn(name, env, settings_module):
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "heritage.wsgi",
+        "--bind",
+        f"127.0.0.1:{PORTS[name]}",
+        "--workers",
+        "1",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=server_env(env, settings_module), start_new_session=True)
+
+
+def datasette(db_path):
+    binary = DATASETTE_VENV / "bin" / "datasette"
+    if not binary.exists():
+        log("installing Datasette into bench/.venv-datasette ...")
+        run([sys.executable, "-m", "venv", str(DATASETTE_VENV)])
+        run([str(DATASETTE_VENV / "bin" / "pip"), "install", "-q", "-r", str(BENCH / "requirements-datasette.txt")])
+    command = [str(binary), "serve", "-i", db_path, "-h", "127.0.0.1", "-p", str(PORTS["datasette"])]
+    command += ["--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "10000"]
+    return subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)
+
+
+def wait_for(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status, _, _ = fetch(url)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"no answer from {url} within {timeout} s")
+
+
+def fetch(url, measure_first_byte=False):
+    """GET url; returns (status, body length, seconds to the first body byte or to the end)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+    started = time.perf_counter()
+    connection.request("GET", f"{parts.path}?{parts.query}" if parts.query else parts.path)
+    response = connection.getresponse()
+    first = response.read(1)
+    first_byte = time.perf_counter() - started
+    size = len(first) + len(response.read())
+    total = time.perf_counter() - started
+    connection.close()
+    return response.status, size, (first_byte if measure_first_byte else total)
+
+
+def wrk(url, connections, duration):
+    threads = min(connections, 2)
+    result = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(BENCH / "latency.lua"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stats = json.loads(result.stdout.strip().splitlines()[-1])
+    stats["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
+    return stats
+
+
+def measure(url, connections, duration, rounds):
+    wrk(url, connections, max(2, duration // 3))  # warm-up
+    runs = [wrk(url, connections, duration) for _ in range(rounds)]
+    return {
+        "p50_ms": statistics.median(r["p50_us"] for r in runs) / 1000,
+        "p95_ms": statistics.median(r["p95_us"] for r in runs) / 1000,
+        "rps": statistics.median(r["rps"] for r in runs),
+        "errors": sum(r["errors"] for r in runs),
+    }
+
+
+def worker_peak_rss_kb(master):
+    """Peak resident memory (VmHWM) of the gunicorn worker under `master`."""
+    children = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True).stdout.split()
+    with open(f"/proc/{children[0]}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def ten_thousand_row_filter(env):
+    """An occurred_before date that selects about 10,000 reports, found from the data itself."""
+    script = (
+        "from heritage.records.models import DamageReport as D;"
+        "print(D.objects.exclude(occurred_earliest=None).order_by('occurred_earliest')"
+        ".values_list('occurred_earliest', flat=True)[9999])"
+    )
+    day = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return f"occurred_before={day}"
+
+
+def first_site_slug(env):
+    script = (
+        "from heritage.records.models import Site; print(Site.objects.order_by('pk').values_list('slug', flat=True)[0])"
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sites", type=int, default=10000)
+    parser.add_argument("--reports", type=int, default=200000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measured round (default 10)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the results here as JSON")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    env = database_env(args)
+    build_database(args, env)
+    db_path = sqlite_path(env)
+    servers = {
+        "ours": gunicorn("ours", env, "heritage.settings"),
+        "limit": gunicorn("limit", env, "bench.limit_settings"),
+    }
+    if db_path:
+        servers["datasette"] = datasette(db_path)
+    urls = {
+        "ours": f"http://127.0.0.1:{PORTS['ours']}/api/v1/damage-reports/?{LIST_QUERY}",
+        "limit": f"http://127.0.0.1:{PORTS['limit']}/api/v1/damage-reports/?{LIST_QUERY}",
+        "datasette": f"http://127.0.0.1:{PORTS['datasette']}/{Path(db_path or 'x').stem}/records_damagereport.json"
+        "?severity=destroyed&_size=100&_shape=objects&_nosuggest=1",
+    }
+    results = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores", "list": {}}
+    try:
+        for name in servers:
+            wait_for(urls[name])
+        for name in servers:
+            for connections in (1, 4):
+                log(f"measuring {name} at {connections} connection(s) ...")
+                results["list"][f"{name}@{connections}"] = measure(urls[name], connections, args.duration, args.rounds)
+
+        base = f"http://127.0.0.1:{PORTS['ours']}/api/v1"
+        site = first_site_slug(env)
+        results["site_detail@1"] = measure(f"{base}/sites/{site}/", 1, args.duration, args.rounds)
+        status, size, seconds = fetch(f"{base}/sites/?format=geojson")
+        results["geojson_all_sites"] = {"status": status, "bytes": size, "seconds": seconds}
+
+        ours = servers["ours"]
+        rss_before = worker_peak_rss_kb(ours)
+        small = f"{base}/damage-reports/?format=csv&{ten_thousand_row_filter(env)}"
+        results["csv_10k"] = csv_export(small, ours)
+        results["csv_all"] = csv_export(f"{base}/damage-reports/?format=csv", ours)
+        results["csv_rss_kb"] = {"before": rss_before, "after_10k": results["csv_10k"]["peak_rss_kb"]}
+        results["csv_rss_growth_mb"] = (results["csv_all"]["peak_rss_kb"] - results["csv_10k"]["peak_rss_kb"]) / 1024
+    finally:
+        for process in servers.values():
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+
+    print(report(results, args))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+def csv_export(url, server):
+    _, _, first_byte = fetch(url, measure_first_byte=True)
+    status, size, total = fetch(url)
+    return {
+        "status": status,
+        "bytes": size,
+        "first_byte_s": first_byte,
+        "total_s": total,
+        "peak_rss_kb": worker_peak_rss_kb(server),
+    }
+
+
+def report(results, args):
+    lines = [
+        f"Benchmark: {args.sites} sites, {args.reports} damage reports (seed {args.seed}); {results['machine']}; "
+        f"medians of {args.rounds} rounds of {args.duration} s.",
+        "",
+        "| server | conns | p50 ms | p95 ms | req/s | errors |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for key, stats in results["list"].items():
+        name, connections = key.split("@")
+        lines.append(
+            f"| {name} | {connections} | {stats['p50_ms']:.1f} | {stats['p95_ms']:.1f} | {stats['rps']:.0f} | "
+            f"{stats['errors']} |"
+        )
+    lines += ["", "| target | conns | value | goal | met |", "| --- | --- | --- | --- | --- |"]
+
+    def target(name, connections, value, goal, met):
+        lines.append(f"| {name} | {connections} | {value} | {goal} | {'yes' if met else 'NO'} |")
+
+    for connections in (1, 4):
+        ours, limit = results["list"][f"ours@{connections}"], results["list"][f"limit@{connections}"]
+        ratio = ours["p50_ms"] / limit["p50_ms"]
+        target("median latency ours / limit", connections, f"{ratio:.2f}x", "<= 1.5x", ratio <= 1.5)
+        peer = results["list"].get(f"datasette@{connections}")
+        if peer:
+            ratio = ours["rps"] / peer["rps"]
+            target("req/s ours / Datasette", connections, f"{ratio:.2f}x", ">= 1x", ratio >= 1)
+    first_byte = results["csv_all"]["first_byte_s"]
+    growth = results["csv_rss_growth_mb"]
+    target("CSV of all reports: first byte", 1, f"{first_byte:.3f} s", "< 1 s", first_byte < 1)
+    target("CSV worker peak RSS growth, 10k -> all", 1, f"{growth:.1f} MB", "< 50 MB", growth < 50)
+    lines += [
+        "",
+        f"Site detail: p50 {results['site_detail@1']['p50_ms']:.1f} ms, {results['site_detail@1']['rps']:.0f} req/s. "
+        f"CSV 10k: {results['csv_10k']['total_s']:.2f} s, {results['csv_10k']['bytes'] / 1e6:.1f} MB. "
+        f"CSV all: {results['csv_all']['total_s']:.2f} s, {results['csv_all']['bytes'] / 1e6:.1f} MB. "
+        f"GeoJSON of all sites: {results['geojson_all_sites']['seconds']:.2f} s, "
+        f"{results['geojson_all_sites']['bytes'] / 1e6:.1f} MB.",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
