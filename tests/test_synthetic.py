@@ -3,13 +3,14 @@ The synthetic-data generator (`manage.py generate_synthetic`): deterministic, co
 curated data by accident. Small sizes here; the timing at full size is measured by hand (README.synthetic.md).
 """
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from heritage.records.dates import parse_edtf_bounds
 from heritage.records.models import (
@@ -23,7 +24,7 @@ from heritage.records.models import (
     Threat,
 )
 from heritage.records.models.base import CitedRecord, UncertainDatesMixin
-from heritage.records.synthetic import SLUGGED_RECORD_MODELS, SYNTHETIC_PREFIX
+from heritage.records.synthetic import DAMAGE_REPORT_COLUMNS, SLUGGED_RECORD_MODELS, SYNTHETIC_PREFIX, RowWriter
 
 from .conftest import record_models
 from .test_fixtures import dump_records, empty_records
@@ -192,19 +193,33 @@ def test_loads_the_cause_vocabulary_when_the_table_is_empty():
     assert Path(settings.BASE_DIR, "fixtures", "vocabularies.json").is_file()
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the pragmas are SQLite's")
-def test_sqlite_pragmas_are_restored_after_the_load():
-    """synchronous/journal_mode/cache_size are relaxed only for the duration of the load."""
-
-    def pragmas():
-        with connection.cursor() as cursor:
-            values = {}
-            for pragma in ("synchronous", "journal_mode", "cache_size"):
-                cursor.execute(f"PRAGMA {pragma}")
-                values[pragma] = cursor.fetchone()[0]
-            return values
-
-    before = pragmas()
+def test_rows_added_afterwards_get_fresh_ids():
+    """The report phase gives primary keys itself; ordinary inserts afterwards still get unused ones (PostgreSQL's
+    sequences are moved past them)."""
     generate()
-    assert pragmas() == before
+    report = DamageReport.objects.order_by("-pk").first()
+    citation = Citation.objects.create(source=Source.objects.first(), quote="added later", char_start=0, char_end=11)
+    assert citation.pk > Citation.objects.exclude(pk=citation.pk).order_by("-pk").first().pk
+    report.citations.add(citation)
+    report.pk, report.slug = None, "syn-added-later"
+    report.save()
+    assert report.pk > DamageReport.objects.exclude(pk=report.pk).order_by("-pk").first().pk
+
+
+def test_row_writer_refuses_columns_that_leave_a_field_unset():
+    """A field added to DamageReport later must fail loudly, not be left empty by the fast insert path."""
+    with pytest.raises(ImproperlyConfigured, match=r"columns not set \['description'\]"):
+        RowWriter(DamageReport, [c for c in DAMAGE_REPORT_COLUMNS if c != "description"])
+
+
+def test_the_command_reports_what_it_did():
+    out = io.StringIO()
+    call_command("generate_synthetic", sites=3, reports=10, seed=5, verbosity=2, stdout=out, stderr=io.StringIO())
+    assert "records.DamageReport" in out.getvalue()
+    assert re.search(r"Generated [\d,]+ synthetic rows \(seed 5\)", out.getvalue())
+
+
+@pytest.mark.parametrize(("option", "message"), [({"sites": 0}, "--sites"), ({"reports": -1}, "--reports")])
+def test_the_command_refuses_impossible_sizes(option, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("generate_synthetic", **{"sites": 1, "reports": 1, **option}, verbosity=0)
