@@ -679,25 +679,28 @@ class Generator:
 
     def make_actors(self):
         rng = self.rng
-        n = max(16, self.n_sites // 40)
+        # About one party for 40 sites, capped: real records name a few hundred parties, not thousands.
+        n = min(max(16, self.n_sites // 40), 1000)
         actors, citations, alias_specs = [], [], []
         names = set()
 
         def unique(make):
-            while True:
-                name = make()
+            """A name from `make` not used yet; the word lists are finite, so after a few tries, number it."""
+            for attempt in range(100):
+                name = make() if attempt < 5 else f"{make()} {attempt - 3}"
                 if name not in names:
                     names.add(name)
                     return name
+            raise RuntimeError("Could not make a unique actor name.")
 
         # Fixed head of the list, so even a tiny run has every kind the other phases need.
         specs = [
-            (ActorKind.INTERNATIONAL_BODY, "Heritage Council of the Synthetic Nations", ""),
-            (ActorKind.NEWS_MEDIA, "The Synthetic Courier", ""),
-            (ActorKind.GOVERNMENT, "Government of Norland", ""),
-            (ActorKind.MINISTRY, "Norland Directorate of Antiquities", ""),
-            (ActorKind.ARMED_FORCES, "Norland Armed Forces", ""),
-            (ActorKind.COALITION, "Coalition of the Southern States", ""),
+            (ActorKind.INTERNATIONAL_BODY, "Heritage Council of the Synthetic Nations"),
+            (ActorKind.NEWS_MEDIA, "The Synthetic Courier"),
+            (ActorKind.GOVERNMENT, "Government of Norland"),
+            (ActorKind.MINISTRY, "Norland Directorate of Antiquities"),
+            (ActorKind.ARMED_FORCES, "Norland Armed Forces"),
+            (ActorKind.COALITION, "Coalition of the Southern States"),
         ]
         countries = [c[0] for c in COUNTRIES]
         while len(specs) < n:
@@ -711,27 +714,24 @@ class Generator:
                                 f"{rng.choice(GROUP_ADJECTIVES)} {rng.choice(GROUP_NOUNS)} {rng.choice(GROUP_PLACES)}"
                             )
                         ),
-                        "",
                     )
                 )
             elif roll < 0.75:
-                specs.append((ActorKind.ARMED_FORCES, unique(lambda: f"{self.place_name()[0]} Defence Forces"), ""))
+                specs.append((ActorKind.ARMED_FORCES, unique(lambda: f"{self.place_name()[0]} Defence Forces")))
             elif roll < 0.85:
                 specs.append(
                     (
                         ActorKind.NEWS_MEDIA,
                         unique(lambda: f"The {self.place_name()[2] or 'Daily'} {rng.choice(MEDIA_NAMES)}"),
-                        "",
                     )
                 )
             elif roll < 0.95:
-                specs.append((ActorKind.GOVERNMENT, unique(lambda: f"Government of {self.place_name()[0]}"), ""))
+                specs.append((ActorKind.GOVERNMENT, unique(lambda: f"Government of {self.place_name()[0]}")))
             else:
                 specs.append(
-                    (ActorKind.PERSON, unique(lambda: f"{self.place_name()[2] or 'Adi'} {self.place_name()[0]}"), "")
+                    (ActorKind.PERSON, unique(lambda: f"{self.place_name()[2] or 'Adi'} {self.place_name()[0]}"))
                 )
-        for i, (kind, name, _) in enumerate(specs):
-            names.add(name)
+        for i, (kind, name) in enumerate(specs):
             actors.append(
                 Actor(
                     slug=f"{SYNTHETIC_PREFIX}actor-{i + 1:04d}-{slugify(name)}"[:100],
@@ -750,7 +750,7 @@ class Generator:
                     aliases.append((f"{word} al-{self.place_name()[2] or 'Sab'}", "ar-Latn"))
             alias_specs.append(aliases)
             said = f" ({', '.join(a for a, _ in aliases)})" if aliases else ""
-            citations.append(self.gazetteer.cite(f"Actor {i + 1}: {name}{said}, {_a(kind.label.lower())}"))
+            citations.append(self.gazetteer.cite(f"Actor {i + 1}: {name}{said} ({kind.label.lower()})"))
         with self.bar("actors", len(actors)) as bar:
             self.insert(Actor, actors)
             # Ministries belong to the government listed before them.
@@ -1191,7 +1191,7 @@ class Generator:
             return rng.choices(keys, weights, k=n)
 
         shape_column = column(DATE_SHAPES)
-        shape_column[: len(DATE_SHAPES)] = list(DATE_SHAPES)  # every shape at least once, however small the run
+        shape_column[: len(DATE_SHAPES)] = list(DATE_SHAPES)[:n]  # every shape at least once, however small the run
         severity_column = column(SEVERITY_WEIGHTS)
         extent_column = column(EXTENT_WEIGHTS)
         certainty_column = column(CERTAINTY_WEIGHTS)
