@@ -5,6 +5,7 @@ curated data by accident. Small sizes here; the timing at full size is measured 
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,8 @@ SITES, REPORTS = 20, 200
 
 @pytest.fixture(autouse=True)
 def seeds_dir(settings, tmp_path):
-    """Synthetic texts go to a temporary seeds folder, never into the working tree."""
+    """Synthetic texts go to a temporary seeds folder, never into the working tree (beside a copy of the article)."""
+    shutil.copy(Path(settings.SEEDS_DIR) / "palmyra-recapture-2016.txt", tmp_path)
     settings.SEEDS_DIR = tmp_path
     return tmp_path
 

@@ -473,12 +473,15 @@ class RowWriter:
     else goes through `bulk_create`.
 
     The writer assigns primary keys itself, counting up from the table's current maximum (the load runs in one
-    transaction and nothing else writes synthetic data meanwhile), fills the timestamps as `auto_now` would, and
-    adapts dates with the backend's own adapters. It refuses a column list that leaves a field of the model unset,
-    so a field added to the model later fails here loudly instead of being silently left empty.
+    transaction and nothing else writes synthetic data meanwhile), fills the timestamps as `auto_now` would, starts
+    `version` at its default, and adapts dates with the backend's own adapters. It refuses a column list that leaves
+    a field of the model unset, so a field added to the model later fails here loudly instead of being silently
+    left empty.
     """
 
     TIMESTAMPS = ("created", "last_updated")
+    # Columns every new row starts with at their model default (a record's first version is 1).
+    DEFAULTED = ("version",)
 
     def __init__(self, model, columns):
         self.model = model
@@ -486,7 +489,9 @@ class RowWriter:
         fields = {field.attname: field for field in model._meta.concrete_fields}
         pk = model._meta.pk.attname
         timestamps = tuple(name for name in self.TIMESTAMPS if name in fields)
-        missing = set(fields) - {pk, *timestamps, *self.columns}
+        defaulted = tuple(name for name in self.DEFAULTED if name in fields)
+        self.defaults = tuple(fields[name].get_default() for name in defaulted)
+        missing = set(fields) - {pk, *timestamps, *defaulted, *self.columns}
         unknown = set(self.columns) - set(fields)
         if missing or unknown:
             raise ImproperlyConfigured(
@@ -500,7 +505,7 @@ class RowWriter:
             if isinstance(fields[name], models.DateField) and not isinstance(fields[name], models.DateTimeField)
         ]
         self._dates = {}
-        names = [pk, *self.columns, *timestamps]
+        names = [pk, *self.columns, *timestamps, *defaulted]
         quote = connection.ops.quote_name
         self.sql = (
             f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(fields[n].column) for n in names)}) "
@@ -519,7 +524,7 @@ class RowWriter:
         """Insert `rows` (tuples in `columns` order); returns the primary keys given to them, in order."""
         first = self.next_pk
         self.next_pk += len(rows)
-        stamp = (connection.ops.adapt_datetimefield_value(timezone.now()),) * len(self.timestamps)
+        stamp = (connection.ops.adapt_datetimefield_value(timezone.now()),) * len(self.timestamps) + self.defaults
         if self.date_positions:
             positions = self.date_positions
             rows = [list(row) for row in rows]
