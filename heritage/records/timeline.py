@@ -315,7 +315,7 @@ def render_svg(items):
             )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="site-timeline" role="img" '
-        f'aria-label="Timeline of the site" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-label="Timeline of the site" width="100%" viewBox="0 0 {WIDTH} {height}" '
         f'font-family="sans-serif" font-size="12">' + "".join(axis) + "".join(rows) + "</svg>"
     )
 

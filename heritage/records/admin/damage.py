@@ -37,6 +37,7 @@ def workflow_action(status, description):
 @admin.register(DamageReport)
 class DamageReportAdmin(ImportExportRecordAdmin):
     resource_classes = [DamageReportResource]
+    ordering = ["site__name", "occurred_earliest", "slug"]  # explicit: the annotated queryset drops Meta.ordering
     formats = [CSV, XLSX]
     list_display = [
         "slug",

@@ -39,6 +39,7 @@ class SiteAdmin(ImportExportRecordAdmin):
     """
 
     resource_classes = [SiteResource]
+    ordering = ["name"]  # explicit: the annotated (GROUP BY) queryset drops Meta.ordering
     formats = [CSV, XLSX]
     list_display = ["name", "kind", "country", "designation_kinds", "damage_report_count", "location_certainty"]
     list_filter = ["country", "kind", "designations__kind", ("periods", admin.RelatedOnlyFieldListFilter)]

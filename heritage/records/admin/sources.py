@@ -91,6 +91,7 @@ class CitationAdmin(RecordAdmin):
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):
     list_display = ["title", "kind", "publisher", "published", "text_path", "citation_count"]
+    ordering = ["title"]  # explicit: the annotated (GROUP BY) queryset drops Meta.ordering
     list_filter = ["kind", "publisher"]
     search_fields = ["title", "slug", "publisher", "url"]
     prepopulated_fields = {"slug": ["title"]}

@@ -51,9 +51,12 @@ def create_roles(apps, schema_editor):
     # yet, so create them now for the records app.
     # create_permissions() skips an app config without a models module, which the migration state's stub lacks.
     records = apps.get_app_config("records")
-    records.models_module = True
-    create_permissions(records, apps=apps, verbosity=0)
-    records.models_module = None
+    models_module = getattr(records, "models_module", None)
+    records.models_module = models_module or True
+    try:
+        create_permissions(records, apps=apps, verbosity=0)
+    finally:
+        records.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
