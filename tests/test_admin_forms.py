@@ -66,6 +66,7 @@ def test_malformed_edtf_is_refused_on_its_field_saying_what_edtf_expects(client,
 
 
 def test_edtf_help_is_shown_before_any_error(client, palmyra):
+    """The date fields say what EDTF expects before anything is typed."""
     client.force_login(make_user("cora", group="Curator"))
     page = client.get(reverse("admin:records_damagereport_add")).content.decode()
     assert "a date such as 2016-03-27, 2014-06 or 1980" in page
@@ -76,6 +77,7 @@ def citation_data(source, quote, **overrides):
 
 
 def test_pasting_a_quote_finds_its_offsets(client, palmyra):
+    """With the offsets left blank, saving finds them: the saved span is the quote."""
     client.force_login(make_user("cora", group="Curator"))
     source = Source.objects.get()
     quote = "making the premises unsafe"
@@ -87,6 +89,7 @@ def test_pasting_a_quote_finds_its_offsets(client, palmyra):
 
 
 def test_a_quote_not_in_the_source_is_refused_on_the_quote_field(client, palmyra):
+    """A quote the source does not contain is refused on the quote field; nothing is saved."""
     client.force_login(make_user("cora", group="Curator"))
     count = Citation.objects.count()
     response = client.post(
@@ -98,6 +101,7 @@ def test_a_quote_not_in_the_source_is_refused_on_the_quote_field(client, palmyra
 
 
 def test_a_quote_occurring_twice_is_refused(client, palmyra):
+    """A quote found twice in the source is ambiguous: refused, asking for more words."""
     client.force_login(make_user("cora", group="Curator"))
     response = client.post(reverse("admin:records_citation_add"), citation_data(Source.objects.get(), "Palmyra"))
     assert "occurs more than once" in response.context["adminform"].form.errors["quote"][0]
@@ -120,6 +124,7 @@ def test_editing_a_quote_relocates_it(client, palmyra):
 
 
 def test_citation_page_shows_the_quote_highlighted_in_context(client, palmyra):
+    """The quote is marked within its surrounding words, and the records citing it are listed."""
     client.force_login(make_user("cora", group="Curator"))
     citation = Citation.objects.get(quote="recaptured the desert city of Palmyra")
     before, quote, after = citation.context

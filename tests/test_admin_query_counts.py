@@ -10,16 +10,21 @@ from django.urls import reverse
 
 from heritage.records.models import (
     Actor,
+    ActorAlias,
     Citation,
     DamageReport,
     Designation,
     DisturbanceCause,
     Event,
+    EventFigure,
     EventParticipant,
     Occupation,
+    Period,
     Site,
     SiteName,
+    SitePeriod,
     Source,
+    Structure,
     Threat,
 )
 
@@ -76,6 +81,28 @@ class Rows:
                 SiteName.objects.create(site=self.site_(i), name=f"Name {i}", kind="local")
             elif model is Actor:
                 Actor.objects.create(slug=f"a-{i}", name=f"A {i}", kind="person", parent=self.actor(i))
+            elif model is ActorAlias:
+                ActorAlias.objects.create(actor=self.actor(i), name=f"Alias {i}")
+            elif model is Structure:
+                Structure.objects.create(site=self.site_(i), slug=f"st-{i}", name=f"Structure {i}")
+            elif model is SitePeriod:
+                period = Period.objects.create(
+                    slug=f"p-{i}", name=f"P {i}", start_earliest=-i, start_latest=-i, stop_earliest=i, stop_latest=i
+                )
+                SitePeriod.objects.create(site=self.site_(i), period=period)
+            elif model is Period:
+                Period.objects.create(
+                    slug=f"p-{i}", name=f"P {i}", start_earliest=-i, start_latest=-i, stop_earliest=i, stop_latest=i
+                )
+            elif model is EventFigure:
+                event = Event.objects.create(slug=f"e-{i}", title=f"Event {i}", kind="air_campaign")
+                EventFigure.objects.create(
+                    event=event, measure="sorties", quantity=i, quantity_qualifier="exactly", quantity_unit="sorties"
+                )
+            elif model is Source:
+                Source.objects.create(slug=f"src-{i}", title=f"Source {i}", kind="report", text_path="x.txt")
+            elif model is DisturbanceCause:
+                DisturbanceCause.objects.create(slug=f"dc-{i}", name=f"Cause {i}", category="natural")
             elif model is Citation:
                 start = 100 + i * 40
                 quote = self.source.text[start : start + 30]
@@ -97,11 +124,34 @@ def list_queries(client, model):
     return response.context["cl"].result_count, len(queries)
 
 
-@pytest.mark.parametrize(
-    "model",
-    [Site, DamageReport, Occupation, Event, EventParticipant, Designation, Threat, SiteName, Actor, Citation],
-    ids=lambda m: m.__name__,
-)
+ALL_RECORD_MODELS = [
+    Actor,
+    ActorAlias,
+    Citation,
+    DamageReport,
+    Designation,
+    DisturbanceCause,
+    Event,
+    EventFigure,
+    EventParticipant,
+    Occupation,
+    Period,
+    Site,
+    SiteName,
+    SitePeriod,
+    Source,
+    Structure,
+    Threat,
+]
+
+
+def test_every_registered_model_is_measured():
+    from .test_admin_pages import record_models
+
+    assert set(record_models()) == set(ALL_RECORD_MODELS)
+
+
+@pytest.mark.parametrize("model", ALL_RECORD_MODELS, ids=lambda m: m.__name__)
 def test_list_page_query_count_does_not_grow_with_rows(client, palmyra, model):
     """The list page of each model runs as many queries with 50 rows as with 5."""
     client.force_login(make_user("cora", superuser=True))

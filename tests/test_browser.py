@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.db import connections
 
 from heritage.records.dates import EDTF_HELP
-from heritage.records.models import DamageReport
+from heritage.records.models import DamageReport, Site
 
 from .admin_helpers import PASSWORD, make_user
 from .conftest import load_article
@@ -62,6 +63,9 @@ def page(monkeypatch):
         yield page
         context.close()
         browser.close()
+        # ORM calls made while Playwright's loop runs can open a connection of their own (Django keeps connections
+        # per context); close it, or PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -94,6 +98,7 @@ def open_palmyra(page, live_server):
 
 
 def test_curator_adds_a_dated_cited_damage_report_and_sees_it_everywhere(page, live_server, curator):
+    """The issue's journey: add a dated, cited damage report; find it in the list, timeline and history."""
     log_in(page, live_server, curator)
     open_palmyra(page, live_server)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -158,6 +163,7 @@ def test_curator_adds_a_dated_cited_damage_report_and_sees_it_everywhere(page, l
 
 
 def test_bad_edtf_date_on_an_occupation_shows_the_error(page, live_server, curator):
+    """A malformed date on another form shows the EDTF error on its field."""
     log_in(page, live_server, curator)
     page.goto(f"{live_server.url}/admin/records/occupation/add/")
     page.fill("#id_slug", "isis-palmyra-2017")
@@ -166,3 +172,17 @@ def test_bad_edtf_date_on_an_occupation_shows_the_error(page, live_server, curat
     page.fill("#id_started", "December 2016")
     page.click("input[name=_save]")
     assert "is not a valid EDTF date" in page.locator(".field-started .errorlist").inner_text()
+
+
+def test_map_shows_the_site_when_tiles_cannot_load(page, live_server, curator):
+    """With coordinates, the dossier draws a Leaflet map with the site's marker, even offline (tiles refused)."""
+    Site.objects.filter(slug="palmyra").update(latitude="34.551000", longitude="38.268000", location_certainty="high")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    log_in(page, live_server, curator)
+    open_palmyra(page, live_server)
+    page.wait_for_selector("#site-map.leaflet-container .leaflet-marker-icon")
+    assert page.locator("#site-map .leaflet-marker-icon").get_attribute("title") == "Palmyra"
+    assert errors == []
+    assert page.locator("#timeline svg").count() == 1  # the rest of the dossier is unaffected

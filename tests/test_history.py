@@ -83,3 +83,7 @@ def test_a_deleted_records_history_remains(client, palmyra):
     assert [entry.history_type for entry in history] == ["+", "-"]
     assert history.last().history_user == curator
     assert history.last().slug == "temple-shelled"
+    # ... and is still viewable in the admin, at the record's old history address.
+    page = client.get(reverse("admin:records_damagereport_history", args=[report.pk]))
+    assert page.status_code == 200
+    assert page.content.decode().count("cora") >= 2

@@ -46,6 +46,7 @@ def test_exported_columns_use_slugs_and_round_trip_without_changes(palmyra):
 
 
 def test_importing_sites_creates_them(palmyra):
+    """A valid row creates its site, country and all."""
     result = SiteResource().import_data(tablib.Dataset().load(sites_csv(GOOD_SITE), format="csv"), dry_run=False)
     assert not result.has_validation_errors()
     assert Site.objects.get(slug="hatra").country.code == "IQ"
@@ -65,6 +66,7 @@ def test_one_bad_row_writes_nothing_and_names_row_and_field(palmyra):
 
 
 def test_an_unknown_slug_is_a_row_error_naming_it(palmyra):
+    """A link to a slug that does not exist is an error of that column, quoting the slug."""
     dataset = tablib.Dataset(headers=["slug", "site", "occupier", "started", "ended"])
     dataset.append(["hatra-2015", "hatra", "isis", "2015", ""])
     result = OccupationResource().import_data(dataset, dry_run=False)
@@ -74,6 +76,7 @@ def test_an_unknown_slug_is_a_row_error_naming_it(palmyra):
 
 
 def test_a_malformed_edtf_date_in_an_import_is_refused(palmyra):
+    """Imported dates are checked as EDTF, like the form's."""
     dataset = tablib.Dataset(headers=["slug", "site", "occupier", "started", "ended"])
     dataset.append(["palmyra-2017", "palmyra", "isis", "December 2016", ""])
     result = OccupationResource().import_data(dataset, dry_run=False)
@@ -105,6 +108,7 @@ def test_admin_import_previews_then_confirms(client, palmyra):
 
 
 def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(client, palmyra):
+    """The preview of a file with a bad row names row 2 and its column, and offers no confirm."""
     client.force_login(make_user("cora", group="Curator"))
     before = Site.objects.count()
     upload = SimpleUploadedFile("sites.csv", sites_csv(GOOD_SITE, BAD_SITE).encode(), content_type="text/csv")
@@ -119,6 +123,7 @@ def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(c
 
 
 def test_admin_offers_csv_and_xlsx(client, palmyra):
+    """The formats offered are CSV and XLSX."""
     client.force_login(make_user("cora", group="Curator"))
     page = client.get(reverse("admin:records_occupation_export")).content.decode()
     assert ">csv<" in page and ">xlsx<" in page

@@ -27,6 +27,7 @@ def test_researcher_can_view_but_gets_403_posting_a_change_form(client, palmyra)
 
 
 def test_researcher_cannot_add(client, palmyra):
+    """A researcher gets 403 on an add form."""
     client.force_login(make_user("rita", group="Researcher"))
     assert client.get(reverse("admin:records_damagereport_add")).status_code == 403
 
@@ -42,12 +43,14 @@ def test_curator_cannot_delete_a_source(client, palmyra):
 
 
 def test_curator_can_change_a_source(client, palmyra):
+    """A curator may correct a source (but not delete it)."""
     client.force_login(make_user("cora", group="Curator"))
     source = Source.objects.get()
     assert client.get(reverse("admin:records_source_change", args=[source.pk])).status_code == 200
 
 
 def test_curator_has_no_user_administration(client):
+    """Users and groups are out of a curator's reach: 403."""
     client.force_login(make_user("cora", group="Curator"))
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
@@ -72,8 +75,15 @@ def test_curator_can_run_the_workflow_and_a_researcher_cannot(client, palmyra):
 
 
 def test_curator_can_import_and_a_researcher_cannot(client, palmyra):
+    """The import page opens for a curator; a researcher gets 403."""
     url = reverse("admin:records_site_import")
     client.force_login(make_user("rita", group="Researcher"))
     assert client.get(url).status_code == 403
     client.force_login(make_user("cora", group="Curator"))
     assert client.get(url).status_code == 200
+
+
+def test_researcher_can_export(client, palmyra):
+    """Exporting is reading: a researcher may download what they may view."""
+    client.force_login(make_user("rita", group="Researcher"))
+    assert client.get(reverse("admin:records_damagereport_export")).status_code == 200

@@ -38,6 +38,7 @@ def test_a_report_without_citation_cannot_be_verified(palmyra):
 
 @pytest.mark.parametrize(("start", "target"), [("draft", "verified"), ("retracted", "verified"), ("draft", "bogus")])
 def test_moves_outside_the_workflow_are_refused(palmyra, start, target):
+    """A move the workflow does not allow, or to no status at all, is refused on the status field."""
     report = make_damage_reports(1, site=palmyra, status=start)[0]
     with pytest.raises(ValidationError) as refused:
         change_damage_report_status(report=report, status=target, user=None)
@@ -66,6 +67,7 @@ def test_bulk_verify_moves_the_cited_reports_and_names_each_refused_one(client, 
 
 @pytest.mark.parametrize("action", ["mark_disputed", "mark_retracted"])
 def test_bulk_dispute_and_retract(client, palmyra, action):
+    """Dispute and retract move every selected report."""
     client.force_login(make_user("cora", group="Curator"))
     reports = make_damage_reports(3, site=palmyra)
     client.post(

@@ -23,7 +23,6 @@ class RecordAdmin(SimpleHistoryAdmin):
     """
 
     list_per_page = 50
-    history_list_display = ["history_change_reason"]
 
     def get_readonly_fields(self, request, obj=None):
         derived = [*edtf_readonly_fields(self.model), "created", "last_updated"]
