@@ -30,6 +30,13 @@ class CitationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        source = cleaned.get("source")
+        if source is not None:
+            try:
+                source.text  # noqa: B018  (locating the quote reads it; say so here rather than fail later)
+            except (OSError, UnicodeDecodeError) as exc:
+                self.add_error("source", f"This source's text file cannot be read ({exc}); fix its text file first.")
+                return cleaned
         moved = {"quote", "source"} & set(self.changed_data)
         if moved and not {"char_start", "char_end"} & set(self.changed_data):
             # The old offsets belonged to the old quote: find the new one's.
