@@ -13,7 +13,20 @@ def edtf_readonly_fields(model):
     return [bound for bounds in getattr(model, "edtf_fields", {}).values() for bound in bounds]
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+class FormFieldsMixin:
+    """EDTF help on every date field (admin pages and inlines alike), and https for scheme-less URLs."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # Django 6's default; a scheme-less URL means https
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and validate_edtf in getattr(db_field, "validators", []):
+            # Say what EDTF expects before the curator gets it wrong, not only after.
+            formfield.help_text = " ".join(part for part in (str(db_field.help_text), EDTF_HELP) if part)
+        return formfield
+
+
+class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
     """
     Base admin of every record: history, read-only timestamps and derived date bounds, EDTF help on date fields,
     and autocomplete for citations.
@@ -34,21 +47,12 @@ class RecordAdmin(SimpleHistoryAdmin):
             fields.append("citations")
         return fields
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.URLField):
-            kwargs.setdefault("assume_scheme", "https")  # Django 6's default; a scheme-less URL means https
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and validate_edtf in getattr(db_field, "validators", []):
-            # Say what EDTF expects before the curator gets it wrong, not only after.
-            formfield.help_text = " ".join(part for part in (str(db_field.help_text), EDTF_HELP) if part)
-        return formfield
-
 
 class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
     """A record admin that also imports and exports CSV and XLSX (see resources.py)."""
 
 
-class NoCitationsInline:
+class NoCitationsInline(FormFieldsMixin):
     """Inline rows edit the record itself; its citations are added on the record's own page (show_change_link)."""
 
     exclude = ["citations"]
