@@ -1,5 +1,6 @@
 # Set-up and everyday tasks. Needs only Python >= 3.11 and make.
-#   make run    create the virtualenv, install, migrate, load the Palmyra fixtures, serve on http://127.0.0.1:8000
+#   make run    create the virtualenv, install, migrate, load the Palmyra fixtures, make the demo curator account
+#               (password from HERITAGE_CURATOR_PASSWORD, or printed once), serve on http://127.0.0.1:8000/admin/
 #   make test   lint, Django checks and the whole test suite (DATABASE_URL picks the database; default SQLite)
 
 PYTHON ?= python3
@@ -11,10 +12,13 @@ FIXTURES := fixtures/vocabularies.json fixtures/palmyra.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrate fixtures lock clean
+.PHONY: run test install lint format migrate fixtures demo-curator lock clean
 
-run: migrate fixtures
+run: migrate fixtures demo-curator
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo-curator: migrate
+	$(PY) manage.py ensure_demo_curator
 
 test: install lint
 	$(PY) manage.py check

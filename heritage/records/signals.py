@@ -26,6 +26,13 @@ def describe(error):
     return "; ".join(parts)
 
 
+@receiver(pre_save, dispatch_uid="records_mark_raw_saves")
+def mark_raw_saves(sender, instance, raw=False, **kwargs):
+    """Flag an instance saved raw (by loaddata), so its history skips the m2m writes that follow (history.py)."""
+    if raw and sender._meta.app_label == "records":
+        instance._saved_raw = True
+
+
 @receiver(pre_save, dispatch_uid="records_derive_date_bounds")
 def derive_date_bounds(sender, instance, raw=False, **kwargs):
     if not isinstance(instance, UncertainDatesMixin):

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from ..choices import Qualifier, QuantityUnit
 from ..dates import parse_edtf_bounds
+from ..history import RecordHistory
 
 
 class SlugManager(models.Manager):
@@ -56,6 +57,9 @@ class CitedRecord(TimestampedModel):
         verbose_name="citations",
         help_text="The passages of sources that support this record.",
     )
+
+    # Every concrete subclass gets its own history table, including which citations it had at each version.
+    history = RecordHistory(inherit=True, m2m_fields=["citations"])
 
     class Meta:
         abstract = True

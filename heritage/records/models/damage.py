@@ -1,10 +1,12 @@
 """Observed damage to sites, and the present dangers to them, kept apart."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..choices import Certainty, CurationStatus, DisturbanceCategory, Extent, Severity, ThreatTarget
 from ..dates import validate_edtf
+from ..history import RecordHistory
 from .base import (
     CitedRecord,
     QuantityModel,
@@ -33,6 +35,7 @@ class DisturbanceCause(SlugNaturalKeyMixin, TimestampedModel):
     )
 
     objects = SlugManager()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["category", "name"]
@@ -118,7 +121,18 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         choices=CurationStatus.choices,
         default=CurationStatus.DRAFT,
         db_index=True,
+        help_text="Changed only through the verification workflow (services.change_damage_report_status).",
     )
+    status_changed_by = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name="status changed by",
+    )
+    status_changed_at = models.DateTimeField(verbose_name="status changed at", null=True, blank=True, editable=False)
     description = models.TextField(verbose_name="description", blank=True)
 
     edtf_fields = DAMAGE_DATES
@@ -130,6 +144,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         verbose_name = "damage report"
         verbose_name_plural = "damage reports"
         constraints = date_bound_constraints("damagereport", DAMAGE_DATES)
+        permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 
     def __str__(self):
         where = f"{self.structure.name}, {self.site}" if self.structure_id else str(self.site)

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 
 from ..choices import SourceKind
+from ..history import RecordHistory
 from .base import SlugManager, SlugNaturalKeyMixin, TimestampedModel
 
 
@@ -37,6 +38,7 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
     notes = models.TextField(verbose_name="notes", blank=True)
 
     objects = SlugManager()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["title"]
@@ -111,6 +113,7 @@ class Citation(TimestampedModel):
     )
 
     objects = CitationManager()
+    history = RecordHistory()
 
     class Meta:
         ordering = ["source", "char_start", "char_end"]

@@ -1,0 +1,63 @@
+"""
+Writes that are more than plain CRUD, shared by the admin, the API and management commands.
+
+Each service takes keyword-only arguments, validates with `full_clean()` and writes inside `transaction.atomic()`,
+so that whichever door a change comes through, the same rules hold.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import CurationStatus
+from .models import DamageReport
+
+# The verification workflow: which status a damage report may move to from each status. A draft is reported when
+# it is complete; a report is verified against its citations or disputed; a retraction can be undone by reporting
+# the claim again (it is never deleted, so its history stays readable).
+STATUS_TRANSITIONS = {
+    CurationStatus.DRAFT: {CurationStatus.REPORTED, CurationStatus.RETRACTED},
+    CurationStatus.REPORTED: {CurationStatus.VERIFIED, CurationStatus.DISPUTED, CurationStatus.RETRACTED},
+    CurationStatus.VERIFIED: {CurationStatus.DISPUTED, CurationStatus.RETRACTED},
+    CurationStatus.DISPUTED: {CurationStatus.VERIFIED, CurationStatus.REPORTED, CurationStatus.RETRACTED},
+    CurationStatus.RETRACTED: {CurationStatus.REPORTED},
+}
+
+
+def allowed_statuses(current):
+    """The statuses a damage report in status `current` may move to."""
+    return STATUS_TRANSITIONS.get(CurationStatus(current), set())
+
+
+@transaction.atomic
+def change_damage_report_status(*, report: DamageReport, status: str, user, reason: str = "") -> DamageReport:
+    """
+    Move `report` to `status`, recording who (`user`) and when; returns the saved report.
+
+    Raises ValidationError (on the "status" field, naming the report) when the move is not allowed from the
+    report's current status, or when `status` is verified and the report cites no source. The history entry gets
+    `user` and a change reason saying which move it was (plus `reason`, if given).
+    """
+    report = DamageReport.objects.select_for_update().get(pk=report.pk)
+    try:
+        target = CurationStatus(status)
+    except ValueError:
+        raise ValidationError({"status": f"{status!r} is not a curation status."}) from None
+    current = CurationStatus(report.status)
+    if target not in allowed_statuses(current):
+        raise ValidationError(
+            {"status": f"“{report}” ({report.slug}) is {current.label.lower()}; it cannot be {target.label.lower()}."}
+        )
+    if target == CurationStatus.VERIFIED and not report.citations.exists():
+        raise ValidationError(
+            {"status": f"“{report}” ({report.slug}) cannot be verified: it cites no source. Add a citation first."}
+        )
+    report.status = target
+    report.status_changed_by = user
+    report.status_changed_at = timezone.now()
+    report.full_clean()
+    # The history entry names the user even outside a request (API tasks, management commands).
+    report._history_user = user
+    report._change_reason = f"Status: {current.label} → {target.label}" + (f". {reason}" if reason else "")
+    report.save()
+    return report

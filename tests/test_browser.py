@@ -1,0 +1,188 @@
+"""
+End to end, in a real browser: Playwright for Python driving Debian's Chromium against pytest-django's live server.
+
+A curator logs in, opens Palmyra's dossier, adds a damage report with an EDTF date and a citation (a malformed
+date first, to see the error), and finds the report in the list, on the site's timeline and in its history.
+A screenshot of the dossier goes to artifacts/ (git-ignored).
+
+Never `playwright install`: the browser is the system's Chromium (`apt-get install chromium`). Without it these
+tests skip locally, saying so, and fail in CI (CI=true), where .ci/run installs it.
+"""
+
+import importlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.db import connections
+
+from heritage.records.dates import EDTF_HELP
+from heritage.records.models import DamageReport, Site
+
+from .admin_helpers import PASSWORD, make_user
+from .conftest import load_article
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_chromium():
+    if CHROMIUM.exists():
+        return
+    message = f"Chromium is not installed at {CHROMIUM}; install it with: apt-get install chromium"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} (in CI the browser tests must run, not skip)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def page(monkeypatch):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes here are still
+    # synchronous and safe (the live server answers requests in its own thread).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+        # ORM calls made while Playwright's loop runs can open a connection of their own (Django keeps connections
+        # per context); close it, or PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()
+
+
+@pytest.fixture
+def curator(transactional_db):
+    """The article's data and a curator. Transactional tests flush the database, groups included: re-create them."""
+    importlib.import_module("heritage.records.migrations.0003_roles").create_roles(apps, None)
+    load_article()
+    return make_user("curator", group="Curator")
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+
+
+def pick_autocomplete(page, field, search):
+    """In an admin autocomplete (select2) field, type `search` and click the result that contains it."""
+    page.click(f".field-{field} .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", search)
+    page.locator(".select2-container--open .select2-results__option", has_text=search).first.click()
+
+
+def open_palmyra(page, live_server):
+    page.goto(f"{live_server.url}/admin/records/site/")
+    page.click("text=Palmyra")
+    page.wait_for_selector("#timeline svg")
+
+
+def test_curator_adds_a_dated_cited_damage_report_and_sees_it_everywhere(page, live_server, curator):
+    """The issue's journey: add a dated, cited damage report; find it in the list, timeline and history."""
+    log_in(page, live_server, curator)
+    open_palmyra(page, live_server)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dossier.png"), full_page=True)
+    assert page.locator("#timeline svg text", has_text="Early second millennium BCE").count() == 1
+
+    page.click("#dossier-damage a.addlink")
+    page.wait_for_selector("#damagereport_form")
+    page.fill("#id_slug", "temple-of-bel-destroyed")
+    page.fill("#id_description", "The Temple of Bel was blown up.")
+    pick_autocomplete(page, "cause", "Vandal")
+    page.select_option("#id_severity", "destroyed")
+    page.select_option("#id_certainty", "high")
+    pick_autocomplete(page, "citations", "largely defaced")
+
+    # A malformed date first: refused, with what EDTF expects, and nothing saved.
+    page.fill("#id_occurred", "2015-08-31 to 2015-09-01")
+    page.click("input[name=_save]")
+    error = page.locator(".field-occurred .errorlist")
+    assert "is not a valid EDTF date" in error.inner_text()
+    assert EDTF_HELP[:40] in error.inner_text()
+    assert not DamageReport.objects.filter(slug="temple-of-bel-destroyed").exists()
+
+    page.fill("#id_occurred", "2015-08~/2015-09-01")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    # Back on the list: the new report is there, as a draft.
+    row = page.locator("#result_list tr", has_text="temple-of-bel-destroyed")
+    assert row.count() == 1
+    assert "Draft" in row.inner_text()
+    report = DamageReport.objects.get(slug="temple-of-bel-destroyed")
+    assert [c.quote for c in report.citations.all()] == [
+        "Palmyra was largely defaced by ISIS during the group’s ten month occupation"
+    ]
+
+    # On the timeline of the dossier.
+    open_palmyra(page, live_server)
+    bars = page.locator('#timeline a[data-kind="damage"] title').all_text_contents()
+    assert "Destroyed: Vandalism (2015-08~/2015-09-01)" in bars
+    page.screenshot(path=str(ARTIFACTS / "dossier-after.png"), full_page=True)
+    # The part of the dossier the README shows (docs/dossier.png is a copy of it): timeline to damage reports.
+    top = page.locator("fieldset:has(#timeline)").bounding_box()
+    bottom = page.locator("#dossier-damage").bounding_box()
+    page.screenshot(
+        path=str(ARTIFACTS / "dossier-timeline.png"),
+        full_page=True,
+        clip={
+            "x": top["x"] - 10,
+            "y": top["y"] - 10,
+            "width": top["width"] + 20,
+            "height": bottom["y"] + bottom["height"] - top["y"] + 20,
+        },
+    )
+
+    # In its history, by the curator, with the derived dates shown on its page.
+    page.goto(f"{live_server.url}/admin/records/damagereport/{report.pk}/change/")
+    assert "Aug. 1, 2015" in page.locator(".fieldBox.field-occurred_earliest").inner_text()
+    page.click("a.historylink")
+    history = page.locator("#change-history").inner_text()
+    assert "curator" in history
+    assert re.search(r"Created|Added|\+", history)
+
+
+def test_bad_edtf_date_on_an_occupation_shows_the_error(page, live_server, curator):
+    """A malformed date on another form shows the EDTF error on its field."""
+    log_in(page, live_server, curator)
+    page.goto(f"{live_server.url}/admin/records/occupation/add/")
+    page.fill("#id_slug", "isis-palmyra-2017")
+    pick_autocomplete(page, "site", "Palm")
+    pick_autocomplete(page, "occupier", "ISIS")
+    page.fill("#id_started", "December 2016")
+    page.click("input[name=_save]")
+    assert "is not a valid EDTF date" in page.locator(".field-started .errorlist").inner_text()
+
+
+def test_map_shows_the_site_when_tiles_cannot_load(page, live_server, curator):
+    """With coordinates, the dossier draws a Leaflet map with the site's marker, even offline (tiles refused)."""
+    Site.objects.filter(slug="palmyra").update(latitude="34.551000", longitude="38.268000", location_certainty="high")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    log_in(page, live_server, curator)
+    open_palmyra(page, live_server)
+    page.wait_for_selector("#site-map.leaflet-container .leaflet-marker-icon")
+    assert page.locator("#site-map .leaflet-marker-icon").get_attribute("title") == "Palmyra"
+    assert errors == []
+    assert page.locator("#timeline svg").count() == 1  # the rest of the dossier is unaffected

@@ -1,0 +1,129 @@
+"""Import/export of sites, damage reports and occupations: CSV and XLSX, slugs for links, all-or-nothing."""
+
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from import_export.formats.base_formats import CSV, XLSX
+
+from heritage.records.models import DamageReport, Occupation, Site
+from heritage.records.resources import DamageReportResource, OccupationResource, SiteResource
+
+from .admin_helpers import make_user
+
+pytestmark = pytest.mark.django_db
+
+SITE_HEADERS = ["slug", "name", "kind", "country", "description", "latitude", "longitude", "location_certainty"]
+
+
+def sites_csv(*rows):
+    dataset = tablib.Dataset(headers=SITE_HEADERS)
+    for row in rows:
+        dataset.append(row)
+    return dataset.export("csv")
+
+
+GOOD_SITE = ["hatra", "Hatra", "archaeological_site", "IQ", "", "35.587500", "42.718300", "high"]
+BAD_SITE = ["nimrud", "Nimrud", "castle", "IQ", "", "", "", ""]  # "castle" is not a site kind
+
+
+def test_exported_columns_use_slugs_and_round_trip_without_changes(palmyra):
+    """Damage reports export with site/cause/perpetrator as slugs, and re-importing the export changes nothing."""
+    for fmt in (CSV(), XLSX()):
+        exported = fmt.export_data(DamageReportResource().export())
+        dataset = fmt.create_dataset(exported)
+        row = dict(zip(dataset.headers, dataset[dataset["slug"].index("palmyra-defaced-by-isis")], strict=True))
+        assert (row["site"], row["cause"], row["perpetrator"], row["occupation"]) == (
+            "palmyra",
+            "vandalism",
+            "isis",
+            "isis-palmyra-2015",
+        )
+        assert str(row["occurred_earliest"]).startswith("2015-05-01")
+        result = DamageReportResource().import_data(dataset, dry_run=False)
+        assert not result.has_errors() and not result.has_validation_errors()
+        assert {r.import_type for r in result.rows} == {"skip"}
+
+
+def test_importing_sites_creates_them(palmyra):
+    """A valid row creates its site, country and all."""
+    result = SiteResource().import_data(tablib.Dataset().load(sites_csv(GOOD_SITE), format="csv"), dry_run=False)
+    assert not result.has_validation_errors()
+    assert Site.objects.get(slug="hatra").country.code == "IQ"
+
+
+def test_one_bad_row_writes_nothing_and_names_row_and_field(palmyra):
+    """A file with a good and a bad row: nothing is written; the error gives the bad row's number and its column."""
+    before = Site.objects.count()
+    dataset = tablib.Dataset().load(sites_csv(GOOD_SITE, BAD_SITE), format="csv")
+    result = SiteResource().import_data(dataset, dry_run=False)
+    assert result.has_validation_errors()
+    (invalid,) = result.invalid_rows
+    assert invalid.number == 2
+    assert list(invalid.field_specific_errors) == ["kind"]
+    assert "'castle' is not a valid choice" in invalid.field_specific_errors["kind"][0]
+    assert Site.objects.count() == before
+
+
+def test_an_unknown_slug_is_a_row_error_naming_it(palmyra):
+    """A link to a slug that does not exist is an error of that column, quoting the slug."""
+    dataset = tablib.Dataset(headers=["slug", "site", "occupier", "started", "ended"])
+    dataset.append(["hatra-2015", "hatra", "isis", "2015", ""])
+    result = OccupationResource().import_data(dataset, dry_run=False)
+    (invalid,) = result.invalid_rows
+    assert invalid.field_specific_errors["site"] == ["No site has the slug 'hatra'."]
+    assert not Occupation.objects.filter(slug="hatra-2015").exists()
+
+
+def test_a_malformed_edtf_date_in_an_import_is_refused(palmyra):
+    """Imported dates are checked as EDTF, like the form's."""
+    dataset = tablib.Dataset(headers=["slug", "site", "occupier", "started", "ended"])
+    dataset.append(["palmyra-2017", "palmyra", "isis", "December 2016", ""])
+    result = OccupationResource().import_data(dataset, dry_run=False)
+    (invalid,) = result.invalid_rows
+    assert "is not a valid EDTF date" in invalid.field_specific_errors["started"][0]
+
+
+def test_imported_status_is_ignored(palmyra):
+    """The status column is export-only: an import cannot verify a report; new reports start as drafts."""
+    dataset = tablib.Dataset(headers=["slug", "site", "cause", "severity", "certainty", "status"])
+    dataset.append(["new-report", "palmyra", "looting", "possibly_damaged", "low", "verified"])
+    result = DamageReportResource().import_data(dataset, dry_run=False)
+    assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    assert DamageReport.objects.get(slug="new-report").status == "draft"
+
+
+def test_admin_import_previews_then_confirms(client, palmyra):
+    """Through the admin: the upload shows a preview and writes nothing; confirming writes the rows."""
+    client.force_login(make_user("cora", group="Curator"))
+    upload = SimpleUploadedFile("sites.csv", sites_csv(GOOD_SITE).encode(), content_type="text/csv")
+    response = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": "0"})
+    assert response.status_code == 200
+    assert "Preview" in response.content.decode()
+    assert not Site.objects.filter(slug="hatra").exists()
+    confirm = response.context["confirm_form"]
+    response = client.post(reverse("admin:records_site_process_import"), {**confirm.initial})
+    assert response.status_code == 302
+    assert Site.objects.filter(slug="hatra").exists()
+
+
+def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(client, palmyra):
+    """The preview of a file with a bad row names row 2 and its column, and offers no confirm."""
+    client.force_login(make_user("cora", group="Curator"))
+    before = Site.objects.count()
+    upload = SimpleUploadedFile("sites.csv", sites_csv(GOOD_SITE, BAD_SITE).encode(), content_type="text/csv")
+    response = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": "0"})
+    page = response.content.decode()
+    assert "Some rows failed to validate" in page
+    assert "Value &#x27;castle&#x27; is not a valid choice." in page
+    row = response.context["result"].invalid_rows[0]
+    assert (row.number, list(row.field_specific_errors)) == (2, ["kind"])
+    assert response.context.get("confirm_form") is None
+    assert Site.objects.count() == before
+
+
+def test_admin_offers_csv_and_xlsx(client, palmyra):
+    """The formats offered are CSV and XLSX."""
+    client.force_login(make_user("cora", group="Curator"))
+    page = client.get(reverse("admin:records_occupation_export")).content.decode()
+    assert ">csv<" in page and ">xlsx<" in page
