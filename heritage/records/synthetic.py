@@ -474,14 +474,15 @@ class RowWriter:
 
     The writer assigns primary keys itself, counting up from the table's current maximum (the load runs in one
     transaction and nothing else writes synthetic data meanwhile), fills the timestamps as `auto_now` would, starts
-    `version` at its default, and adapts dates with the backend's own adapters. It refuses a column list that leaves
-    a field of the model unset, so a field added to the model later fails here loudly instead of being silently
-    left empty.
+    `version` and the status-change columns at their defaults, and adapts dates with the backend's own adapters.
+    It refuses a column list that leaves a field of the model unset, so a field added to the model later fails here
+    loudly instead of being silently left empty.
     """
 
     TIMESTAMPS = ("created", "last_updated")
-    # Columns every new row starts with at their model default (a record's first version is 1).
-    DEFAULTED = ("version",)
+    # Columns every new row starts with at their model default: a record's first version is 1, and no one has yet
+    # moved a new report's curation status.
+    DEFAULTED = ("version", "status_changed_at", "status_changed_by_id")
 
     def __init__(self, model, columns):
         self.model = model
