@@ -129,6 +129,25 @@ class IdListField(forms.CharField):
         return ids
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0): anything else is an error, not silently ignored as DRF's BooleanWidget would."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        text = str(value).strip().lower() if value is not None else ""
+        if text in ("", "none"):
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError(f"Expected true or false, not {value!r}.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
 class YearField(forms.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)
@@ -202,6 +221,10 @@ class DescribedSchemaMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         set_override(self, "field", {**self.openapi_schema, "description": self.extra.get("help_text", "")})
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class IdFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
@@ -295,7 +318,8 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 def ordering(*fields, **renamed):
-    names = {field: field for field in fields} | renamed
+    # django-filter wants (model field, parameter name) pairs; `renamed` is given as parameter=model_field.
+    names = {field: field for field in fields} | {model_field: param for param, model_field in renamed.items()}
     return StableOrderingFilter(
         fields=tuple(names.items()),
         help_text="Sort by these fields, in order; prefix with - for descending. Ties are broken by id.",
@@ -358,7 +382,7 @@ class SiteFilterSet(BaseFilterSet):
         choices=list(countries), help_text="ISO 3166-1 alpha-2 country code (e.g. SY); repeat for several."
     )
     location_certainty = choice_filter(LocationCertainty.choices, "How well the coordinates locate the site.")
-    has_location = django_filters.BooleanFilter(
+    has_location = BooleanFilter(
         method="filter_has_location", help_text="true: sites with coordinates; false: sites without."
     )
     designation = choice_filter(
@@ -366,7 +390,7 @@ class SiteFilterSet(BaseFilterSet):
         "Sites that hold or held a protected status of this kind; repeat for any of several.",
         field_name="designations__kind",
     )
-    in_danger = django_filters.BooleanFilter(
+    in_danger = BooleanFilter(
         method="filter_in_danger",
         help_text="true: sites currently on the List of World Heritage in Danger (a designation with no end date).",
     )
@@ -374,7 +398,7 @@ class SiteFilterSet(BaseFilterSet):
     locals().update(
         fk_filters("occupied_by", Actor, field_name="occupations__occupier", label="occupier (actor)", distinct=True)
     )
-    has_damage = django_filters.BooleanFilter(
+    has_damage = BooleanFilter(
         method="filter_has_damage", help_text="true: sites with at least one damage report; false: sites with none."
     )
     bbox = BBoxFilter(
@@ -483,9 +507,9 @@ class OccupationFilterSet(BaseFilterSet):
         help_text="YYYY-MM-DD: occupations that may have been in force that day (started by then, as far as known, "
         "and not certainly over). An unknown start or an ongoing occupation counts as possibly in force.",
     )
-    started_inferred = django_filters.BooleanFilter(help_text="Whether the start was worked out, not stated.")
-    ended_inferred = django_filters.BooleanFilter(help_text="Whether the end was worked out, not stated.")
-    is_ongoing = django_filters.BooleanFilter(
+    started_inferred = BooleanFilter(help_text="Whether the start was worked out, not stated.")
+    ended_inferred = BooleanFilter(help_text="Whether the end was worked out, not stated.")
+    is_ongoing = BooleanFilter(
         field_name="ended", lookup_expr="exact", method="filter_is_ongoing", help_text="true: no end date yet."
     )
     locals().update(date_filters("started", ("started_earliest", "started_latest"), "Started"))
@@ -527,7 +551,7 @@ class EventFilterSet(BaseFilterSet):
         "Events in which someone played this role (combine with actor for that actor's role).",
         field_name="participants__role",
     )
-    occurred_inferred = django_filters.BooleanFilter(help_text="Whether the date was worked out, not stated.")
+    occurred_inferred = BooleanFilter(help_text="Whether the date was worked out, not stated.")
     locals().update(date_filters("occurred", ("occurred_earliest", "occurred_latest"), "Happened"))
     ordering = ordering("title", "slug", "kind", "created", "last_updated", occurred="occurred_earliest")
 
@@ -564,7 +588,7 @@ class DamageReportFilterSet(BaseFilterSet):
     extent = choice_filter(Extent.choices, "How much of the site or structure; repeat for any of several.")
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
-    is_permanent = django_filters.BooleanFilter(help_text="Whether the loss is known to be permanent.")
+    is_permanent = BooleanFilter(help_text="Whether the loss is known to be permanent.")
     locals().update(date_filters("occurred", ("occurred_earliest", "occurred_latest"), "Happened"))
     ordering = ordering(
         "slug",
@@ -629,7 +653,7 @@ class CitationFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the quoted words and the attribution.")
     locals().update(fk_filters("source", Source))
     locals().update(fk_filters("attributed_to", Actor, label="who made the claim (actor)"))
-    attributed = django_filters.BooleanFilter(
+    attributed = BooleanFilter(
         field_name="attributed_to",
         lookup_expr="isnull",
         exclude=True,

@@ -42,10 +42,15 @@ def api_url(basename, lookup_field="slug"):
     return RecordURLField(view_name=f"api:{basename}-detail", lookup_field=lookup_field)
 
 
+class CountryCodeField(serializers.ChoiceField):
+    """A django-countries field as its ISO code ("" when none): the Country object itself is not JSON."""
+
+    def to_representation(self, value):
+        return getattr(value, "code", value) or ""
+
+
 def country_field(**kwargs):
-    return serializers.ChoiceField(
-        choices=list(countries), help_text="ISO 3166-1 alpha-2 country code, e.g. SY.", **kwargs
-    )
+    return CountryCodeField(choices=list(countries), help_text="ISO 3166-1 alpha-2 country code, e.g. SY.", **kwargs)
 
 
 # --- Brief forms, nested by other records -------------------------------------------------------------------------
