@@ -60,7 +60,7 @@ def format_parameter(formats):
     )
 
 
-def document(serializer_class, *, geojson=False):
+def document(serializer_class, *, geojson=False, writable=True):
     """The schema of a resource's operations: formats, their response bodies, and the errors they can answer."""
     formats = ["json", "csv", *(["geojson"] if geojson else [])]
     list_responses = {
@@ -81,6 +81,10 @@ def document(serializer_class, *, geojson=False):
         "list": extend_schema(parameters=[format_parameter(formats)], responses=list_responses),
         "retrieve": extend_schema(parameters=[format_parameter(formats)], responses=detail_responses),
     }
+    if writable:
+        # Writes answer in the requested format too (errors always in JSON).
+        for action in ("create", "update", "partial_update", "destroy"):
+            operations[action] = extend_schema(parameters=[format_parameter(["json", "csv"])])
     return extend_schema_view(**operations)
 
 
@@ -247,7 +251,7 @@ class CitationViewSet(RecordViewSet):
     lookup_value_regex = r"[0-9]+"
 
 
-@document(serializers.DisturbanceCauseSerializer)
+@document(serializers.DisturbanceCauseSerializer, writable=False)
 class DisturbanceCauseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The disturbance-cause vocabulary (EAMENA's thesaurus, extended) that damage reports and threats use."""
 
