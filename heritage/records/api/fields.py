@@ -42,7 +42,7 @@ class BriefRelatedField(serializers.RelatedField):
     """
 
     default_error_messages = {
-        "does_not_exist": "No record with {key} {value!r}.",
+        "does_not_exist": "No record with {lookup} {value!r}.",
         "incorrect_type": "Expected an id (integer), a slug (string) or an object with one of them, not {data_type}.",
     }
 
@@ -68,13 +68,13 @@ class BriefRelatedField(serializers.RelatedField):
             data = data.get("id", data.get("slug"))
         has_slug = any(field.name == "slug" for field in queryset.model._meta.get_fields())
         if isinstance(data, int) and not isinstance(data, bool):
-            key = "id"
+            lookup_name = "id"
             lookup = {"pk": data} if 0 < data <= MAX_PK else None
         elif isinstance(data, str) and data.isdigit():
-            key = "id"
+            lookup_name = "id"
             lookup = {"pk": int(data)} if 0 < int(data) <= MAX_PK else None
         elif isinstance(data, str) and has_slug:
-            key = "slug"
+            lookup_name = "slug"
             lookup = {"slug": data}
         else:
             self.fail("incorrect_type", data_type=type(data).__name__)
@@ -83,7 +83,7 @@ class BriefRelatedField(serializers.RelatedField):
                 raise ObjectDoesNotExist
             return queryset.get(**lookup)
         except ObjectDoesNotExist:
-            self.fail("does_not_exist", key=key, value=data)
+            self.fail("does_not_exist", lookup=lookup_name, value=data)
 
     def get_choices(self, cutoff=None):
         # The base class keys choices by to_representation(), a dict here, which is not hashable.
