@@ -8,6 +8,8 @@ import schemathesis
 import yaml
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import not_a_server_error
@@ -95,7 +97,21 @@ MAX_EXAMPLES = 15
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-def test_get_operations_conform_to_the_schema(world):
+@pytest.fixture
+def wsgi_keeps_the_test_connection():
+    """
+    Calls through the real WSGI handler end with Django closing the database connection (close_old_connections on
+    request_started/request_finished), which on PostgreSQL would throw away the test's transaction and its data.
+    Django's own test client disconnects that handler for the same reason; so does this fixture, for the run.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_get_operations_conform_to_the_schema(world, wsgi_keeps_the_test_connection):
     """
     A bounded schemathesis run: for every GET operation, whatever schemathesis generates within the schema (filters,
     ordering, pages, formats), the answer is no 5xx, has a documented status and media type, and matches the schema.
