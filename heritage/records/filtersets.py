@@ -290,21 +290,22 @@ class UncertainDateFilter(django_filters.DateFilter):
         return qs.filter(condition)
 
 
-def date_filters(name, bounds, what):
-    return {
-        f"{name}_after": UncertainDateFilter(
+def date_filters(bounds, what):
+    """The pair (`<name>_after`, `<name>_before`) for an EDTF date whose derived bound columns are `bounds`."""
+    return (
+        UncertainDateFilter(
             bounds=bounds,
             side="after",
             help_text=f"{what} possibly on or after this date (YYYY-MM-DD): its latest possible date is not earlier. "
             "An open end matches; records with no date do not.",
         ),
-        f"{name}_before": UncertainDateFilter(
+        UncertainDateFilter(
             bounds=bounds,
             side="before",
             help_text=f"{what} possibly on or before this date (YYYY-MM-DD): its earliest possible date is not later. "
             "An open start matches; records with no date do not.",
         ),
-    }
+    )
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -326,27 +327,27 @@ def ordering(*fields, **renamed):
     )
 
 
-def fk_filters(name, model, *, field_name=None, label=None, slug=True, distinct=False):
-    """NetBox's pair for a foreign key: `<name>_id` by primary key and `<name>` by slug, each taking several values."""
+def fk_filters(name, model, *, field_name=None, label=None, distinct=False):
+    """
+    NetBox's pair for a foreign key, as (`<name>_id`, `<name>`): by primary key and by slug, each taking several
+    values. Declare them together: `site_id, site = fk_filters("site", Site)`.
+    """
     field_name = field_name or name
     label = label or model._meta.verbose_name
-    filters = {
-        f"{name}_id": IdFilter(
-            field_name=field_name,
-            queryset=model.objects.all(),
-            distinct=distinct,
-            help_text=f"{label.capitalize()} id; repeat for any of several.",
-        )
-    }
-    if slug:
-        filters[name] = SlugFilter(
-            field_name=f"{field_name}__slug",
-            queryset=model.objects.all(),
-            to_field_name="slug",
-            distinct=distinct,
-            help_text=f"{label.capitalize()} slug; repeat for any of several.",
-        )
-    return filters
+    by_id = IdFilter(
+        field_name=field_name,
+        queryset=model.objects.all(),
+        distinct=distinct,
+        help_text=f"{label.capitalize()} id; repeat for any of several.",
+    )
+    by_slug = SlugFilter(
+        field_name=f"{field_name}__slug",
+        queryset=model.objects.all(),
+        to_field_name="slug",
+        distinct=distinct,
+        help_text=f"{label.capitalize()} slug; repeat for any of several.",
+    )
+    return by_id, by_slug
 
 
 def choice_filter(choices, help_text, field_name=None):
@@ -394,9 +395,9 @@ class SiteFilterSet(BaseFilterSet):
         method="filter_in_danger",
         help_text="true: sites currently on the List of World Heritage in Danger (a designation with no end date).",
     )
-    locals().update(fk_filters("period", Period, field_name="periods", distinct=True))
-    locals().update(
-        fk_filters("occupied_by", Actor, field_name="occupations__occupier", label="occupier (actor)", distinct=True)
+    period_id, period = fk_filters("period", Period, field_name="periods", distinct=True)
+    occupied_by_id, occupied_by = fk_filters(
+        "occupied_by", Actor, field_name="occupations__occupier", label="occupier (actor)", distinct=True
     )
     has_damage = BooleanFilter(
         method="filter_has_damage", help_text="true: sites with at least one damage report; false: sites with none."
@@ -459,7 +460,7 @@ class PeriodFilterSet(BaseFilterSet):
         help_text="start,stop (astronomical years, start <= stop): periods that may overlap that span, using their "
         "widest bounds.",
     )
-    locals().update(fk_filters("site", Site, field_name="sites", distinct=True))
+    site_id, site = fk_filters("site", Site, field_name="sites", distinct=True)
     ordering = ordering("name", "slug", "start_earliest", "start_latest", "stop_earliest", "stop_latest")
 
     class Meta:
@@ -483,7 +484,7 @@ class ActorFilterSet(BaseFilterSet):
     country = django_filters.MultipleChoiceFilter(
         choices=list(countries), help_text="ISO 3166-1 alpha-2 code of the state it belongs to."
     )
-    locals().update(fk_filters("parent", Actor, label="parent actor (part of)"))
+    parent_id, parent = fk_filters("parent", Actor, label="parent actor (part of)")
     ordering = ordering("name", "slug", "kind", "country", "created", "last_updated")
 
     class Meta:
@@ -498,9 +499,9 @@ class ActorFilterSet(BaseFilterSet):
 class OccupationFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the description and the dating note.")
     slug = slug_filter()
-    locals().update(fk_filters("site", Site))
-    locals().update(fk_filters("occupier", Actor, label="occupier (actor)"))
-    locals().update(fk_filters("ending_event", Event, label="ending event"))
+    site_id, site = fk_filters("site", Site)
+    occupier_id, occupier = fk_filters("occupier", Actor, label="occupier (actor)")
+    ending_event_id, ending_event = fk_filters("ending_event", Event, label="ending event")
     end_kind = choice_filter(OccupationEnd.choices, "How it ended; repeat for any of several.")
     active_on = django_filters.DateFilter(
         method="filter_active_on",
@@ -512,8 +513,8 @@ class OccupationFilterSet(BaseFilterSet):
     is_ongoing = BooleanFilter(
         field_name="ended", lookup_expr="exact", method="filter_is_ongoing", help_text="true: no end date yet."
     )
-    locals().update(date_filters("started", ("started_earliest", "started_latest"), "Started"))
-    locals().update(date_filters("ended", ("ended_earliest", "ended_latest"), "Ended"))
+    started_after, started_before = date_filters(("started_earliest", "started_latest"), "Started")
+    ended_after, ended_before = date_filters(("ended_earliest", "ended_latest"), "Ended")
     ordering = ordering(
         "slug",
         "created",
@@ -543,16 +544,16 @@ class EventFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the title, the description and the statement.")
     slug = slug_filter()
     kind = choice_filter(EventKind.choices, "Kind of event; repeat for any of several.")
-    locals().update(fk_filters("site", Site))
-    locals().update(fk_filters("part_of", Event, label="larger event (part of)"))
-    locals().update(fk_filters("actor", Actor, field_name="actors", label="participant (actor)", distinct=True))
+    site_id, site = fk_filters("site", Site)
+    part_of_id, part_of = fk_filters("part_of", Event, label="larger event (part of)")
+    actor_id, actor = fk_filters("actor", Actor, field_name="actors", label="participant (actor)", distinct=True)
     role = choice_filter(
         ParticipantRole.choices,
         "Events in which someone played this role (combine with actor for that actor's role).",
         field_name="participants__role",
     )
     occurred_inferred = BooleanFilter(help_text="Whether the date was worked out, not stated.")
-    locals().update(date_filters("occurred", ("occurred_earliest", "occurred_latest"), "Happened"))
+    occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")
     ordering = ordering("title", "slug", "kind", "created", "last_updated", occurred="occurred_earliest")
 
     class Meta:
@@ -576,20 +577,20 @@ class EventFilterSet(BaseFilterSet):
 class DamageReportFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the description, the site's name and the cause's name.")
     slug = slug_filter()
-    locals().update(fk_filters("site", Site))
-    locals().update(fk_filters("structure", Structure, label="structure within the site"))
-    locals().update(fk_filters("cause", DisturbanceCause, label="damage type (disturbance cause)"))
+    site_id, site = fk_filters("site", Site)
+    structure_id, structure = fk_filters("structure", Structure, label="structure within the site")
+    cause_id, cause = fk_filters("cause", DisturbanceCause, label="damage type (disturbance cause)")
     cause_category = choice_filter(
         DisturbanceCategory.choices, "Category of the damage type; repeat for any of several.", "cause__category"
     )
-    locals().update(fk_filters("occupation", Occupation, label="occupation it happened during"))
-    locals().update(fk_filters("perpetrator", Actor, label="perpetrator (actor)"))
+    occupation_id, occupation = fk_filters("occupation", Occupation, label="occupation it happened during")
+    perpetrator_id, perpetrator = fk_filters("perpetrator", Actor, label="perpetrator (actor)")
     severity = choice_filter(Severity.choices, "UNOSAT severity; repeat for any of several.")
     extent = choice_filter(Extent.choices, "How much of the site or structure; repeat for any of several.")
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
     is_permanent = BooleanFilter(help_text="Whether the loss is known to be permanent.")
-    locals().update(date_filters("occurred", ("occurred_earliest", "occurred_latest"), "Happened"))
+    occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")
     ordering = ordering(
         "slug",
         "severity",
@@ -614,12 +615,12 @@ class DamageReportFilterSet(BaseFilterSet):
 class ThreatFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the description, the consequence and the site's name.")
     slug = slug_filter()
-    locals().update(fk_filters("site", Site))
-    locals().update(fk_filters("cause", DisturbanceCause, label="hazard type (disturbance cause)"))
+    site_id, site = fk_filters("site", Site)
+    cause_id, cause = fk_filters("cause", DisturbanceCause, label="hazard type (disturbance cause)")
     endangers = choice_filter(ThreatTarget.choices, "What it endangers; repeat for any of several.")
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
-    locals().update(date_filters("observed", ("observed_earliest", "observed_latest"), "Reported"))
+    observed_after, observed_before = date_filters(("observed_earliest", "observed_latest"), "Reported")
     ordering = ordering(
         "slug", "certainty", "status", "created", "last_updated", site="site__name", observed="observed_earliest"
     )
@@ -651,8 +652,8 @@ class SourceFilterSet(BaseFilterSet):
 
 class CitationFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the quoted words and the attribution.")
-    locals().update(fk_filters("source", Source))
-    locals().update(fk_filters("attributed_to", Actor, label="who made the claim (actor)"))
+    source_id, source = fk_filters("source", Source)
+    attributed_to_id, attributed_to = fk_filters("attributed_to", Actor, label="who made the claim (actor)")
     attributed = BooleanFilter(
         field_name="attributed_to",
         lookup_expr="isnull",
