@@ -143,6 +143,20 @@ class APIResourceTests:
         assert curator.delete(self.detail_url(created)).status_code == 403
         assert self.model.objects.filter(pk=created.pk).exists()
 
+    def test_put_back_what_was_read_changes_nothing(self, world, curator):
+        """A record's JSON, PUT back as read (summaries, date and quantity objects included), is accepted unchanged."""
+        obj = self.any_object()
+        before = curator.get(self.detail_url(obj)).json()
+        if not self.writable:
+            assert curator.put(self.detail_url(obj), before, format="json").status_code == 405
+            return
+        response = curator.put(self.detail_url(obj), before, format="json")
+        assert response.status_code == 200, response.content
+        after = response.json()
+        assert {k: v for k, v in after.items() if k != "last_updated"} == {
+            k: v for k, v in before.items() if k != "last_updated"
+        }
+
     def test_deleting_needs_the_delete_permission(self, world, curator, deleter):
         """A token with the delete permission deletes (204) a record nothing refers to."""
         if not self.writable:

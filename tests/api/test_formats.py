@@ -11,6 +11,23 @@ from heritage.records.models import SiteName
 from .base import content_of, csv_rows
 
 
+def test_the_readmes_questions(world, anonymous):
+    """README.api.md's examples: who occupied Palmyra and when; which periods it dates from."""
+    occupations = anonymous.get("/api/v1/occupations/", {"site": "palmyra"}).json()["results"]
+    assert [(o["occupier"]["name"], o["started"]["edtf"], o["ended"]["edtf"]) for o in occupations] == [
+        ("ISIS", "2015-05~", "2016-03-27")
+    ]
+    assert [actor["name"] for actor in occupations[0]["ended_by"]] == [
+        "Pro-regime forces",
+        "Russian armed forces",
+        "Syrian Army",
+    ]
+    periods = anonymous.get("/api/v1/periods/", {"site": "palmyra"}).json()["results"]
+    assert [(p["name"], p["years_display"]) for p in periods] == [
+        ("Early second millennium BCE", "2000 BCE – 1600 BCE")
+    ]
+
+
 def test_damage_report_shows_site_cause_perpetrator_occupation_and_citations(world, anonymous):
     """A damage report nests its site, cause, perpetrator and occupation as summaries, and its cited passages."""
     report = anonymous.get("/api/v1/damage-reports/palmyra-defaced-by-isis/").json()
