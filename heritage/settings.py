@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
     "heritage.records",
@@ -164,9 +167,75 @@ if not DEBUG:
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# The researcher API (heritage/records/api/). Reads are open to everyone, throttled per client: anonymous clients by
+# IP, token or session users by account, at a higher rate. Writes need a login (token or session + CSRF) and the
+# model's add/change/delete permission. The throttle counts live in the default cache (per process unless a shared
+# cache is configured).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "60/minute")
+API_USER_RATE = os.environ.get("API_USER_RATE", "600/minute")
+
 REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous write is then a 401 that names the scheme (WWW-Authenticate: Token).
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE},
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "heritage.records.api.pagination.StandardPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "heritage.records.api.exceptions.exception_handler",
+    "ORDERING_PARAM": "ordering",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Heritage record API",
+    "DESCRIPTION": (
+        "Heritage sites, the periods they date from, who occupied them, the damage and threats recorded, and the "
+        "cited passages every statement rests on. Read access is open (throttled); writes need a curator's token. "
+        "Uncertain dates are EDTF with derived earliest/latest bounds; years of periods are astronomical "
+        "(1 BCE is 0)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    # Separate request and response components: related records are written as ids or slugs, read as summaries.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a `kind` or `status`: name each vocabulary's enum after its class, not after the field.
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"heritage.records.choices.{name}"
+        for name in [
+            "SiteKind",
+            "LocationCertainty",
+            "NameKind",
+            "DesignationKind",
+            "ActorKind",
+            "Qualifier",
+            "QuantityUnit",
+            "Severity",
+            "Extent",
+            "Certainty",
+            "CurationStatus",
+            "OccupationEnd",
+            "EventKind",
+            "ParticipantRole",
+            "ThreatTarget",
+            "SourceKind",
+            "DisturbanceCategory",
+        ]
+    },
 }
 
 # Curators' import/export (django-import-export). An import writes inside one transaction and is rolled back when

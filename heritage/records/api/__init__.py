@@ -1,0 +1,1 @@
+"""The researcher API: read-only for everyone, writable by curators, under /api/v1/."""

@@ -1,0 +1,183 @@
+"""
+Serializer fields for the record's recurring shapes: related records as brief summaries, uncertain dates, quantities.
+
+Each field that renders as an object says which keys it has (`csv_subfields`), so that the CSV export can give it one
+flat column per key (`site.slug`, `occurred.earliest`) whatever the row holds.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse as django_reverse
+from rest_framework import serializers
+
+from ..choices import Qualifier, QuantityUnit
+from ..dates import validate_edtf
+
+# The largest primary key the database stores (BigAutoField); larger numbers cannot name a record.
+MAX_PK = 2**63 - 1
+
+
+def canonical_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
+    """
+    The record's address without the request's `?format=`: DRF's reverse() carries it over, which would make every
+    link in a CSV or GeoJSON export point at that format instead of at the record.
+    """
+    url = django_reverse(viewname, args=args, kwargs=kwargs, **extra)
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+class RecordURLField(serializers.HyperlinkedIdentityField):
+    """The record's own API address (`url`), always the plain one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reverse = canonical_reverse
+
+
+class BriefRelatedField(serializers.RelatedField):
+    """
+    A related record, written as its id (or slug, where it has one) and read as its brief summary.
+
+    Reading gives `brief_serializer(value).data` (id, url, slug, name); writing accepts an integer id, a slug string,
+    or an object with "id" or "slug" (so a client can send back what it read).
+    """
+
+    default_error_messages = {
+        "does_not_exist": "No record with {lookup} {value!r}.",
+        "incorrect_type": "Expected an id (integer), a slug (string) or an object with one of them, not {data_type}.",
+    }
+
+    def __init__(self, brief_serializer, **kwargs):
+        self.brief_serializer = brief_serializer
+        # A text box in the browsable API: a drop-down would load every record of the table.
+        kwargs.setdefault("style", {"base_template": "input.html"})
+        super().__init__(**kwargs)
+
+    @property
+    def csv_subfields(self):
+        return [name for name in self.brief_serializer().fields if name != "url"]
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def to_representation(self, value):
+        return self.brief_serializer(value, context=self.context).data
+
+    def to_internal_value(self, data):
+        queryset = self.get_queryset()
+        if isinstance(data, dict):
+            data = data.get("id", data.get("slug"))
+        has_slug = any(field.name == "slug" for field in queryset.model._meta.get_fields())
+        if isinstance(data, int) and not isinstance(data, bool):
+            lookup_name = "id"
+            lookup = {"pk": data} if 0 < data <= MAX_PK else None
+        elif isinstance(data, str) and data.isdigit():
+            lookup_name = "id"
+            lookup = {"pk": int(data)} if 0 < int(data) <= MAX_PK else None
+        elif isinstance(data, str) and has_slug:
+            lookup_name = "slug"
+            lookup = {"slug": data}
+        else:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            if lookup is None:
+                raise ObjectDoesNotExist
+            return queryset.get(**lookup)
+        except ObjectDoesNotExist:
+            self.fail("does_not_exist", lookup=lookup_name, value=data)
+
+    def get_choices(self, cutoff=None):
+        # The base class keys choices by to_representation(), a dict here, which is not hashable.
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
+
+
+class UncertainDateField(serializers.Field):
+    """
+    An EDTF date with its derived bounds: `{"edtf": "2015-05~/2016-03-27", "earliest": "2015-05-01", ...}`.
+
+    Reads the model's EDTF text field and its two bound columns (named in the model's `edtf_fields`); writes accept the
+    EDTF string alone (or `{"edtf": ...}`): the bounds are always derived from it, never taken from the client.
+    """
+
+    csv_subfields = ["edtf", "earliest", "latest"]
+
+    def __init__(self, text_field, **kwargs):
+        self.text_field = text_field
+        kwargs["source"] = "*"
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        earliest_field, latest_field = type(instance).edtf_fields[self.text_field]
+        earliest, latest = getattr(instance, earliest_field), getattr(instance, latest_field)
+        return {
+            "edtf": getattr(instance, self.text_field),
+            "earliest": earliest.isoformat() if earliest else None,
+            "latest": latest.isoformat() if latest else None,
+        }
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("edtf")
+        if data is None:
+            data = ""
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Expected an EDTF string such as 2015-05~/2016-03-27.")
+        data = data.strip()
+        validate_edtf(data)
+        return {self.text_field: data}
+
+
+class QuantityField(serializers.Field):
+    """
+    A reported number with its qualifier and unit: `{"value": 500, "qualifier": "approximately", "unit": "sorties"}`,
+    or null when none was reported. Stored in the model's `quantity`, `quantity_qualifier` and `quantity_unit`.
+    """
+
+    csv_subfields = ["value", "qualifier", "unit"]
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def validate_empty_values(self, data):
+        # With source="*" a null must still reach to_internal_value, which turns it into three empty columns.
+        if data is None:
+            return (False, None)
+        return super().validate_empty_values(data)
+
+    def to_representation(self, instance):
+        if instance.quantity is None:
+            return None
+        return {"value": instance.quantity, "qualifier": instance.quantity_qualifier, "unit": instance.quantity_unit}
+
+    def to_internal_value(self, data):
+        if data is None:
+            return {"quantity": None, "quantity_qualifier": "", "quantity_unit": ""}
+        if not isinstance(data, dict):
+            raise serializers.ValidationError('Expected {"value": ..., "qualifier": ..., "unit": ...} or null.')
+        errors = {}
+        parts = {
+            "value": serializers.IntegerField(min_value=0, max_value=2**31 - 1),
+            "qualifier": serializers.ChoiceField(choices=Qualifier.choices),
+            "unit": serializers.ChoiceField(choices=QuantityUnit.choices),
+        }
+        values = {}
+        for key, field in parts.items():
+            try:
+                values[key] = field.run_validation(data.get(key, serializers.empty))
+            except serializers.ValidationError as exc:
+                errors[key] = exc.detail
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {
+            "quantity": values["value"],
+            "quantity_qualifier": values["qualifier"],
+            "quantity_unit": values["unit"],
+        }

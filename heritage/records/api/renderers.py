@@ -1,0 +1,154 @@
+"""
+Export formats beside JSON: CSV for every resource, GeoJSON for sites.
+
+The renderers here render what a view's serializer produced (a page, or one record). Whole filtered lists are not
+rendered through them: `views.ExportMixin` streams those row by row with `stream_csv` and `stream_geojson`, which
+share the flattening and feature-building functions below, so a page and a full export look the same.
+"""
+
+import csv
+import io
+import json
+
+from rest_framework import serializers
+from rest_framework.renderers import BaseRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+# --- CSV ----------------------------------------------------------------------------------------------------------
+
+
+def csv_columns(serializer, prefix=""):
+    """
+    The flat column names of a serializer's representation, from its declared fields (not from any row), so the
+    header is the same whatever the rows hold: a nested record or object field becomes one column per key
+    (`site.slug`, `occurred.earliest`), everything else (including lists) one column.
+    """
+    columns = []
+    for name, field in serializer.fields.items():
+        if field.write_only:
+            continue
+        key = f"{prefix}{name}"
+        if isinstance(field, serializers.BaseSerializer) and not isinstance(field, serializers.ListSerializer):
+            columns.extend(csv_columns(field, prefix=f"{key}."))
+        elif getattr(field, "csv_subfields", None):
+            columns.extend(f"{key}.{sub}" for sub in field.csv_subfields)
+        else:
+            columns.append(key)
+    return columns
+
+
+def _list_item_label(item):
+    if isinstance(item, dict):
+        for key in ("slug", "name", "title", "id"):
+            if item.get(key) not in (None, ""):
+                return str(item[key])
+        return json.dumps(item, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return str(item)
+
+
+def csv_cell(value):
+    """One cell: empty for null, true/false for booleans, `; `-joined labels (slug, name or id) for lists."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "; ".join(_list_item_label(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def csv_row(data, columns):
+    row = []
+    for column in columns:
+        value = data
+        for part in column.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        row.append(csv_cell(value))
+    return row
+
+
+class _LineBuffer:
+    """A file-like object that hands back what csv.writer writes, so each row can be yielded as it is made."""
+
+    def write(self, value):
+        return value
+
+
+def stream_csv(serializer, objects):
+    """Yield the header line, then one CSV line per object, serializing each object only when its turn comes."""
+    columns = csv_columns(serializer)
+    writer = csv.writer(_LineBuffer())
+    yield writer.writerow(columns)
+    for obj in objects:
+        yield writer.writerow(csv_row(serializer.to_representation(obj), columns))
+
+
+class CSVRenderer(BaseRenderer):
+    """`?format=csv`: a header row, then one row per record (a page of a list, or the one record of a detail)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        view = (renderer_context or {}).get("view")
+        rows = data.get("results", data) if isinstance(data, dict) and "results" in data else data
+        if not isinstance(rows, list):
+            rows = [rows]
+        if view is not None and hasattr(view, "get_serializer"):
+            columns = csv_columns(view.get_serializer())
+        else:
+            columns = list(rows[0]) if rows else []
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(csv_row(row, columns))
+        return out.getvalue().encode(self.charset)
+
+
+# --- GeoJSON ------------------------------------------------------------------------------------------------------
+
+
+def site_feature(data):
+    """An RFC 7946 Feature for a serialized site: a Point at [longitude, latitude], or null geometry if unlocated."""
+    latitude, longitude = data.get("latitude"), data.get("longitude")
+    geometry = None
+    if latitude is not None and longitude is not None:
+        geometry = {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
+    return {"type": "Feature", "id": data["id"], "geometry": geometry, "properties": dict(data)}
+
+
+def _dumps(value):
+    return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def stream_geojson(serializer, objects):
+    """Yield an RFC 7946 FeatureCollection piece by piece: the opening, one Feature per object, the closing."""
+    yield '{"type":"FeatureCollection","features":['
+    for index, obj in enumerate(objects):
+        yield ("," if index else "") + _dumps(site_feature(serializer.to_representation(obj)))
+    yield "]}"
+
+
+class GeoJSONRenderer(BaseRenderer):
+    """`?format=geojson` on sites: a FeatureCollection for a list page, a Feature for one site."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+    charset = None  # JSON is UTF-8 by definition (RFC 8259); the media type takes no charset.
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if isinstance(data, dict) and "results" in data:
+            body = {"type": "FeatureCollection", "features": [site_feature(row) for row in data["results"]]}
+        elif isinstance(data, list):
+            body = {"type": "FeatureCollection", "features": [site_feature(row) for row in data]}
+        else:
+            body = site_feature(data)
+        return _dumps(body).encode("utf-8")

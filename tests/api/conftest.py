@@ -1,0 +1,181 @@
+"""
+Fixtures for the API tests: clients for each kind of user, and a second site beside Palmyra so that every filter has
+rows it should keep and rows it should drop.
+
+Users get explicit model permissions here (the Curator and Researcher groups come from a data migration in another
+branch, which these tests must not depend on).
+"""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from heritage.records.models import (
+    Actor,
+    Citation,
+    DamageReport,
+    Designation,
+    DisturbanceCause,
+    Event,
+    EventFigure,
+    EventParticipant,
+    Occupation,
+    Period,
+    Site,
+    SiteName,
+    SitePeriod,
+    Source,
+    Structure,
+    Threat,
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    """Throttle counts live in the cache; each test starts with none, whatever ran before it."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def permissions(*actions):
+    return Permission.objects.filter(content_type__app_label="records", codename__regex=rf"^({'|'.join(actions)})_")
+
+
+def token_client(username, *actions):
+    user = User.objects.create_user(username=username, password=None)
+    user.user_permissions.set(permissions(*actions))
+    token = Token.objects.create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def anonymous(db):
+    return APIClient()
+
+
+@pytest.fixture
+def researcher(db):
+    """A token whose user may only view, like the Researcher group."""
+    return token_client("researcher", "view")
+
+
+@pytest.fixture
+def curator(db):
+    """A token whose user may add, change and view, but not delete, like the Curator group."""
+    return token_client("curator", "add", "change", "view")
+
+
+@pytest.fixture
+def deleter(db):
+    """A token whose user may also delete."""
+    return token_client("deleter", "add", "change", "view", "delete")
+
+
+@pytest.fixture
+def world(palmyra):
+    """
+    Palmyra's article, plus Hatra: located, in danger, Parthian, occupied twice, damaged, threatened. Returns a dict
+    of the added records by short name.
+    """
+    isis = Actor.objects.get(slug="isis")
+    unesco = Actor.objects.get(slug="unesco")
+    pmf = Actor.objects.create(
+        slug="pmf", name="Popular Mobilization Forces", kind="armed_group", country="IQ", parent=None
+    )
+    pmf.aliases.create(name="al-Hashd al-Shaabi", language="ar-Latn")
+    hatra = Site.objects.create(
+        slug="hatra",
+        name="Hatra",
+        kind="archaeological_site",
+        country="IQ",
+        description="A fortified Parthian city in the Jazira.",
+        latitude="35.588300",
+        longitude="42.718300",
+        location_certainty="high",
+    )
+    SiteName.objects.create(site=hatra, name="al-Hadr", kind="local", language="ar-Latn")
+    Designation.objects.create(site=hatra, kind="unesco_world_heritage", valid_from="1985", granted_by=unesco)
+    Designation.objects.create(site=hatra, kind="unesco_in_danger", valid_from="2015", granted_by=unesco)
+    parthian = Period.objects.create(
+        slug="parthian",
+        name="Parthian",
+        label="c. 247 BCE – 224 CE",
+        start_earliest=-246,
+        start_latest=-246,
+        stop_earliest=224,
+        stop_latest=224,
+    )
+    SitePeriod.objects.create(site=hatra, period=parthian)
+    temple = Structure.objects.create(site=hatra, slug="great-temple", name="Great Temple")
+    recapture = Event.objects.create(
+        slug="hatra-recapture", title="Recapture of Hatra", kind="capture", site=hatra, occurred="2017-04-26"
+    )
+    EventParticipant.objects.create(event=recapture, actor=pmf, role="agent")
+    EventFigure.objects.create(
+        event=recapture, measure="fighters", quantity=3000, quantity_qualifier="approximately", quantity_unit="people"
+    )
+    held = Occupation.objects.create(
+        slug="isis-hatra",
+        site=hatra,
+        occupier=isis,
+        started="2014-06",
+        ended="2017-04-26",
+        end_kind="recaptured",
+        ending_event=recapture,
+    )
+    after = Occupation.objects.create(slug="pmf-hatra", site=hatra, occupier=pmf, started="2017-04-26")
+    smashed = DamageReport.objects.create(
+        slug="hatra-statues-smashed",
+        site=hatra,
+        structure=temple,
+        cause=DisturbanceCause.objects.get(slug="breaking-smashing"),
+        severity="moderately_damaged",
+        extent="partial",
+        is_permanent=False,
+        occurred="2015-03",
+        occupation=held,
+        perpetrator=isis,
+        certainty="high",
+        status="verified",
+        description="Statues smashed with hammers.",
+    )
+    looting = Threat.objects.create(
+        slug="hatra-looting",
+        site=hatra,
+        cause=DisturbanceCause.objects.get(slug="looting"),
+        endangers="site",
+        certainty="low",
+        status="draft",
+        observed="2017",
+        description="Unguarded after the recapture.",
+    )
+    source = Source.objects.create(
+        slug="hatra-report",
+        title="Hatra field report",
+        kind="report",
+        publisher="Test Press",
+        text_path="palmyra-recapture-2016.txt",
+    )
+    citation = Citation(source=source, quote="recaptured the desert city of Palmyra")
+    citation.locate()
+    citation.save()
+    smashed.citations.add(citation)
+    return {
+        "hatra": hatra,
+        "pmf": pmf,
+        "parthian": parthian,
+        "temple": temple,
+        "recapture": recapture,
+        "held": held,
+        "after": after,
+        "smashed": smashed,
+        "looting": looting,
+        "source": source,
+        "citation": citation,
+    }

@@ -1,0 +1,211 @@
+"""Every list costs the same number of queries for 1 record as for 50: relations are fetched per page, not per row."""
+
+import csv
+import io
+import itertools
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from heritage.records.models import (
+    Actor,
+    ActorAlias,
+    Citation,
+    DamageReport,
+    Designation,
+    DisturbanceCause,
+    Event,
+    EventFigure,
+    EventParticipant,
+    Occupation,
+    Period,
+    Site,
+    SiteName,
+    SitePeriod,
+    Source,
+    Structure,
+    Threat,
+)
+
+counter = itertools.count(1)
+
+
+@pytest.fixture
+def base(db):
+    """What every record below points at: the vocabulary, a source, a cited passage attributed to an actor."""
+    call_command("loaddata", "fixtures/vocabularies.json", verbosity=0)
+    source = Source.objects.create(slug="src", title="Source", kind="report", text_path="palmyra-recapture-2016.txt")
+    actor = Actor.objects.create(slug="base-actor", name="Base actor", kind="armed_group")
+    citation = Citation(source=source, quote="recaptured the desert city of Palmyra", attributed_to=actor)
+    citation.locate()
+    citation.save()
+    return {"source": source, "actor": actor, "citation": citation, "cause": DisturbanceCause.objects.first()}
+
+
+def cited(record, base):
+    record.citations.add(base["citation"])
+    return record
+
+
+def make_site(base):
+    n = next(counter)
+    site = Site.objects.create(slug=f"site-{n}", name=f"Site {n}", kind="monument", country="SY")
+    SiteName.objects.create(site=site, name=f"Other name {n}", kind="variant")
+    Designation.objects.create(site=site, kind="unesco_in_danger", valid_from="2013", granted_by=base["actor"])
+    period = Period.objects.create(
+        slug=f"period-{n}", name="P", start_earliest=1, start_latest=1, stop_earliest=2, stop_latest=2
+    )
+    SitePeriod.objects.create(site=site, period=period)
+    return cited(site, base)
+
+
+def make_period(base):
+    n = next(counter)
+    return cited(
+        Period.objects.create(
+            slug=f"p-{n}", name="P", start_earliest=1, start_latest=1, stop_earliest=2, stop_latest=2
+        ),
+        base,
+    )
+
+
+def make_actor(base):
+    n = next(counter)
+    actor = Actor.objects.create(slug=f"actor-{n}", name=f"Actor {n}", kind="person", parent=base["actor"])
+    ActorAlias.objects.create(actor=actor, name=f"Alias {n}")
+    return cited(actor, base)
+
+
+def make_event(base):
+    n = next(counter)
+    site = Site.objects.create(slug=f"esite-{n}", name="S", kind="monument", country="SY")
+    parent = Event.objects.create(slug=f"parent-{n}", title="Parent", kind="conflict")
+    event = Event.objects.create(
+        slug=f"event-{n}", title=f"Event {n}", kind="capture", site=site, part_of=parent, occurred="2016-03"
+    )
+    EventParticipant.objects.create(event=event, actor=base["actor"], role="agent")
+    EventFigure.objects.create(event=event, measure="m", quantity=1, quantity_qualifier="exactly", quantity_unit="days")
+    return cited(event, base)
+
+
+def make_occupation(base):
+    n = next(counter)
+    event = make_event(base)
+    return cited(
+        Occupation.objects.create(
+            slug=f"occ-{n}",
+            site=event.site,
+            occupier=base["actor"],
+            started="2015",
+            ended="2016-03-27",
+            ending_event=event,
+            quantity=10,
+            quantity_qualifier="approximately",
+            quantity_unit="months",
+        ),
+        base,
+    )
+
+
+def make_damage_report(base):
+    n = next(counter)
+    occupation = make_occupation(base)
+    structure = Structure.objects.create(site=occupation.site, slug=f"st-{n}", name="Structure")
+    return cited(
+        DamageReport.objects.create(
+            slug=f"dr-{n}",
+            site=occupation.site,
+            structure=structure,
+            cause=base["cause"],
+            severity="destroyed",
+            occupation=occupation,
+            perpetrator=base["actor"],
+            certainty="high",
+        ),
+        base,
+    )
+
+
+def make_threat(base):
+    n = next(counter)
+    site = Site.objects.create(slug=f"tsite-{n}", name="S", kind="monument", country="SY")
+    return cited(
+        Threat.objects.create(
+            slug=f"threat-{n}",
+            site=site,
+            cause=base["cause"],
+            endangers="people",
+            certainty="low",
+            observed="2016",
+            quantity=3,
+            quantity_qualifier="at_least",
+            quantity_unit="mines",
+        ),
+        base,
+    )
+
+
+def make_source(base):
+    n = next(counter)
+    return Source.objects.create(slug=f"s-{n}", title="S", kind="report", text_path="palmyra-recapture-2016.txt")
+
+
+def make_citation(base):
+    n = next(counter)
+    text = base["source"].text
+    start = (n * 3) % (len(text) - 30)
+    citation = Citation(source=base["source"], quote=text[start : start + 25], char_start=start, char_end=start + 25)
+    citation.attributed_to = base["actor"]
+    citation.save()
+    return citation
+
+
+def make_disturbance_cause(base):
+    n = next(counter)
+    return DisturbanceCause.objects.create(slug=f"dc-{n}", name=f"Cause {n}", category="unknown")
+
+
+FACTORIES = {
+    "site": (Site, make_site),
+    "period": (Period, make_period),
+    "actor": (Actor, make_actor),
+    "occupation": (Occupation, make_occupation),
+    "event": (Event, make_event),
+    "damage-report": (DamageReport, make_damage_report),
+    "threat": (Threat, make_threat),
+    "source": (Source, make_source),
+    "citation": (Citation, make_citation),
+    "disturbance-cause": (DisturbanceCause, make_disturbance_cause),
+}
+
+
+def count_queries(client, url, params):
+    """(queries run, body) for a GET, counting the queries a streamed body runs while it is read."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    return len(queries), body
+
+
+@pytest.mark.parametrize("basename", list(FACTORIES))
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_list_query_count_does_not_grow_with_rows(base, anonymous, basename, fmt):
+    """The list (JSON page, or CSV export) runs as many queries for 50 records as for 1."""
+    model, make = FACTORIES[basename]
+    url = reverse(f"api:{basename}-list")
+    params = {"format": fmt}
+    # Only the records made here are listed: filter by the ids of what the factory made.
+    made = [make(base).pk]
+    one, _ = count_queries(anonymous, url, {**params, "id": ",".join(map(str, made))})
+    made += [make(base).pk for _ in range(49)]
+    fifty, body = count_queries(anonymous, url, {**params, "id": ",".join(map(str, made))})
+    if fmt == "json":
+        assert json.loads(body)["count"] == 50
+    else:
+        assert len(list(csv.reader(io.StringIO(body.decode())))) == 51
+    assert fifty == one, f"{basename} ({fmt}): {one} queries for 1 record, {fifty} for 50"
