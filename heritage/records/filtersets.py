@@ -78,7 +78,9 @@ class IdChoiceField(django_filters.fields.ModelMultipleChoiceField):
             except ValueError:
                 number = None
             if number is None or not 1 <= number <= MAX_PK:
-                raise forms.ValidationError(f"{pk!r} is not a record id (a whole number from 1).", code="invalid_pk")
+                raise forms.ValidationError(
+                    "%(value)r is not a record id (a whole number from 1).", code="invalid_pk", params={"value": pk}
+                )
         return super()._check_values(value)
 
 
@@ -89,7 +91,9 @@ def check_slug(value):
     # Anything else cannot be a slug; refusing it here also keeps NUL characters away from PostgreSQL.
     if not SLUG_RE.match(str(value)):
         raise forms.ValidationError(
-            f"{value!r} is not a slug (letters, digits, hyphens, underscores).", code="invalid_slug"
+            "%(value)r is not a slug (letters, digits, hyphens, underscores).",
+            code="invalid_slug",
+            params={"value": value},
         )
 
 
@@ -124,7 +128,11 @@ class IdListField(forms.CharField):
             except ValueError:
                 number = None
             if number is None or not 1 <= number <= MAX_PK:
-                raise forms.ValidationError(f"{part.strip()!r} is not a record id (a whole number from 1).")
+                raise forms.ValidationError(
+                    "%(value)r is not a record id (a whole number from 1).",
+                    code="invalid_pk",
+                    params={"value": part.strip()},
+                )
             ids.append(number)
         return ids
 
@@ -142,7 +150,7 @@ class StrictBooleanField(forms.NullBooleanField):
             return True
         if text in ("false", "0"):
             return False
-        raise forms.ValidationError(f"Expected true or false, not {value!r}.", code="invalid")
+        raise forms.ValidationError("Expected true or false, not %(value)r.", code="invalid", params={"value": value})
 
     def validate(self, value):
         pass
