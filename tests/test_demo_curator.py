@@ -3,10 +3,17 @@
 import io
 
 import pytest
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def authenticate(**credentials):
+    # The login rate limiter (django-axes) needs the request a login comes with.
+    return django_authenticate(RequestFactory().post("/admin/login/"), **credentials)
 
 
 def run():

@@ -115,7 +115,7 @@ def test_session_writes_need_csrf(world):
         __import__("tests.api.conftest", fromlist=["permissions"]).permissions("add", "change", "view")
     )
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="browser", password="a long enough password")
+    client.force_login(user)
     url = "/api/v1/sources/hatra-report/"
     refused = client.patch(url, {"notes": "x"}, format="json")
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
