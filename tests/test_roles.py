@@ -42,6 +42,16 @@ def test_curator_cannot_delete_a_source(client, palmyra):
     assert Source.objects.filter(pk=source.pk).exists()
 
 
+@pytest.mark.parametrize("model", ["damagereport", "citation"])
+def test_curator_retracts_or_corrects_evidence_but_does_not_delete_it(client, palmyra, model):
+    """A damage report is retracted through the workflow and a citation corrected; neither is deleted by curators."""
+    client.force_login(make_user("cora", group="Curator"))
+    record = DamageReport.objects.first() if model == "damagereport" else Source.objects.get().citations.first()
+    url = reverse(f"admin:records_{model}_delete", args=[record.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert type(record).objects.filter(pk=record.pk).exists()
+
+
 def test_curator_can_change_a_source(client, palmyra):
     """A curator may correct a source (but not delete it)."""
     client.force_login(make_user("cora", group="Curator"))

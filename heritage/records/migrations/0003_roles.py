@@ -2,7 +2,8 @@
 The two roles, as groups created on every fresh database (no hand set-up).
 
 Curator: adds, changes and views every record and citation, deletes records (their history stays) but never a
-source, runs the verification workflow and imports; no user administration. Researcher: views only.
+source, a citation or a damage report, runs the verification workflow and imports; no user administration.
+Researcher: views only.
 Re-running is harmless: the groups' permissions are set, not appended.
 """
 
@@ -28,8 +29,10 @@ RECORD_MODELS = [
     "structure",
     "threat",
 ]
-# A source's text underlies every citation of it: curators may correct one, not remove it.
-NOT_DELETED_BY_CURATORS = {"source"}
+# Evidence is not deleted by curators. A source's text underlies every citation of it, and deleting a citation would
+# silently uncite the records that rest on it: curators correct them instead. A damage report is retracted through
+# the workflow (it stays visible to curators, with its history) rather than deleted.
+NOT_DELETED_BY_CURATORS = {"source", "citation", "damagereport"}
 WORKFLOW_PERMISSIONS = ["change_status_damagereport"]
 
 
