@@ -1,11 +1,13 @@
 """Building blocks of the model admins: history, EDTF date fields, citations, import/export."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..dates import EDTF_HELP, validate_edtf
+from .forms import VersionCheckedForm
 
 
 def edtf_readonly_fields(model):
@@ -36,6 +38,15 @@ class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
     """
 
     list_per_page = 50
+    form = VersionCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or "seen_version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        # Declared fieldsets list model fields only: add the hidden version the stale-edit check needs.
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "seen_version"]}), *rest]
 
     def get_readonly_fields(self, request, obj=None):
         derived = [*edtf_readonly_fields(self.model), "created", "last_updated"]

@@ -9,9 +9,10 @@ from django.utils.html import format_html, format_html_join
 from ..models import Citation, Source
 from ..models.base import CitedRecord
 from .base import RecordAdmin
+from .forms import VersionCheckedForm
 
 
-class CitationForm(forms.ModelForm):
+class CitationForm(VersionCheckedForm):
     """
     The offsets are optional: left blank, or left as they were while the quote or source changed, they are found
     by `Citation.locate()`, which refuses (on the quote field) a quote the source does not contain, or contains twice.
