@@ -17,7 +17,7 @@ from django_countries import countries
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from ..choices import DesignationKind
+from ..choices import CurationStatus, DesignationKind
 from ..models import (
     Actor,
     Citation,
@@ -495,11 +495,24 @@ class DamageReportSerializer(ValidatedModelSerializer):
             "perpetrator",
             "certainty",
             "status",
+            "status_changed_at",
             "description",
             "citations",
             "created",
             "last_updated",
         ]
+        # The curation status moves only through the workflow (POST .../status/), which checks the move and the
+        # citations and records who made it; a new report starts as a draft.
+        read_only_fields = ["status", "status_changed_at"]
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    """A move of a damage report through the verification workflow."""
+
+    status = serializers.ChoiceField(choices=CurationStatus.choices, help_text="The status to move the report to.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="Why, for the report's history."
+    )
 
 
 class ThreatSerializer(ValidatedModelSerializer):

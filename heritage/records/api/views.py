@@ -6,14 +6,19 @@ Lists are paginated JSON by default. `?format=csv` (every resource) and `?format
 whole filtered list, unpaginated and streamed: see `ExportMixin`.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
 
-from .. import filtersets
+from .. import filtersets, services
 from ..models import (
     Actor,
     Citation,
@@ -201,6 +206,13 @@ class EventViewSet(RecordViewSet):
     filterset_class = filtersets.EventFilterSet
 
 
+class CanChangeStatus(BasePermission):
+    """The workflow's permission: records.change_status_damagereport (Curator group)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.has_perm("records.change_status_damagereport"))
+
+
 @document(serializers.DamageReportSerializer)
 class DamageReportViewSet(RecordViewSet):
     """Observed damage to sites: what, how badly, when, by whom, how sure, and on whose word."""
@@ -214,6 +226,24 @@ class DamageReportViewSet(RecordViewSet):
     )
     serializer_class = serializers.DamageReportSerializer
     filterset_class = filtersets.DamageReportFilterSet
+
+    @extend_schema(
+        summary="Move a damage report through the verification workflow",
+        description="draft → reported → verified / disputed / retracted (see the README). Verifying needs at least "
+        "one citation. Needs the permission to change a report's status (the Curator group has it).",
+        request=serializers.StatusChangeSerializer,
+        responses={200: serializers.DamageReportSerializer, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="status", permission_classes=[CanChangeStatus])
+    def change_status(self, request, slug=None):
+        report = self.get_object()
+        change = serializers.StatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        try:
+            report = services.change_damage_report_status(report=report, user=request.user, **change.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(serializers.as_field_errors(exc)) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
 
 
 @document(serializers.ThreatSerializer)
