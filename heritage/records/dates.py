@@ -9,6 +9,7 @@ never invented. An open end (`..`) or an unknown end (an empty side of `/`) has 
 """
 
 import datetime
+import functools
 import math
 import time
 
@@ -40,12 +41,14 @@ def _is_unspecified(section):
     return isinstance(section, UnspecifiedIntervalSection)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_edtf_bounds(text):
     """
     Parse an EDTF string and return its (earliest, latest) calendar dates; either may be None (open or unknown).
 
     Raises ValidationError (code "invalid_edtf") explaining what EDTF expects when the text is not EDTF,
-    or when the interval ends before it starts.
+    or when the interval ends before it starts. Results are cached: the edtf parser takes about 10 ms a string, and
+    records share few distinct dates.
     """
     text = (text or "").strip()
     try:
