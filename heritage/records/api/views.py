@@ -29,6 +29,8 @@ from ..models import (
     Threat,
 )
 from . import schema, serializers
+from .batch import BatchCreateMixin
+from .preconditions import ConditionalWriteMixin
 from .renderers import CSVRenderer, GeoJSONRenderer, stream_csv, stream_geojson
 
 # Each cited passage is shown with its source and who made the claim: fetched with the passages, not per passage.
@@ -123,8 +125,11 @@ class ExportMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class RecordViewSet(ExportMixin, viewsets.ModelViewSet):
-    """Base for the record's resources: looked up by slug; JSON first, so that non-browser clients get JSON."""
+class RecordViewSet(ConditionalWriteMixin, BatchCreateMixin, ExportMixin, viewsets.ModelViewSet):
+    """
+    Base for the record's resources: looked up by slug; JSON first, so that non-browser clients get JSON. Records
+    carry ETags and writes need If-Match (preconditions.py); POST also takes a list of records (batch.py).
+    """
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
