@@ -168,3 +168,23 @@ def test_two_interleaved_api_writers_cannot_both_succeed(monkeypatch):
     report = current()
     assert report.description == "first writer"
     assert report.version == int(etag.strip('"')) + 1
+
+
+def test_a_write_committed_between_read_and_claim_is_a_412_with_the_newer_record(world, curator, monkeypatch):
+    """
+    Another writer commits after this request read the record but before it claimed it: the claim fails and the 412
+    shows the record as that writer left it (fetched afresh). Regression: the 412 body was serialized after the
+    transaction was marked for rollback, so its queries failed and the answer was a 500 (found by bench/load.py).
+    """
+    etag = curator.get(URL)["ETag"]
+
+    def someone_else_first(instance, expected_version):
+        DamageReport.objects.filter(pk=instance.pk).update(description="someone else", version=expected_version + 1)
+        claim_version(instance, expected_version)
+
+    monkeypatch.setattr(preconditions, "claim_version", someone_else_first)
+    response = curator.patch(URL, {"description": "mine"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 412, response.content
+    assert response.json()["current"]["description"] == "someone else"
+    assert response.json()["current"]["site"]["slug"] == "palmyra"
+    assert response["ETag"] == f'"{int(etag.strip(chr(34))) + 1}"'

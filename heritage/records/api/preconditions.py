@@ -92,10 +92,11 @@ class ConditionalWriteMixin:
     def handle_exception(self, exc):
         if not isinstance(exc, StaleVersion):
             return super().handle_exception(exc)
-        # Nothing was written (the claim failed before any change), but roll back anyway, as DRF does for errors.
-        transaction.set_rollback(True)
         current = exc.current
         body = {"detail": str(exc), "current": self.get_serializer(current).data}
+        # Nothing was written (the claim failed before any change), but roll back anyway, as DRF does for errors.
+        # Only now: once marked for rollback, the transaction refuses the queries that serializing the record needs.
+        transaction.set_rollback(True)
         response = Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag_for(current)})
         # Marks the response as an error, so that it is rendered as JSON whatever format was asked for.
         response.exception = True
