@@ -74,10 +74,11 @@ class APIResourceTests:
         assert all(row["url"].startswith("http://testserver/api/v1/") for row in body["results"])
 
     def test_detail_returns_the_object(self, world, anonymous):
-        """GET on a record's URL returns that record, and its `url` is that URL."""
+        """GET on a record's URL returns that record, its `url` is that URL, and its ETag is its version."""
         obj = self.any_object()
         response = anonymous.get(self.detail_url(obj))
         assert response.status_code == 200, response.content
+        assert response["ETag"] == f'"{obj.version}"'
         assert response.json()["id"] == obj.pk
         assert response.json()["url"] == f"http://testserver{self.detail_url(obj)}"
 

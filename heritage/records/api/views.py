@@ -257,7 +257,7 @@ class CitationViewSet(RecordViewSet):
 
 
 @document(serializers.DisturbanceCauseSerializer, writable=False)
-class DisturbanceCauseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class DisturbanceCauseViewSet(ConditionalWriteMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The disturbance-cause vocabulary (EAMENA's thesaurus, extended) that damage reports and threats use."""
 
     queryset = DisturbanceCause.objects.order_by("category", "name", "pk")
