@@ -129,3 +129,23 @@ def test_session_writes_need_csrf(world):
     csrf = client.cookies["csrftoken"].value
     accepted = client.patch(url, {"notes": "x"}, format="json", HTTP_X_CSRFTOKEN=csrf, **if_match(client, url))
     assert accepted.status_code == 200, accepted.content
+
+
+def test_a_slug_taken_by_a_concurrent_create_is_a_409(world, curator, monkeypatch):
+    """
+    Another request saves the same slug after this one was validated but before it is saved (validation cannot see
+    uncommitted rows): the database's unique constraint refuses the insert, and the answer is a 409, not a 500.
+    """
+    from heritage.records.api.views import DamageReportViewSet
+
+    body = {"slug": "raced", "site": "palmyra", "cause": "looting", "severity": "destroyed", "certainty": "low"}
+    save = DamageReportViewSet.perform_create
+
+    def concurrent_create_first(view, serializer):
+        DamageReport.objects.create(**serializer.validated_data)
+        save(view, serializer)
+
+    monkeypatch.setattr(DamageReportViewSet, "perform_create", concurrent_create_first)
+    response = curator.post("/api/v1/damage-reports/", body, format="json")
+    assert response.status_code == 409, response.content
+    assert "try again" in response.json()["detail"]

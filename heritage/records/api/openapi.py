@@ -37,7 +37,12 @@ WRITE_ERRORS = [
     ("401", "No credentials: writing needs a token (or a session with its CSRF token).", "POST PUT PATCH DELETE"),
     ("403", "The account lacks the model permission for this write.", "POST PUT PATCH DELETE"),
     ("404", "No such record.", "PUT PATCH DELETE"),
-    ("409", "Other records still refer to this one: `referenced_by` names them.", "DELETE"),
+    (
+        "409",
+        "Conflict: a write saved at the same time took a unique value (e.g. the slug), or, for a deletion, "
+        "other records still refer to this one (`referenced_by` names them).",
+        "POST PUT PATCH DELETE",
+    ),  # fmt: skip
     ("429", "Too many requests: retry after the Retry-After header.", "POST PUT PATCH DELETE"),
 ]
 
