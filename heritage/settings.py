@@ -209,7 +209,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # AutoSchema plus ETag/If-Match (412, 428) and batch creates, for the views that support them.
+    "DEFAULT_SCHEMA_CLASS": "heritage.records.api.openapi.RecordAutoSchema",
     "EXCEPTION_HANDLER": "heritage.records.api.exceptions.exception_handler",
     "ORDERING_PARAM": "ordering",
 }

@@ -22,6 +22,13 @@ def content_of(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def if_match(client, url):
+    """The If-Match header for a write to `url`: the ETag of the record as `client` reads it now."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return {"HTTP_IF_MATCH": response["ETag"]}
+
+
 def csv_rows(response):
     return list(csv.reader(io.StringIO(content_of(response).decode("utf-8"))))
 
@@ -67,10 +74,11 @@ class APIResourceTests:
         assert all(row["url"].startswith("http://testserver/api/v1/") for row in body["results"])
 
     def test_detail_returns_the_object(self, world, anonymous):
-        """GET on a record's URL returns that record, and its `url` is that URL."""
+        """GET on a record's URL returns that record, its `url` is that URL, and its ETag is its version."""
         obj = self.any_object()
         response = anonymous.get(self.detail_url(obj))
         assert response.status_code == 200, response.content
+        assert response["ETag"] == f'"{obj.version}"'
         assert response.json()["id"] == obj.pk
         assert response.json()["url"] == f"http://testserver{self.detail_url(obj)}"
 
@@ -136,21 +144,28 @@ class APIResourceTests:
         response = curator.post(self.list_url(), self.get_create_data(world), format="json")
         assert response.status_code == 201, response.content
         created = self.model.objects.get(pk=response.json()["id"])
-        response = curator.patch(self.detail_url(created), self.update_data, format="json")
+        assert response["ETag"] == f'"{created.version}"'
+        response = curator.patch(
+            self.detail_url(created), self.update_data, format="json", HTTP_IF_MATCH=response["ETag"]
+        )
         assert response.status_code == 200, response.content
         for name, value in self.update_data.items():
             assert response.json()[name] == value
-        assert curator.delete(self.detail_url(created)).status_code == 403
+        assert response["ETag"] == f'"{created.version + 1}"'
+        assert (
+            curator.delete(self.detail_url(created), **if_match(curator, self.detail_url(created))).status_code == 403
+        )
         assert self.model.objects.filter(pk=created.pk).exists()
 
     def test_put_back_what_was_read_changes_nothing(self, world, curator):
         """A record's JSON, PUT back as read (summaries, date and quantity objects included), is accepted unchanged."""
         obj = self.any_object()
-        before = curator.get(self.detail_url(obj)).json()
+        read = curator.get(self.detail_url(obj))
+        before = read.json()
         if not self.writable:
             assert curator.put(self.detail_url(obj), before, format="json").status_code == 405
             return
-        response = curator.put(self.detail_url(obj), before, format="json")
+        response = curator.put(self.detail_url(obj), before, format="json", HTTP_IF_MATCH=read["ETag"])
         assert response.status_code == 200, response.content
         after = response.json()
         assert {k: v for k, v in after.items() if k != "last_updated"} == {
@@ -164,5 +179,5 @@ class APIResourceTests:
             return
         created = curator.post(self.list_url(), self.get_create_data(world), format="json").json()
         obj = self.model.objects.get(pk=created["id"])
-        assert deleter.delete(self.detail_url(obj)).status_code == 204
+        assert deleter.delete(self.detail_url(obj), **if_match(deleter, self.detail_url(obj))).status_code == 204
         assert not self.model.objects.filter(pk=obj.pk).exists()

@@ -51,6 +51,8 @@ def token_client(username, *actions):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     client.user = user
+    # For clients other than Django's (schemathesis' WSGI calls).
+    client.credentials_header = {"Authorization": f"Token {token.key}"}
     return client
 
 

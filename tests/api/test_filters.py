@@ -296,9 +296,10 @@ def test_default_ordering_is_stable_with_ties(world, anonymous):
 # Fields that are not filters, and why. Any other field of these models must have a filter of its own name (a foreign
 # key: `<name>` by slug and `<name>_id` by id), so a field added to a model without one fails here.
 NOT_FILTERED = {
-    # `version` is the optimistic-lock counter (the ETag), not a fact about the record.
+    # `version` is bookkeeping for optimistic locking (shown as the ETag), not a fact to filter on.
     "*": {"created", "last_updated", "citations", "description", "dating_note", "name", "title", "version"},
-    # by bbox / has_location, and by `period`; which sites are sensitive is itself not published as a filter
+    # Location by bbox / has_location, periods by `period`. Never by `is_sensitive`: a public filter for it would list
+    # exactly the sites at risk of looting whose coordinates are coarsened.
     Site: {"latitude", "longitude", "periods", "is_sensitive"},
     Period: {"label", "start_earliest", "start_latest", "stop_earliest", "stop_latest", "spatial_coverage"},
     Occupation: {
@@ -313,7 +314,7 @@ NOT_FILTERED = {
         "quantity_unit",
     },
     Event: {"occurred", "occurred_earliest", "occurred_latest", "statement", "actors"},
-    # who moved the status and when are curation bookkeeping; the status itself is filterable
+    # Who changed the status, and when, is curators' workflow bookkeeping (it names staff accounts), not public data.
     DamageReport: {"occurred", "occurred_earliest", "occurred_latest", "status_changed_by", "status_changed_at"},
     Threat: {
         "observed",

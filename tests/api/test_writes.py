@@ -6,6 +6,8 @@ from rest_framework.test import APIClient
 
 from heritage.records.models import Citation, DamageReport, Occupation, Site
 
+from .base import if_match
+
 
 def test_non_edtf_date_is_a_400_on_that_field(world, curator):
     """A date that is not EDTF is refused, naming the field and saying what EDTF looks like."""
@@ -28,7 +30,8 @@ def test_non_edtf_date_is_a_400_on_that_field(world, curator):
 
 def test_dates_are_derived_from_the_edtf(world, curator):
     """The bounds of a written EDTF date are derived by the server, and shown beside it."""
-    response = curator.patch("/api/v1/occupations/pmf-hatra/", {"ended": "2018-05~/2019"}, format="json")
+    url = "/api/v1/occupations/pmf-hatra/"
+    response = curator.patch(url, {"ended": "2018-05~/2019"}, format="json", **if_match(curator, url))
     assert response.status_code == 200, response.content
     assert response.json()["ended"] == {"edtf": "2018-05~/2019", "earliest": "2018-05-01", "latest": "2019-12-31"}
     assert Occupation.objects.get(slug="pmf-hatra").ended_latest.isoformat() == "2019-12-31"
@@ -36,16 +39,16 @@ def test_dates_are_derived_from_the_edtf(world, curator):
 
 def test_model_clean_applies(world, curator):
     """The model's clean() runs: a structure must belong to the report's own site."""
-    response = curator.patch(
-        "/api/v1/damage-reports/palmyra-defaced-by-isis/", {"structure": world["temple"].pk}, format="json"
-    )
+    url = "/api/v1/damage-reports/palmyra-defaced-by-isis/"
+    response = curator.patch(url, {"structure": world["temple"].pk}, format="json", **if_match(curator, url))
     assert response.status_code == 400
     assert response.json() == {"structure": ["The structure must belong to the report's site."]}
 
 
 def test_constraints_apply(world, curator):
     """Named check constraints apply, as whole-record errors: an occupation cannot end before it starts."""
-    response = curator.patch("/api/v1/occupations/isis-hatra/", {"ended": "2013"}, format="json")
+    url = "/api/v1/occupations/isis-hatra/"
+    response = curator.patch(url, {"ended": "2013"}, format="json", **if_match(curator, url))
     assert response.status_code == 400
     assert "must not be before its start" in " ".join(response.json()["non_field_errors"])
     assert Occupation.objects.get(slug="isis-hatra").ended == "2017-04-26"
@@ -63,10 +66,12 @@ def test_quote_must_be_in_the_source(world, curator):
 
 def test_quantities_need_qualifier_and_unit(world, curator):
     """A quantity is written whole ({value, qualifier, unit}) or not at all (null)."""
-    response = curator.patch("/api/v1/threats/hatra-looting/", {"quantity": {"value": 3}}, format="json")
+    url = "/api/v1/threats/hatra-looting/"
+    response = curator.patch(url, {"quantity": {"value": 3}}, format="json", **if_match(curator, url))
     assert response.status_code == 400
     assert set(response.json()["quantity"]) == {"qualifier", "unit"}
-    cleared = curator.patch("/api/v1/threats/palmyra-landmines-2016/", {"quantity": None}, format="json")
+    url = "/api/v1/threats/palmyra-landmines-2016/"
+    cleared = curator.patch(url, {"quantity": None}, format="json", **if_match(curator, url))
     assert cleared.status_code == 200 and cleared.json()["quantity"] is None
 
 
@@ -85,7 +90,8 @@ def test_quantities_need_qualifier_and_unit(world, curator):
 )
 def test_malformed_references_are_400s(world, curator, body):
     """Unknown, out-of-range or wrongly typed values are 400s on their field, never 500s."""
-    response = curator.patch("/api/v1/damage-reports/palmyra-defaced-by-isis/", body, format="json")
+    url = "/api/v1/damage-reports/palmyra-defaced-by-isis/"
+    response = curator.patch(url, body, format="json", **if_match(curator, url))
     assert response.status_code == 400, response.content
     assert list(response.json()) == list(body)
 
@@ -95,14 +101,14 @@ def test_related_records_are_written_by_id_or_slug(world, curator):
     hatra = world["hatra"]
     url = "/api/v1/damage-reports/palmyra-ancient-heritage-destroyed/"
     for value in (hatra.pk, "hatra", {"id": hatra.pk, "slug": "hatra", "name": "Hatra"}):
-        response = curator.patch(url, {"site": value}, format="json")
+        response = curator.patch(url, {"site": value}, format="json", **if_match(curator, url))
         assert response.status_code == 200, response.content
         assert response.json()["site"]["slug"] == "hatra"
 
 
 def test_deleting_a_record_others_refer_to_is_a_409(world, deleter):
     """PROTECT foreign keys make a delete a 409 Conflict naming what still refers to the record, not a 500."""
-    response = deleter.delete("/api/v1/sites/hatra/")
+    response = deleter.delete("/api/v1/sites/hatra/", **if_match(deleter, "/api/v1/sites/hatra/"))
     assert response.status_code == 409
     assert any(line.startswith("occupation: ") for line in response.json()["referenced_by"])
     assert Site.objects.filter(slug="hatra").exists()
@@ -120,5 +126,26 @@ def test_session_writes_need_csrf(world):
     refused = client.patch(url, {"notes": "x"}, format="json")
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
     client.get("/admin/login/")  # sets the csrftoken cookie
-    accepted = client.patch(url, {"notes": "x"}, format="json", HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+    csrf = client.cookies["csrftoken"].value
+    accepted = client.patch(url, {"notes": "x"}, format="json", HTTP_X_CSRFTOKEN=csrf, **if_match(client, url))
     assert accepted.status_code == 200, accepted.content
+
+
+def test_a_slug_taken_by_a_concurrent_create_is_a_409(world, curator, monkeypatch):
+    """
+    Another request saves the same slug after this one was validated but before it is saved (validation cannot see
+    uncommitted rows): the database's unique constraint refuses the insert, and the answer is a 409, not a 500.
+    """
+    from heritage.records.api.views import DamageReportViewSet
+
+    body = {"slug": "raced", "site": "palmyra", "cause": "looting", "severity": "destroyed", "certainty": "low"}
+    save = DamageReportViewSet.perform_create
+
+    def concurrent_create_first(view, serializer):
+        DamageReport.objects.create(**serializer.validated_data)
+        save(view, serializer)
+
+    monkeypatch.setattr(DamageReportViewSet, "perform_create", concurrent_create_first)
+    response = curator.post("/api/v1/damage-reports/", body, format="json")
+    assert response.status_code == 409, response.content
+    assert "try again" in response.json()["detail"]

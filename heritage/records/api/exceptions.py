@@ -1,21 +1,40 @@
 """The API's exception handler: what DRF leaves as a 500 but is the client's doing becomes a 4xx."""
 
+import logging
+
+from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger(__name__)
 
 
 def exception_handler(exc, context):
     """
     DRF's handler, plus: deleting a record that others still point at (PROTECT) is a 409 Conflict that names them,
-    instead of the 500 an unhandled ProtectedError gives.
+    instead of the 500 an unhandled ProtectedError gives; a write that a concurrent one made violate a unique
+    constraint after validation passed is a 409 too.
     """
     if isinstance(exc, ProtectedError | RestrictedError):
         referring = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
         blockers = sorted({f"{obj._meta.verbose_name}: {obj}" for obj in referring})
         return Response(
             {"detail": "This record cannot be deleted while other records refer to it.", "referenced_by": blockers},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, IntegrityError):
+        # Validation (full_clean) checks unique values before saving, but two requests creating the same slug at
+        # once both pass it; the database refuses the second. That is a conflict with a concurrent write, not a crash.
+        logger.warning("Write refused by a database constraint: %s", exc)
+        set_rollback()
+        return Response(
+            {
+                "detail": "This write conflicts with another saved at the same time (for example the same slug); "
+                "nothing was saved. Read the current records and try again."
+            },
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)

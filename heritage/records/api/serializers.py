@@ -14,6 +14,7 @@ import copy
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries import countries
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -36,6 +37,7 @@ from ..models import (
     Threat,
 )
 from .fields import BriefRelatedField, QuantityField, RecordURLField, UncertainDateField
+from .locations import SITE_EXAMPLE, SensitiveCoordinatesMixin
 
 
 def api_url(basename, lookup_field="slug"):
@@ -251,8 +253,12 @@ class DesignationSerializer(serializers.ModelSerializer):
         fields = ["kind", "reference", "valid_from", "valid_to", "is_current", "granted_by"]
 
 
-class SiteSerializer(ValidatedModelSerializer):
-    """A heritage place; `periods`, `names` and `designations` are read-only here (curated in the admin)."""
+@extend_schema_serializer(examples=[SITE_EXAMPLE])
+class SiteSerializer(SensitiveCoordinatesMixin, ValidatedModelSerializer):
+    """
+    A heritage place; `periods`, `names` and `designations` are read-only here (curated in the admin). A sensitive
+    site's coordinates are exact only for users who may view sites (locations.py).
+    """
 
     url = api_url("site")
     country = country_field()

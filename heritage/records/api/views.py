@@ -34,6 +34,8 @@ from ..models import (
     Threat,
 )
 from . import schema, serializers
+from .batch import BatchCreateMixin
+from .preconditions import ConditionalWriteMixin
 from .renderers import CSVRenderer, GeoJSONRenderer, stream_csv, stream_geojson
 
 # Each cited passage is shown with its source and who made the claim: fetched with the passages, not per passage.
@@ -128,8 +130,11 @@ class ExportMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class RecordViewSet(ExportMixin, viewsets.ModelViewSet):
-    """Base for the record's resources: looked up by slug; JSON first, so that non-browser clients get JSON."""
+class RecordViewSet(ConditionalWriteMixin, BatchCreateMixin, ExportMixin, viewsets.ModelViewSet):
+    """
+    Base for the record's resources: looked up by slug; JSON first, so that non-browser clients get JSON. Records
+    carry ETags and writes need If-Match (preconditions.py); POST also takes a list of records (batch.py).
+    """
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
@@ -282,7 +287,7 @@ class CitationViewSet(RecordViewSet):
 
 
 @document(serializers.DisturbanceCauseSerializer, writable=False)
-class DisturbanceCauseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class DisturbanceCauseViewSet(ConditionalWriteMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The disturbance-cause vocabulary (EAMENA's thesaurus, extended) that damage reports and threats use."""
 
     queryset = DisturbanceCause.objects.order_by("category", "name", "pk")

@@ -1,0 +1,121 @@
+"""
+The API's schema class: drf-spectacular's AutoSchema, plus what the reliability mixins add to each operation.
+
+Kept apart from the per-resource `document()` annotations in views.py, and applied by view type, so that a resource
+gains these by inheriting the mixins:
+
+- `ConditionalWriteMixin`: PUT, PATCH and DELETE take a *required* `If-Match` header (so generated clients and
+  schemathesis send one) and document 412 (body: the current record) and 428; records and writes return `ETag`.
+- `BatchCreateMixin`: POST takes one record or a list of them, and answers with one or a list.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+
+from .batch import BatchCreateMixin
+from .preconditions import ConditionalWriteMixin
+
+ETAG_HEADER = {
+    "ETag": {
+        "schema": {"type": "string"},
+        "description": 'The record\'s version, e.g. "7". Send it back as If-Match to change or delete the record.',
+    }
+}
+IF_MATCH = OpenApiParameter(
+    name="If-Match",
+    location=OpenApiParameter.HEADER,
+    type=str,
+    required=True,
+    description='The ETag of the version you read, e.g. "7" (quotes included). Without it: 428; "*" is not '
+    "accepted. If the record changed since: 412, with the current record.",
+)
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+ERRORS = {"type": "object", "additionalProperties": True}
+# The errors every write can answer, beside those introspection finds: (status, description, methods).
+WRITE_ERRORS = [
+    ("400", "Refused: each field at fault maps to its problems (for a batch: `errors` by position).", "POST PUT PATCH"),
+    ("401", "No credentials: writing needs a token (or a session with its CSRF token).", "POST PUT PATCH DELETE"),
+    ("403", "The account lacks the model permission for this write.", "POST PUT PATCH DELETE"),
+    ("404", "No such record.", "PUT PATCH DELETE"),
+    (
+        "409",
+        "Conflict: a write saved at the same time took a unique value (e.g. the slug), or, for a deletion, "
+        "other records still refer to this one (`referenced_by` names them).",
+        "POST PUT PATCH DELETE",
+    ),  # fmt: skip
+    ("429", "Too many requests: retry after the Retry-After header.", "POST PUT PATCH DELETE"),
+]
+
+
+def one_or_many(schema, max_items):
+    return {"oneOf": [schema, {"type": "array", "items": schema, "minItems": 1, "maxItems": max_items}]}
+
+
+class RecordAutoSchema(AutoSchema):
+    """AutoSchema that documents ETag/If-Match (with 412 and 428) and batch creates where the view supports them."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if isinstance(self.view, ConditionalWriteMixin) and self.method in ("PUT", "PATCH", "DELETE"):
+            parameters = [*parameters, IF_MATCH]
+        return parameters
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        if self.method != "GET":
+            for code, description, methods in WRITE_ERRORS:
+                if self.method in methods.split():
+                    schema = DETAIL if code != "400" else ERRORS
+                    responses.setdefault(
+                        code, {"description": description, "content": {"application/json": {"schema": schema}}}
+                    )
+        if isinstance(self.view, ConditionalWriteMixin):
+            self._document_preconditions(responses)
+        if isinstance(self.view, BatchCreateMixin) and self.method == "POST" and "requestBody" in operation:
+            self._document_batches(operation)
+        return operation
+
+    def _record_schema(self):
+        return self.resolve_serializer(self.view.get_serializer_class(), "response").ref
+
+    def _document_preconditions(self, responses):
+        for code in ("200", "201"):
+            if code in responses and (self.method != "GET" or not self._is_list_view()):
+                responses[code].setdefault("headers", {}).update(ETAG_HEADER)
+        if self.method not in ("PUT", "PATCH", "DELETE"):
+            return
+        conflict = {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string", "description": "What happened."},
+                "current": {"allOf": [self._record_schema()], "description": "The record as it is now."},
+            },
+            "required": ["detail", "current"],
+        }
+        responses["412"] = {
+            "description": "The record changed since the version named by If-Match (or If-Match names none): "
+            "nothing was written. The body holds the current record, the ETag header its version.",
+            "headers": ETAG_HEADER,
+            "content": {"application/json": {"schema": conflict}},
+        }
+        responses["428"] = {
+            "description": "If-Match is missing (or is *): send the ETag of the version you read.",
+            "content": {"application/json": {"schema": DETAIL}},
+        }
+
+    def _document_batches(self, operation):
+        limit = self.view.max_batch
+        content = operation["requestBody"]["content"].get("application/json")
+        if content:
+            content["schema"] = one_or_many(content["schema"], limit)
+        created = operation["responses"].get("201", {}).get("content", {}).get("application/json")
+        if created:
+            created["schema"] = one_or_many(created["schema"], limit)
+        operation["description"] = (
+            operation.get("description", "")
+            + f"\n\nSend a JSON list (1 to {limit} records) to create them all in one transaction, or none: any "
+            "invalid record makes it a 400 whose `errors` maps each refused record's position to its fields' errors."
+        ).strip()
