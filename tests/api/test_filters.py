@@ -296,8 +296,10 @@ def test_default_ordering_is_stable_with_ties(world, anonymous):
 # Fields that are not filters, and why. Any other field of these models must have a filter of its own name (a foreign
 # key: `<name>` by slug and `<name>_id` by id), so a field added to a model without one fails here.
 NOT_FILTERED = {
-    "*": {"created", "last_updated", "citations", "description", "dating_note", "name", "title"},
-    Site: {"latitude", "longitude", "periods"},  # by bbox / has_location, and by `period`
+    # `version` is the optimistic-lock counter (the ETag), not a fact about the record.
+    "*": {"created", "last_updated", "citations", "description", "dating_note", "name", "title", "version"},
+    # by bbox / has_location, and by `period`; which sites are sensitive is itself not published as a filter
+    Site: {"latitude", "longitude", "periods", "is_sensitive"},
     Period: {"label", "start_earliest", "start_latest", "stop_earliest", "stop_latest", "spatial_coverage"},
     Occupation: {
         "started",
@@ -311,7 +313,8 @@ NOT_FILTERED = {
         "quantity_unit",
     },
     Event: {"occurred", "occurred_earliest", "occurred_latest", "statement", "actors"},
-    DamageReport: {"occurred", "occurred_earliest", "occurred_latest"},
+    # who moved the status and when are curation bookkeeping; the status itself is filterable
+    DamageReport: {"occurred", "occurred_earliest", "occurred_latest", "status_changed_by", "status_changed_at"},
     Threat: {
         "observed",
         "observed_earliest",
