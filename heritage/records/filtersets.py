@@ -234,6 +234,13 @@ class DescribedSchemaMixin:
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
+    def filter(self, qs, value):
+        if value is None or self.lookup_expr != "exact":
+            return super().filter(qs, value)
+        # `column IN (true)` rather than Django's rendering of an exact boolean match, the bare column (`WHERE
+        # is_permanent`), which SQLite cannot look up in the column's index: it reads the whole index instead.
+        return self.get_method(qs)(**{f"{self.field_name}__in": [value]})
+
 
 class IdFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
     openapi_schema = {"type": "integer", "minimum": 1}
@@ -377,7 +384,7 @@ class BaseFilterSet(FilterSet):
 
 
 def slug_filter():
-    return SlugListFilter(field_name="slug", help_text="Exact slug; repeat for any of several.")
+    return SlugListFilter(field_name="slug", distinct=False, help_text="Exact slug; repeat for any of several.")
 
 
 # --- One FilterSet per resource ----------------------------------------------------------------------------------
@@ -388,7 +395,9 @@ class SiteFilterSet(BaseFilterSet):
     slug = slug_filter()
     kind = choice_filter(SiteKind.choices, "Kind of site; repeat for any of several.")
     country = django_filters.MultipleChoiceFilter(
-        choices=list(countries), help_text="ISO 3166-1 alpha-2 country code (e.g. SY); repeat for several."
+        choices=list(countries),
+        distinct=False,
+        help_text="ISO 3166-1 alpha-2 country code (e.g. SY); repeat for several.",
     )
     location_certainty = choice_filter(LocationCertainty.choices, "How well the coordinates locate the site.")
     has_location = BooleanFilter(
@@ -398,6 +407,7 @@ class SiteFilterSet(BaseFilterSet):
         DesignationKind.choices,
         "Sites that hold or held a protected status of this kind; repeat for any of several.",
         field_name="designations__kind",
+        distinct=True,
     )
     in_danger = BooleanFilter(
         method="filter_in_danger",
@@ -490,7 +500,7 @@ class ActorFilterSet(BaseFilterSet):
     slug = slug_filter()
     kind = choice_filter(ActorKind.choices, "Kind of party; repeat for any of several.")
     country = django_filters.MultipleChoiceFilter(
-        choices=list(countries), help_text="ISO 3166-1 alpha-2 code of the state it belongs to."
+        choices=list(countries), distinct=False, help_text="ISO 3166-1 alpha-2 code of the state it belongs to."
     )
     parent_id, parent = fk_filters("parent", Actor, label="parent actor (part of)")
     ordering = ordering("name", "slug", "kind", "country", "created", "last_updated")
@@ -559,6 +569,7 @@ class EventFilterSet(BaseFilterSet):
         ParticipantRole.choices,
         "Events in which someone played this role (combine with actor for that actor's role).",
         field_name="participants__role",
+        distinct=True,
     )
     occurred_inferred = BooleanFilter(help_text="Whether the date was worked out, not stated.")
     occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")

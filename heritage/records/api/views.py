@@ -6,12 +6,14 @@ Lists are paginated JSON by default. `?format=csv` (every resource) and `?format
 whole filtered list, unpaginated and streamed: see `ExportMixin`.
 """
 
+from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from .. import filtersets
 from ..models import (
@@ -29,7 +31,7 @@ from ..models import (
     Threat,
 )
 from . import schema, serializers
-from .renderers import CSVRenderer, GeoJSONRenderer, stream_csv, stream_geojson
+from .renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, stream_csv, stream_geojson
 
 # Each cited passage is shown with its source and who made the claim: fetched with the passages, not per passage.
 CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source", "attributed_to"))
@@ -88,6 +90,29 @@ def document(serializer_class, *, geojson=False, writable=True):
     return extend_schema_view(**operations)
 
 
+class ReadsOutsideTransactionMixin:
+    """
+    Writes run in one transaction (a failed write leaves nothing behind); reads run without one.
+
+    ATOMIC_REQUESTS would wrap reads too, and on SQLite (transaction_mode IMMEDIATE, so that concurrent edits queue
+    rather than fail) every transaction takes the write lock: concurrent GETs then wait for one another. So the view
+    opts out of ATOMIC_REQUESTS and `dispatch()` opens the transaction itself for unsafe methods only.
+    """
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return transaction.non_atomic_requests(super().as_view(*args, **kwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        # A read inside someone else's transaction (a test's, a script's) gets a savepoint, as ATOMIC_REQUESTS gave
+        # it: DRF's exception handler marks the innermost atomic block for rollback on an error response, which
+        # must not be the caller's.
+        if request.method in SAFE_METHODS and not transaction.get_connection().in_atomic_block:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
+
 class ExportMixin:
     """
     Lists in CSV or GeoJSON are exports of everything the filters match: not paginated, and streamed.
@@ -118,17 +143,17 @@ class ExportMixin:
         # Errors are always JSON: a 400 explaining a bad filter must be readable whatever format was asked for.
         accepted = getattr(request, "accepted_renderer", None)
         if getattr(response, "exception", False) and isinstance(accepted, CSVRenderer | GeoJSONRenderer):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class RecordViewSet(ExportMixin, viewsets.ModelViewSet):
+class RecordViewSet(ReadsOutsideTransactionMixin, ExportMixin, viewsets.ModelViewSet):
     """Base for the record's resources: looked up by slug; JSON first, so that non-browser clients get JSON."""
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
 
 @document(serializers.SiteSerializer, geojson=True)
@@ -214,6 +239,39 @@ class DamageReportViewSet(RecordViewSet):
     )
     serializer_class = serializers.DamageReportSerializer
     filterset_class = filtersets.DamageReportFilterSet
+    # Lists (and exports) read only the columns of the related records that their brief summaries show: a page of
+    # 100 reports otherwise builds seven full related records per row, timestamps and all. The report's own columns
+    # are all read, and a detail (which writes go through) reads every column.
+    list_only = [
+        *(field.name for field in DamageReport._meta.concrete_fields),
+        *(f"site__{name}" for name in ("id", "slug", "name")),
+        *(f"structure__{name}" for name in ("id", "slug", "name")),
+        *(f"cause__{name}" for name in ("id", "slug", "name", "category")),
+        *(f"perpetrator__{name}" for name in ("id", "slug", "name")),
+        *(f"occupation__{name}" for name in ("id", "slug", "started", "ended", "site", "occupier")),
+        "occupation__site__name",
+        "occupation__occupier__name",
+    ]
+    list_citations = Prefetch(
+        "citations",
+        queryset=Citation.objects.select_related("source", "attributed_to").only(
+            "id",
+            "quote",
+            "attribution",
+            "source__id",
+            "source__slug",
+            "source__title",
+            "attributed_to__id",
+            "attributed_to__slug",
+            "attributed_to__name",
+        ),
+    )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = queryset.prefetch_related(None).prefetch_related(self.list_citations).only(*self.list_only)
+        return queryset
 
 
 @document(serializers.ThreatSerializer)
@@ -252,7 +310,7 @@ class CitationViewSet(RecordViewSet):
 
 
 @document(serializers.DisturbanceCauseSerializer, writable=False)
-class DisturbanceCauseViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class DisturbanceCauseViewSet(ReadsOutsideTransactionMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """The disturbance-cause vocabulary (EAMENA's thesaurus, extended) that damage reports and threats use."""
 
     queryset = DisturbanceCause.objects.order_by("category", "name", "pk")
