@@ -365,8 +365,12 @@ def fk_filters(name, model, *, field_name=None, label=None, distinct=False):
     return by_id, by_slug
 
 
-def choice_filter(choices, help_text, field_name=None):
-    return django_filters.MultipleChoiceFilter(choices=choices, field_name=field_name, help_text=help_text)
+def choice_filter(choices, help_text, field_name=None, *, distinct=False):
+    # django-filter's MultipleChoiceFilter defaults to distinct=True, which makes every list query (and its count)
+    # a SELECT DISTINCT over all columns: ask for it only where the filter follows a to-many relation.
+    return django_filters.MultipleChoiceFilter(
+        choices=choices, field_name=field_name, help_text=help_text, distinct=distinct
+    )
 
 
 def search_filter(help_text):
