@@ -17,6 +17,7 @@ filterset's form invalid, and the DRF backend answers 400 with the parameter's n
 therefore check their input in their form field, never in the filtering method (where an error would be a 500).
 """
 
+import copy
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -242,12 +243,29 @@ class BooleanFilter(django_filters.BooleanFilter):
         return self.get_method(qs)(**{f"{self.field_name}__in": [value]})
 
 
-class IdFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
+class SharedQuerysetMixin:
+    """
+    A filter over a queryset that shares it when the FilterSet copies its filters (every request deep-copies them
+    all): a QuerySet's deep copy clones its whole Query, and a FilterSet with a dozen foreign keys did that a dozen
+    times per request. The queryset is never changed; the form field takes its own `.all()` of it.
+    """
+
+    def __deepcopy__(self, memo):
+        queryset = self.extra.get("queryset")
+        if queryset is not None:
+            memo[id(queryset)] = queryset
+        clone = self.__class__.__new__(self.__class__)
+        memo[id(self)] = clone
+        clone.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return clone
+
+
+class IdFilter(SharedQuerysetMixin, DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
     openapi_schema = {"type": "integer", "minimum": 1}
     field_class = IdChoiceField
 
 
-class SlugFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
+class SlugFilter(SharedQuerysetMixin, DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
     openapi_schema = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
     field_class = SlugChoiceField
 

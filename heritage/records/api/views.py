@@ -31,6 +31,7 @@ from ..models import (
     Threat,
 )
 from . import schema, serializers
+from .fields import PREFETCHED
 from .renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, stream_csv, stream_geojson
 
 # Each cited passage is shown with its source and who made the claim: fetched with the passages, not per passage.
@@ -254,6 +255,7 @@ class DamageReportViewSet(RecordViewSet):
     ]
     list_citations = Prefetch(
         "citations",
+        to_attr="citations" + PREFETCHED,
         queryset=Citation.objects.select_related("source", "attributed_to").only(
             "id",
             "quote",
