@@ -17,6 +17,7 @@ filterset's form invalid, and the DRF backend answers 400 with the parameter's n
 therefore check their input in their form field, never in the filtering method (where an error would be a 500).
 """
 
+import copy
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -234,13 +235,37 @@ class DescribedSchemaMixin:
 class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
+    def filter(self, qs, value):
+        if value is None or self.lookup_expr != "exact":
+            return super().filter(qs, value)
+        # `column IN (true)` rather than Django's rendering of an exact boolean match, the bare column (`WHERE
+        # is_permanent`), which SQLite cannot look up in the column's index: it reads the whole index instead.
+        return self.get_method(qs)(**{f"{self.field_name}__in": [value]})
 
-class IdFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
+
+class SharedQuerysetMixin:
+    """
+    A filter over a queryset that shares it when the FilterSet copies its filters (every request deep-copies them
+    all): a QuerySet's deep copy clones its whole Query, and a FilterSet with a dozen foreign keys did that a dozen
+    times per request. The queryset is never changed; the form field takes its own `.all()` of it.
+    """
+
+    def __deepcopy__(self, memo):
+        queryset = self.extra.get("queryset")
+        if queryset is not None:
+            memo[id(queryset)] = queryset
+        clone = self.__class__.__new__(self.__class__)
+        memo[id(self)] = clone
+        clone.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return clone
+
+
+class IdFilter(SharedQuerysetMixin, DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
     openapi_schema = {"type": "integer", "minimum": 1}
     field_class = IdChoiceField
 
 
-class SlugFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
+class SlugFilter(SharedQuerysetMixin, DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
     openapi_schema = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
     field_class = SlugChoiceField
 
@@ -358,8 +383,12 @@ def fk_filters(name, model, *, field_name=None, label=None, distinct=False):
     return by_id, by_slug
 
 
-def choice_filter(choices, help_text, field_name=None):
-    return django_filters.MultipleChoiceFilter(choices=choices, field_name=field_name, help_text=help_text)
+def choice_filter(choices, help_text, field_name=None, *, distinct=False):
+    # django-filter's MultipleChoiceFilter defaults to distinct=True, which makes every list query (and its count)
+    # a SELECT DISTINCT over all columns: ask for it only where the filter follows a to-many relation.
+    return django_filters.MultipleChoiceFilter(
+        choices=choices, field_name=field_name, help_text=help_text, distinct=distinct
+    )
 
 
 def search_filter(help_text):
@@ -377,7 +406,7 @@ class BaseFilterSet(FilterSet):
 
 
 def slug_filter():
-    return SlugListFilter(field_name="slug", help_text="Exact slug; repeat for any of several.")
+    return SlugListFilter(field_name="slug", distinct=False, help_text="Exact slug; repeat for any of several.")
 
 
 # --- One FilterSet per resource ----------------------------------------------------------------------------------
@@ -388,7 +417,9 @@ class SiteFilterSet(BaseFilterSet):
     slug = slug_filter()
     kind = choice_filter(SiteKind.choices, "Kind of site; repeat for any of several.")
     country = django_filters.MultipleChoiceFilter(
-        choices=list(countries), help_text="ISO 3166-1 alpha-2 country code (e.g. SY); repeat for several."
+        choices=list(countries),
+        distinct=False,
+        help_text="ISO 3166-1 alpha-2 country code (e.g. SY); repeat for several.",
     )
     location_certainty = choice_filter(LocationCertainty.choices, "How well the coordinates locate the site.")
     has_location = BooleanFilter(
@@ -398,6 +429,7 @@ class SiteFilterSet(BaseFilterSet):
         DesignationKind.choices,
         "Sites that hold or held a protected status of this kind; repeat for any of several.",
         field_name="designations__kind",
+        distinct=True,
     )
     in_danger = BooleanFilter(
         method="filter_in_danger",
@@ -490,7 +522,7 @@ class ActorFilterSet(BaseFilterSet):
     slug = slug_filter()
     kind = choice_filter(ActorKind.choices, "Kind of party; repeat for any of several.")
     country = django_filters.MultipleChoiceFilter(
-        choices=list(countries), help_text="ISO 3166-1 alpha-2 code of the state it belongs to."
+        choices=list(countries), distinct=False, help_text="ISO 3166-1 alpha-2 code of the state it belongs to."
     )
     parent_id, parent = fk_filters("parent", Actor, label="parent actor (part of)")
     ordering = ordering("name", "slug", "kind", "country", "created", "last_updated")
@@ -559,6 +591,7 @@ class EventFilterSet(BaseFilterSet):
         ParticipantRole.choices,
         "Events in which someone played this role (combine with actor for that actor's role).",
         field_name="participants__role",
+        distinct=True,
     )
     occurred_inferred = BooleanFilter(help_text="Whether the date was worked out, not stated.")
     occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")

@@ -7,6 +7,7 @@ whole filtered list, unpaginated and streamed: see `ExportMixin`.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import F, Prefetch
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -14,8 +15,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import BasePermission
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from .. import filtersets, services
@@ -35,8 +36,9 @@ from ..models import (
 )
 from . import schema, serializers
 from .batch import BatchCreateMixin
+from .fields import PREFETCHED
 from .preconditions import ConditionalWriteMixin
-from .renderers import CSVRenderer, GeoJSONRenderer, stream_csv, stream_geojson
+from .renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, stream_csv, stream_geojson
 
 # Each cited passage is shown with its source and who made the claim: fetched with the passages, not per passage.
 CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source", "attributed_to"))
@@ -95,6 +97,29 @@ def document(serializer_class, *, geojson=False, writable=True):
     return extend_schema_view(**operations)
 
 
+class ReadsOutsideTransactionMixin:
+    """
+    Writes run in one transaction (a failed write leaves nothing behind); reads run without one.
+
+    ATOMIC_REQUESTS would wrap reads too, and on SQLite (transaction_mode IMMEDIATE, so that concurrent edits queue
+    rather than fail) every transaction takes the write lock: concurrent GETs then wait for one another. So the view
+    opts out of ATOMIC_REQUESTS and `dispatch()` opens the transaction itself for unsafe methods only.
+    """
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return transaction.non_atomic_requests(super().as_view(*args, **kwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        # A read inside someone else's transaction (a test's, a script's) gets a savepoint, as ATOMIC_REQUESTS gave
+        # it: DRF's exception handler marks the innermost atomic block for rollback on an error response, which
+        # must not be the caller's.
+        if request.method in SAFE_METHODS and not transaction.get_connection().in_atomic_block:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
+
 class ExportMixin:
     """
     Lists in CSV or GeoJSON are exports of everything the filters match: not paginated, and streamed.
@@ -125,12 +150,14 @@ class ExportMixin:
         # Errors are always JSON: a 400 explaining a bad filter must be readable whatever format was asked for.
         accepted = getattr(request, "accepted_renderer", None)
         if getattr(response, "exception", False) and isinstance(accepted, CSVRenderer | GeoJSONRenderer):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class RecordViewSet(ConditionalWriteMixin, BatchCreateMixin, ExportMixin, viewsets.ModelViewSet):
+class RecordViewSet(
+    ReadsOutsideTransactionMixin, ConditionalWriteMixin, BatchCreateMixin, ExportMixin, viewsets.ModelViewSet
+):
     """
     Base for the record's resources: looked up by slug; JSON first, so that non-browser clients get JSON. Records
     carry ETags and writes need If-Match (preconditions.py); POST also takes a list of records (batch.py).
@@ -138,7 +165,7 @@ class RecordViewSet(ConditionalWriteMixin, BatchCreateMixin, ExportMixin, viewse
 
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
 
 @document(serializers.SiteSerializer, geojson=True)
@@ -231,6 +258,40 @@ class DamageReportViewSet(RecordViewSet):
     )
     serializer_class = serializers.DamageReportSerializer
     filterset_class = filtersets.DamageReportFilterSet
+    # Lists (and exports) read only the columns of the related records that their brief summaries show: a page of
+    # 100 reports otherwise builds seven full related records per row, timestamps and all. The report's own columns
+    # are all read, and a detail (which writes go through) reads every column.
+    list_only = [
+        *(field.name for field in DamageReport._meta.concrete_fields),
+        *(f"site__{name}" for name in ("id", "slug", "name")),
+        *(f"structure__{name}" for name in ("id", "slug", "name")),
+        *(f"cause__{name}" for name in ("id", "slug", "name", "category")),
+        *(f"perpetrator__{name}" for name in ("id", "slug", "name")),
+        *(f"occupation__{name}" for name in ("id", "slug", "started", "ended", "site", "occupier")),
+        "occupation__site__name",
+        "occupation__occupier__name",
+    ]
+    list_citations = Prefetch(
+        "citations",
+        to_attr="citations" + PREFETCHED,
+        queryset=Citation.objects.select_related("source", "attributed_to").only(
+            "id",
+            "quote",
+            "attribution",
+            "source__id",
+            "source__slug",
+            "source__title",
+            "attributed_to__id",
+            "attributed_to__slug",
+            "attributed_to__name",
+        ),
+    )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list":
+            queryset = queryset.prefetch_related(None).prefetch_related(self.list_citations).only(*self.list_only)
+        return queryset
 
     @extend_schema(
         summary="Move a damage report through the verification workflow",
@@ -287,7 +348,9 @@ class CitationViewSet(RecordViewSet):
 
 
 @document(serializers.DisturbanceCauseSerializer, writable=False)
-class DisturbanceCauseViewSet(ConditionalWriteMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
+class DisturbanceCauseViewSet(
+    ReadsOutsideTransactionMixin, ConditionalWriteMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
+):
     """The disturbance-cause vocabulary (EAMENA's thesaurus, extended) that damage reports and threats use."""
 
     queryset = DisturbanceCause.objects.order_by("category", "name", "pk")

@@ -144,6 +144,19 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         verbose_name = "damage report"
         verbose_name_plural = "damage reports"
         constraints = date_bound_constraints("damagereport", DAMAGE_DATES)
+        # Every API filter is served by an index (tests/test_query_plans.py). The site-first composites serve the
+        # API's default order (site name, date, slug) after the commonest filters: the database walks sites by name
+        # and reads each site's matching reports in date order, so the first page stops after 100 rows instead of
+        # sorting every match.
+        indexes = [
+            models.Index(fields=["site", "severity", "occurred_earliest", "slug"], name="records_dr_site_severity_idx"),
+            models.Index(fields=["site", "status", "occurred_earliest", "slug"], name="records_dr_site_status_idx"),
+            models.Index(
+                fields=["site", "certainty", "occurred_earliest", "slug"], name="records_dr_site_certainty_idx"
+            ),
+            models.Index(fields=["extent"], name="records_dr_extent_idx"),
+            models.Index(fields=["is_permanent"], name="records_dr_is_permanent_idx"),
+        ]
         permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 
     def __str__(self):
