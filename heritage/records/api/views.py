@@ -298,6 +298,7 @@ class DamageReportViewSet(RecordViewSet):
         description="draft → reported → verified / disputed / retracted (see the README). Verifying needs at least "
         "one citation. Needs the permission to change a report's status (the Curator group has it).",
         request=serializers.StatusChangeSerializer,
+        parameters=[format_parameter(["json"])],
         responses={200: serializers.DamageReportSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="status", permission_classes=[CanChangeStatus])
