@@ -141,7 +141,7 @@ class BriefRelatedField(serializers.RelatedField):
         if isinstance(data, int) and not isinstance(data, bool):
             lookup_name = "id"
             lookup = {"pk": data} if 0 < data <= MAX_PK else None
-        elif isinstance(data, str) and data.isdigit():
+        elif isinstance(data, str) and data.isascii() and data.isdigit():  # "³".isdigit() is true, int("³") fails
             lookup_name = "id"
             lookup = {"pk": int(data)} if 0 < int(data) <= MAX_PK else None
         elif isinstance(data, str) and has_slug:
