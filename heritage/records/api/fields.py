@@ -9,6 +9,8 @@ import copy
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse as django_reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
@@ -32,6 +34,13 @@ def canonical_reverse(viewname, args=None, kwargs=None, request=None, format=Non
 URL_PLACEHOLDER = "9876543210"
 
 
+def url_template(view_name, lookup_url_kwarg, request):
+    """A detail route's address as (prefix, suffix) around the lookup value: `prefix + slug + suffix`."""
+    url = canonical_reverse(view_name, kwargs={lookup_url_kwarg: URL_PLACEHOLDER}, request=request)
+    prefix, _, suffix = url.rpartition(URL_PLACEHOLDER)
+    return prefix, suffix
+
+
 class RecordURLField(serializers.HyperlinkedIdentityField):
     """
     The record's own API address (`url`), always the plain one.
@@ -48,9 +57,8 @@ class RecordURLField(serializers.HyperlinkedIdentityField):
 
     def url_template(self, request):
         if self._template is None or self._template_request is not request:
-            url = canonical_reverse(self.view_name, kwargs={self.lookup_url_kwarg: URL_PLACEHOLDER}, request=request)
-            prefix, _, suffix = url.rpartition(URL_PLACEHOLDER)
-            self._template, self._template_request = (prefix, suffix), request
+            self._template = url_template(self.view_name, self.lookup_url_kwarg, request)
+            self._template_request = request
         return self._template
 
     def to_representation(self, value):
@@ -182,11 +190,17 @@ class UncertainDateField(serializers.Field):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
+    def value_columns(self, model):
+        """The columns the value is read from (see reading.py): the EDTF text and its two bounds."""
+        return [self.text_field, *model.edtf_fields[self.text_field]]
+
     def to_representation(self, instance):
-        earliest_field, latest_field = type(instance).edtf_fields[self.text_field]
-        earliest, latest = getattr(instance, earliest_field), getattr(instance, latest_field)
+        return self.from_values(*(getattr(instance, column) for column in self.value_columns(type(instance))))
+
+    @staticmethod
+    def from_values(text, earliest, latest):
         return {
-            "edtf": getattr(instance, self.text_field),
+            "edtf": text,
             "earliest": earliest.isoformat() if earliest else None,
             "latest": latest.isoformat() if latest else None,
         }
@@ -223,10 +237,18 @@ class QuantityField(serializers.Field):
             return (False, None)
         return super().validate_empty_values(data)
 
+    def value_columns(self, model):
+        """The columns the value is read from (see reading.py)."""
+        return ["quantity", "quantity_qualifier", "quantity_unit"]
+
     def to_representation(self, instance):
-        if instance.quantity is None:
+        return self.from_values(instance.quantity, instance.quantity_qualifier, instance.quantity_unit)
+
+    @staticmethod
+    def from_values(value, qualifier, unit):
+        if value is None:
             return None
-        return {"value": instance.quantity, "qualifier": instance.quantity_qualifier, "unit": instance.quantity_unit}
+        return {"value": value, "qualifier": qualifier, "unit": unit}
 
     def to_internal_value(self, data):
         if data is None:
@@ -252,3 +274,34 @@ class QuantityField(serializers.Field):
             "quantity_qualifier": values["qualifier"],
             "quantity_unit": values["unit"],
         }
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DerivedField(serializers.Field):
+    """
+    A read-only text computed from columns of the record, as `function(*values)`: `columns` are model field paths,
+    through foreign keys with `__` (`site__name`). Declaring the columns lets a list read the value from `.values()`
+    rows (reading.py) as well as from a record.
+    """
+
+    def __init__(self, function, columns, **kwargs):
+        self.function = function
+        self.columns = columns
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def value_columns(self, model):
+        return self.columns
+
+    def from_values(self, *values):
+        return self.function(*values)
+
+    def to_representation(self, instance):
+        values = []
+        for path in self.columns:
+            value = instance
+            for name in path.split("__"):
+                value = None if value is None else getattr(value, name)
+            values.append(value)
+        return self.function(*values)

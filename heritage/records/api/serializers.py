@@ -38,7 +38,7 @@ from ..models import (
     Structure,
     Threat,
 )
-from .fields import BriefRelatedField, QuantityField, RecordURLField, UncertainDateField
+from .fields import BriefRelatedField, DerivedField, QuantityField, RecordURLField, UncertainDateField
 from .locations import SITE_EXAMPLE, SensitiveCoordinatesMixin
 
 
@@ -72,7 +72,11 @@ PLAIN_REPRESENTATIONS = {cls.to_representation for cls in PLAIN_FIELD_CLASSES}
 
 def is_plain(field, model):
     """Whether `field` only copies a plain model column: the read path may then take the value as it is."""
-    if not isinstance(field, PLAIN_FIELD_CLASSES) or type(field).to_representation not in PLAIN_REPRESENTATIONS:
+    if type(field).to_representation is serializers.BigIntegerField.to_representation:
+        # Ids: the number itself, unless DRF is told to send big integers as strings.
+        if getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING):
+            return False
+    elif not isinstance(field, PLAIN_FIELD_CLASSES) or type(field).to_representation not in PLAIN_REPRESENTATIONS:
         return False
     columns = {f.name for f in model._meta.concrete_fields if not f.is_relation}
     return len(field.source_attrs) == 1 and field.source in columns
@@ -161,7 +165,11 @@ class OccupationBriefSerializer(FastReadMixin, serializers.ModelSerializer):
     """An occupation in brief: who held which site, when."""
 
     url = api_url("occupation")
-    display = serializers.CharField(source="__str__", read_only=True)
+    display = DerivedField(
+        Occupation.describe,
+        ["occupier__name", "site__name", "started", "ended"],
+        help_text="Who held which site, when, e.g. 'ISIS at Palmyra (2015-05-21 – 2016-03-27)'.",
+    )
 
     class Meta:
         model = Occupation

@@ -38,6 +38,7 @@ from . import schema, serializers
 from .batch import BatchCreateMixin
 from .fields import PREFETCHED
 from .preconditions import ConditionalWriteMixin
+from .reading import ValuesRows, values_reader
 from .renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, stream_csv, stream_geojson
 
 # Each cited passage is shown with its source and who made the claim: fetched with the passages, not per passage.
@@ -155,8 +156,29 @@ class ExportMixin:
         return super().finalize_response(request, response, *args, **kwargs)
 
 
+class ValuesListMixin:
+    """
+    List pages read as `.values()` rows through the serializer's compiled reader (reading.py): the representation
+    DRF would give, without building a model instance per record and related record. A serializer that cannot be
+    compiled keeps DRF's path, as do details and exports.
+    """
+
+    def list(self, request, *args, **kwargs):
+        reader = values_reader(self.get_serializer_class())
+        if reader is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(ValuesRows(queryset, reader.columns))
+        return self.get_paginated_response(reader.read(page, request))
+
+
 class RecordViewSet(
-    ReadsOutsideTransactionMixin, ConditionalWriteMixin, BatchCreateMixin, ExportMixin, viewsets.ModelViewSet
+    ReadsOutsideTransactionMixin,
+    ConditionalWriteMixin,
+    BatchCreateMixin,
+    ExportMixin,
+    ValuesListMixin,
+    viewsets.ModelViewSet,
 ):
     """
     Base for the record's resources: looked up by slug; JSON first, so that non-browser clients get JSON. Records

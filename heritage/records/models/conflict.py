@@ -112,7 +112,12 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
         ]
 
     def __str__(self):
-        return f"{self.occupier} at {self.site} ({self.started or '?'} – {self.ended or 'ongoing'})"
+        return self.describe(self.occupier.name, self.site.name, self.started, self.ended)
+
+    @staticmethod
+    def describe(occupier, site, started, ended):
+        """The occupation as lists name it, from its columns: "ISIS at Palmyra (2015-05-21 – 2016-03-27)"."""
+        return f"{occupier} at {site} ({started or '?'} – {ended or 'ongoing'})"
 
     @property
     def is_ongoing(self):
