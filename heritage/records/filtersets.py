@@ -255,29 +255,12 @@ class BooleanFilter(django_filters.BooleanFilter):
         return self.get_method(qs)(**{f"{self.field_name}__in": [value]})
 
 
-class SharedQuerysetMixin:
-    """
-    A filter over a queryset that shares it when the FilterSet copies its filters (every request deep-copies them
-    all): a QuerySet's deep copy clones its whole Query, and a FilterSet with a dozen foreign keys did that a dozen
-    times per request. The queryset is never changed; the form field takes its own `.all()` of it.
-    """
-
-    def __deepcopy__(self, memo):
-        queryset = self.extra.get("queryset")
-        if queryset is not None:
-            memo[id(queryset)] = queryset
-        clone = self.__class__.__new__(self.__class__)
-        memo[id(self)] = clone
-        clone.__dict__.update(copy.deepcopy(self.__dict__, memo))
-        return clone
-
-
-class IdFilter(SharedQuerysetMixin, DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
+class IdFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
     openapi_schema = {"type": "integer", "minimum": 1}
     field_class = IdChoiceField
 
 
-class SlugFilter(SharedQuerysetMixin, DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
+class SlugFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
     openapi_schema = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
     field_class = SlugChoiceField
 
@@ -407,10 +390,39 @@ def search_filter(help_text):
     return django_filters.CharFilter(method="search", label="Search", help_text=help_text)
 
 
+class CopiedShallowly(dict):
+    """
+    A FilterSet's `base_filters`, which every FilterSet instance (one per request) copies to set itself as their
+    `parent`: django-filter deep-copies them, choices, labels and querysets included, though a filter keeps no other
+    per-request state. A shallow copy of each filter is enough, and costs a small fraction.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            clone = copies[name] = copy.copy(filter_)
+            if clone.method is not None:
+                clone.method = filter_.method  # re-binds django-filter's FilterMethod to the copy (and its parent)
+        return copies
+
+
 class BaseFilterSet(FilterSet):
     """Common to every resource: `id` (comma-separated ids); subclasses add `q` and their own filters."""
 
     id = IdListFilter(help_text="Record ids, comma-separated (e.g. 3,5,8).")
+
+    @classmethod
+    def get_filters(cls):
+        return CopiedShallowly(super().get_filters())
+
+    def get_form_class(self):
+        # django-filter builds the form class (a form field per filter) on every request. The fields depend only on
+        # the filters' declarations, as no filter here takes its queryset or choices from the request, so the class
+        # is built once per FilterSet class; each form still works on its own copy of the fields, as Django's do.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
 
     def search(self, queryset, name, value):
         """Override: the records whose text matches `value` (called for `q`)."""
