@@ -406,6 +406,23 @@ class CopiedShallowly(dict):
         return copies
 
 
+class FieldsSharingWidgets(dict):
+    """
+    A filter form's `base_fields`, which Django deep-copies for every form (one per request): widgets, their choices
+    and the fields' querysets included. Filter values are only read through the widgets (and a browsable-API form
+    that swaps a widget swaps it on its own copy of the field), so each form gets its own copy of each field, as
+    Django makes it, but shares the widgets.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, field in self.items():
+            clone = copies[name] = copy.copy(field)
+            clone.error_messages = field.error_messages.copy()
+            clone.validators = field.validators[:]
+        return copies
+
+
 class BaseFilterSet(FilterSet):
     """Common to every resource: `id` (comma-separated ids); subclasses add `q` and their own filters."""
 
@@ -421,7 +438,9 @@ class BaseFilterSet(FilterSet):
         # is built once per FilterSet class; each form still works on its own copy of the fields, as Django's do.
         form_class = type(self).__dict__.get("_form_class")
         if form_class is None:
-            form_class = type(self)._form_class = super().get_form_class()
+            form_class = super().get_form_class()
+            form_class.base_fields = FieldsSharingWidgets(form_class.base_fields)
+            type(self)._form_class = form_class
         return form_class
 
     def search(self, queryset, name, value):

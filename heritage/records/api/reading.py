@@ -72,7 +72,7 @@ def _brief_serializer(field):
 class RecordPlan:
     """How to build one record's representation from a row whose keys for this record start with `prefix`."""
 
-    def __init__(self, serializer, prefix="", *, top_level=True):
+    def __init__(self, serializer, prefix="", *, top_level=True, pk_key=None):
         # The compiler relies on the serializer building its representation field by field (FastReadMixin's
         # to_representation); one that adjusts the result afterwards cannot be compiled.
         if type(serializer).to_representation is not FastReadMixin.to_representation:
@@ -98,8 +98,8 @@ class RecordPlan:
                 foreign_key = _foreign_key(model, field.source)
                 if foreign_key is None:
                     raise NotCompilable(f"{where}: {field.source!r} is not a foreign key")
-                nested = RecordPlan(brief, f"{prefix}{field.source}__", top_level=False)
                 key = prefix + field.source  # values("site") gives the key's value, without a join
+                nested = RecordPlan(brief, f"{prefix}{field.source}__", top_level=False, pk_key=key)
                 self.steps.append((name, "record", (key, nested)))
                 self.columns += [key, *nested.columns]
             elif hasattr(field, "value_columns"):
@@ -112,7 +112,8 @@ class RecordPlan:
                 and _concrete_column(model, field.source) is not None
                 and type(field).get_attribute is Field.get_attribute
             ):
-                key = prefix + field.source
+                # A related record's id is the foreign key's value: read once, not again through the join.
+                key = pk_key if pk_key and field.source == model._meta.pk.name else prefix + field.source
                 self.steps.append((name, "column" if is_plain(field, model) else "convert", (key, field)))
                 self.columns.append(key)
             else:
