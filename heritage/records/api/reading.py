@@ -26,6 +26,7 @@ every record of the Palmyra data and of a synthetic data set.
 
 import copy
 import functools
+import itertools
 from collections import defaultdict
 from operator import itemgetter
 
@@ -241,6 +242,12 @@ class ValuesReader:
             for record, row in zip(records, rows, strict=True):
                 record[name] = [build_child(child_row) for child_row in related.get(row["id"], ())]
         return records
+
+    def read_chunks(self, rows, request, chunk_size):
+        """The representations of a large `.values(*self.columns)` query, fetched and read `chunk_size` at a time."""
+        iterator = rows.iterator(chunk_size=chunk_size)
+        while chunk := list(itertools.islice(iterator, chunk_size)):
+            yield from self.read(chunk, request)
 
     @staticmethod
     def related_rows(relation, child, ids):

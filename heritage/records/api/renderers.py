@@ -106,13 +106,13 @@ class _LineBuffer:
         return value
 
 
-def stream_csv(serializer, objects):
-    """Yield the header line, then one CSV line per object, serializing each object only when its turn comes."""
+def stream_csv(serializer, records):
+    """Yield the header line (from `serializer`'s fields), then one CSV line per record as its turn comes."""
     columns = csv_columns(serializer)
     writer = csv.writer(_LineBuffer())
     yield writer.writerow(columns)
-    for obj in objects:
-        yield writer.writerow(csv_row(serializer.to_representation(obj), columns))
+    for record in records:
+        yield writer.writerow(csv_row(record, columns))
 
 
 class CSVRenderer(BaseRenderer):
@@ -157,11 +157,11 @@ def _dumps(value):
     return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-def stream_geojson(serializer, objects):
-    """Yield an RFC 7946 FeatureCollection piece by piece: the opening, one Feature per object, the closing."""
+def stream_geojson(serializer, records):
+    """Yield an RFC 7946 FeatureCollection piece by piece: the opening, one Feature per site record, the closing."""
     yield '{"type":"FeatureCollection","features":['
-    for index, obj in enumerate(objects):
-        yield ("," if index else "") + _dumps(site_feature(serializer.to_representation(obj)))
+    for index, record in enumerate(records):
+        yield ("," if index else "") + _dumps(site_feature(record))
     yield "]}"
 
 
