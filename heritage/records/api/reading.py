@@ -5,8 +5,8 @@ On a page of 100 damage reports DRF spent most of its time building model instan
 records per row, then the citations) and walking each serializer field of each of them. A `ValuesReader` is compiled
 once per process from the serializer class: it knows which columns the representation needs (the record's own, those
 of the related records its brief summaries show, through joins) and how to turn one row into exactly the dict the
-serializer would produce. A list then costs one `.values()` query for the page, one for each to-many relation (the
-citations), and one dict per record.
+serializer would produce. A list page then costs one `.values()` query for the page, one for each to-many relation
+(the citations), and one dict per record; an export, the same for each chunk of rows.
 
 Only what the compiler understands is compiled; a serializer with anything else (a method field, a property, a
 reverse relation, its own `to_representation`) gets no reader, and its list keeps DRF's path. What it understands:
