@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 TABLE = DamageReport._meta.db_table
 
-# Filters that read every row, and why (README.perf.md says the same).
+# Filters that read every row, and why (the README's Performance section says the same).
 UNINDEXED = {
     "q": "a case-insensitive substring search in free text (LIKE '%word%'); no B-tree index can serve it on either "
     "database (a PostgreSQL trigram index could, SQLite has none)",

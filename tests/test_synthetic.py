@@ -1,6 +1,7 @@
 """
 The synthetic-data generator (`manage.py generate_synthetic`): deterministic, complete, valid, and never mixed into
-curated data by accident. Small sizes here; the timing at full size is measured by hand (README.synthetic.md).
+curated data by accident. Small sizes here; the timing at full size is measured by hand (the README's Synthetic data
+section).
 """
 
 import io

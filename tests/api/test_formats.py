@@ -12,7 +12,7 @@ from .base import content_of, csv_rows
 
 
 def test_the_readmes_questions(world, anonymous):
-    """README.api.md's examples: who occupied Palmyra and when; which periods it dates from."""
+    """The README's API examples: who occupied Palmyra and when; which periods it dates from."""
     occupations = anonymous.get("/api/v1/occupations/", {"site": "palmyra"}).json()["results"]
     assert [(o["occupier"]["name"], o["started"]["edtf"], o["ended"]["edtf"]) for o in occupations] == [
         ("ISIS", "2015-05~", "2016-03-27")
