@@ -140,6 +140,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and prepared statements: psycopg prepares a query the fifth time a connection
+    # runs it, and PostgreSQL stops re-planning it. Planning the damage-report list's eight-table join took ~30 ms
+    # of a 35 ms query. Django turns preparing off by default for connection poolers: behind PgBouncer in
+    # transaction mode, set PREPARE_THRESHOLD=none.
+    threshold = os.environ.get("PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": None if threshold.lower() == "none" else int(threshold)}
+    )
 # Every request is one transaction: a failed write leaves nothing behind.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
