@@ -36,7 +36,6 @@ from ..models import (
 )
 from . import schema, serializers
 from .batch import BatchCreateMixin
-from .fields import PREFETCHED
 from .preconditions import ConditionalWriteMixin
 from .reading import ValuesRows, values_reader
 from .renderers import CSVRenderer, GeoJSONRenderer, ORJSONRenderer, stream_csv, stream_geojson
@@ -287,40 +286,6 @@ class DamageReportViewSet(RecordViewSet):
     )
     serializer_class = serializers.DamageReportSerializer
     filterset_class = filtersets.DamageReportFilterSet
-    # Lists (and exports) read only the columns of the related records that their brief summaries show: a page of
-    # 100 reports otherwise builds seven full related records per row, timestamps and all. The report's own columns
-    # are all read, and a detail (which writes go through) reads every column.
-    list_only = [
-        *(field.name for field in DamageReport._meta.concrete_fields),
-        *(f"site__{name}" for name in ("id", "slug", "name")),
-        *(f"structure__{name}" for name in ("id", "slug", "name")),
-        *(f"cause__{name}" for name in ("id", "slug", "name", "category")),
-        *(f"perpetrator__{name}" for name in ("id", "slug", "name")),
-        *(f"occupation__{name}" for name in ("id", "slug", "started", "ended", "site", "occupier")),
-        "occupation__site__name",
-        "occupation__occupier__name",
-    ]
-    list_citations = Prefetch(
-        "citations",
-        to_attr="citations" + PREFETCHED,
-        queryset=Citation.objects.select_related("source", "attributed_to").only(
-            "id",
-            "quote",
-            "attribution",
-            "source__id",
-            "source__slug",
-            "source__title",
-            "attributed_to__id",
-            "attributed_to__slug",
-            "attributed_to__name",
-        ),
-    )
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action == "list":
-            queryset = queryset.prefetch_related(None).prefetch_related(self.list_citations).only(*self.list_only)
-        return queryset
 
     @extend_schema(
         summary="Move a damage report through the verification workflow",
