@@ -69,21 +69,13 @@ class RecordURLField(serializers.HyperlinkedIdentityField):
         return f"{prefix}{lookup}{suffix}"
 
 
-# Where a list view prefetches a to-many relation into a plain list (`Prefetch(name, to_attr=name + PREFETCHED)`).
-PREFETCHED = "_prefetched"
-
-
 class PrefetchedManyRelatedField(serializers.ManyRelatedField):
     """
     A to-many field that reads prefetched rows straight from the prefetch: `record.citations.all()` would build a
-    related manager and clone a QuerySet per record, only to return the same cached rows. A prefetch into a list
-    (`to_attr`, see PREFETCHED) is cheaper still: Django then builds no QuerySet per record at all.
+    related manager and clone a QuerySet per record, only to return the same cached rows.
     """
 
     def get_attribute(self, instance):
-        rows = instance.__dict__.get(self.source + PREFETCHED)
-        if rows is not None:
-            return rows
         cache = getattr(instance, "_prefetched_objects_cache", None)
         if cache is not None and self.source in cache:
             return cache[self.source]
