@@ -31,7 +31,7 @@ from collections import defaultdict
 from operator import itemgetter
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connections, models
 from rest_framework import serializers
 from rest_framework.fields import Field
 
@@ -81,7 +81,7 @@ class RecordPlan:
         model = serializer.Meta.model
         self.columns = []  # the values() names this record needs
         self.steps = []  # (name, kind, argument): see bind()
-        self.many = []  # (name, relation, child plan): read in one query per page, see ValuesReader.read()
+        self.many = []  # (name, RelatedRowsQuery, child plan): one query per page, see ValuesReader.read()
         for field in serializer._readable_fields:
             name = field.field_name
             where = f"{type(serializer).__name__}.{name}"
@@ -127,7 +127,8 @@ class RecordPlan:
         if not isinstance(child, BriefRelatedField) or not isinstance(relation, models.ManyToManyField):
             raise NotCompilable(f"{where}: only a record's own many-to-many fields are compiled")
         target = relation.m2m_reverse_field_name()  # the through table's key to the related record
-        return relation, RecordPlan(child.brief_serializer(context=child.context), f"{target}__", top_level=False)
+        plan = RecordPlan(child.brief_serializer(context=child.context), f"{target}__", top_level=False)
+        return RelatedRowsQuery(relation, plan), plan
 
     def bind(self, templates):
         """
@@ -236,8 +237,8 @@ class ValuesReader:
         templates = self.url_templates(request)
         build = self.plan.bind(templates)
         records = [build(row) for row in rows]
-        for name, relation, child in self.plan.many:
-            related = self.related_rows(relation, child, [row["id"] for row in rows])
+        for name, related_query, child in self.plan.many:
+            related = related_query.rows([row["id"] for row in rows])
             build_child = child.bind(templates)
             for record, row in zip(records, rows, strict=True):
                 record[name] = [build_child(child_row) for child_row in related.get(row["id"], ())]
@@ -249,23 +250,60 @@ class ValuesReader:
         while chunk := list(itertools.islice(iterator, chunk_size)):
             yield from self.read(chunk, request)
 
-    @staticmethod
-    def related_rows(relation, child, ids):
-        """A many-to-many relation's rows for the records `ids`, grouped by record, in the related model's order."""
-        if not ids:
-            return {}
-        through = relation.remote_field.through
-        owner, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+
+class RelatedRowsQuery:
+    """
+    A many-to-many relation's rows for a page of records: one query on the relation's table for the columns of the
+    related records' summaries, in the related model's order (as a prefetch gives them), grouped by record.
+
+    From one page to the next only the ids differ, so the ORM compiles the query once per number of ids and each
+    page runs that SQL with its own ids. Compiling it anew each time took five times as long as running it (about
+    1 ms against 0.2 ms for the citations of 100 damage reports on SQLite). A query whose columns need converting
+    from the database's values (dates on SQLite, say) or whose parameters are not just the ids keeps the ORM's path.
+    """
+
+    def __init__(self, relation, child):
+        self.through = relation.remote_field.through
+        self.owner = relation.m2m_field_name()
+        target = relation.m2m_reverse_field_name()  # the through table's key to the related record
         # The related model's default ordering, as a prefetch would give it (a foreign key in it orders by that
         # model's own ordering, here as there).
-        ordering = [
+        self.ordering = [
             f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
             for name in relation.related_model._meta.ordering
         ]
-        query = through.objects.filter(**{f"{owner}__in": ids}).order_by(*ordering).values(owner, *child.columns)
+        self.columns = list(dict.fromkeys([self.owner, *child.columns]))
+
+    def queryset(self, ids):
+        return self.through.objects.filter(**{f"{self.owner}__in": ids}).order_by(*self.ordering).values(*self.columns)
+
+    @functools.lru_cache(maxsize=64)  # noqa: B019 (one instance per compiled serializer, kept for the process)
+    def sql(self, count, using):
+        """The query's SQL for `count` ids, with one parameter per id in order; None if it must go through the ORM."""
+        placeholder_ids = list(range(1, count + 1))
+        compiler = self.queryset(placeholder_ids).query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        if list(params) != placeholder_ids or compiler.get_converters([column for column, _, _ in compiler.select]):
+            return None
+        return sql
+
+    def rows(self, ids):
+        """The relation's rows for the records `ids`, as {record id: [row dict, ...]}."""
+        if not ids:
+            return {}
+        using = self.through.objects.db
+        sql = self.sql(len(ids), using)
+        if sql is None:
+            rows = self.queryset(ids)
+        else:
+            with connections[using].cursor() as cursor:
+                cursor.execute(sql, ids)
+                # The SQL names each column by its values() name ("citation__quote" AS ...).
+                names = [column[0] for column in cursor.description]
+                rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         grouped = defaultdict(list)
-        for row in query:
-            grouped[row[owner]].append(row)
+        for row in rows:
+            grouped[row[self.owner]].append(row)
         return grouped
 
 
