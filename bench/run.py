@@ -7,10 +7,15 @@ Side-by-side benchmark: our API, the raw limit, and Datasette, on one synthetic 
 
 It builds the database once (bench/.data/, git-ignored; `manage.py generate_synthetic`), starts each server on
 127.0.0.1 with one worker process (gunicorn gthread, 4 threads, DEBUG off, for ours and the limit; Datasette in
-immutable mode), warms each up, and measures with wrk (Debian package `wrk`) at 1 and 4 connections, three rounds,
-reporting medians of p50/p95 latency and requests/s, and the ratios the targets are stated in. Then it measures the
+immutable mode), warms each up, and measures with wrk (Debian package `wrk`) at 1 and 4 connections, three rounds
+(interleaved: round 1 of every server, then round 2, so that the machine's drift falls on all alike), reporting
+medians of p50/p95 latency and requests/s, and the ratios the targets are stated in. Then it measures the
 CSV exports (time to first byte, total time, worker peak RSS) and the sites GeoJSON. Datasette is installed into
 bench/.venv-datasette from bench/requirements-datasette.txt on first use; it runs only on SQLite.
+
+Besides its plain table page (the peer the targets name), Datasette is also measured doing our page's work through
+its SQL endpoint ("datasette-joined", bench/datasette_joined.sql: the same joins, citations and count), checked to
+find the same reports; that ratio is reported for information, not as a target.
 
 Every request goes to 127.0.0.1 and every load is bounded by --duration. Nothing here is part of the unit suite.
 """
@@ -28,7 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -182,6 +187,37 @@ def check_limit_matches(ours_url, limit_url):
     log(f"limit checked: the same body (count {ours['count']}, {len(ours['results'])} rows)")
 
 
+def datasette_joined_url(db_path):
+    sql = (BENCH / "datasette_joined.sql").read_text()
+    query = urlencode({"sql": sql, "severity": "destroyed", "_shape": "objects", "_json": "citations"})
+    return f"http://127.0.0.1:{PORTS['datasette']}/{Path(db_path).stem}.json?{query}"
+
+
+def check_joined_matches(ours_url, joined_url):
+    """Datasette's joined query must find our page: the same reports in the same order, summaries and citations."""
+    ours = json.loads(get_body(ours_url))
+    joined = json.loads(get_body(joined_url))["rows"]
+
+    def summary_id(record, name):
+        return (record[name] or {}).get("id")
+
+    def our_key(record):
+        cited = [(citation["id"], summary_id(citation, "source")) for citation in record["citations"]]
+        related = [summary_id(record, name) for name in ("site", "structure", "cause", "occupation", "perpetrator")]
+        return record["id"], related, cited
+
+    def joined_key(row):
+        cited = [(citation["id"], citation["source_id"]) for citation in row["citations"]]
+        related = [row[f"{name}_id"] for name in ("site", "structure", "cause", "occupation", "perpetrator")]
+        return row["id"], related, cited
+
+    if [our_key(record) for record in ours["results"]] != [joined_key(row) for row in joined]:
+        raise SystemExit("Datasette's joined query (bench/datasette_joined.sql) does not find our page's records")
+    if any(row["count"] != ours["count"] for row in joined):
+        raise SystemExit("Datasette's joined query counts differently")
+    log(f"Datasette's joined query checked: the same {len(joined)} reports, summaries and citations")
+
+
 def machine():
     """CPU model and core count (lscpu), for the report."""
     model = platform.processor() or platform.machine()
@@ -238,7 +274,27 @@ def wrk(url, connections, duration):
 
 def measure(url, connections, duration, rounds):
     wrk(url, connections, max(2, duration // 3))  # warm-up
-    runs = [wrk(url, connections, duration) for _ in range(rounds)]
+    return summarize([wrk(url, connections, duration) for _ in range(rounds)])
+
+
+def measure_interleaved(urls, duration, rounds):
+    """
+    Each URL at 1 and 4 connections, the rounds interleaved (round 1 of every server, then round 2...): this
+    machine's speed drifts over minutes, and measuring one server's rounds after another's put the drift into the
+    ratios.
+    """
+    keys = [(name, connections) for name in urls for connections in (1, 4)]
+    for name, connections in keys:
+        wrk(urls[name], connections, max(2, duration // 3))  # warm-up
+    runs = {key: [] for key in keys}
+    for round_number in range(1, rounds + 1):
+        log(f"round {round_number} of {rounds} ...")
+        for name, connections in keys:
+            runs[name, connections].append(wrk(urls[name], connections, duration))
+    return {f"{name}@{connections}": summarize(runs[name, connections]) for name, connections in keys}
+
+
+def summarize(runs):
     return {
         "p50_ms": statistics.median(r["p50_us"] for r in runs) / 1000,
         "p95_ms": statistics.median(r["p95_us"] for r in runs) / 1000,
@@ -304,15 +360,19 @@ def main():
         "datasette": f"http://127.0.0.1:{PORTS['datasette']}/{Path(db_path or 'x').stem}/records_damagereport.json"
         "?severity=destroyed&_size=100&_shape=objects&_nosuggest=1",
     }
+    measured = list(servers)
+    if db_path:
+        # The same Datasette process, asked through its SQL endpoint for our page's work (informational).
+        measured.append("datasette-joined")
+        urls["datasette-joined"] = datasette_joined_url(db_path)
     results = {"machine": machine(), "list": {}, "load_before": load_average()}
     try:
-        for name in servers:
+        for name in measured:
             wait_for(urls[name])
         check_limit_matches(urls["ours"], urls["limit"])
-        for name in servers:
-            for connections in (1, 4):
-                log(f"measuring {name} at {connections} connection(s) ...")
-                results["list"][f"{name}@{connections}"] = measure(urls[name], connections, args.duration, args.rounds)
+        if db_path:
+            check_joined_matches(urls["ours"], urls["datasette-joined"])
+        results["list"] = measure_interleaved({name: urls[name] for name in measured}, args.duration, args.rounds)
         if not args.list_only:
             measure_details_and_exports(results, env, servers["ours"], args)
         results["load_after"] = load_average()
@@ -399,6 +459,14 @@ def report(results, args):
             f"GeoJSON of all sites: {results['geojson_all_sites']['seconds']:.2f} s, "
             f"{results['geojson_all_sites']['bytes'] / 1e6:.1f} MB.",
         ]
+    joined = [connections for connections in (1, 4) if f"datasette-joined@{connections}" in results["list"]]
+    if joined:
+        lines += ["", "| comparison (informational) | conns | value |", "| --- | --- | --- |"]
+        for connections in joined:
+            ours, peer = results["list"][f"ours@{connections}"], results["list"][f"datasette-joined@{connections}"]
+            lines.append(
+                f"| req/s ours / Datasette doing our page's work | {connections} | {ours['rps'] / peer['rps']:.2f}x |"
+            )
     return "\n".join(lines)
 
 
