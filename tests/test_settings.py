@@ -77,3 +77,28 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def postgresql_options(**env):
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "heritage.settings", "DATABASE_URL": "postgres://u@h:5432/db"}
+        | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("threshold", "expected"),
+    [({}, "'prepare_threshold': 5"), ({"PREPARE_THRESHOLD": "none"}, "'prepare_threshold': None")],
+)
+def test_postgresql_prepares_repeated_queries_unless_told_not_to(threshold, expected):
+    """Server-side binding with prepared statements by default; PREPARE_THRESHOLD=none (PgBouncer) turns them off."""
+    options = postgresql_options(**threshold)
+    assert "'server_side_binding': True" in options
+    assert expected in options
