@@ -8,6 +8,7 @@ perpetrator, undated) and reports with several citations.
 import copy
 import datetime
 import shutil
+import zoneinfo
 from pathlib import Path
 
 import orjson
@@ -16,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -50,7 +52,7 @@ def serializer_and_reader_output(viewset, request, compare=True):
     if not compare:
         return rendered(expected), None
     reader = values_reader(viewset.serializer_class)
-    rows = list(queryset.prefetch_related(None).values(*reader.columns))
+    rows = reader.fetch(queryset.prefetch_related(None).values(*reader.columns))
     return rendered(expected), rendered(reader.read(rows, request))
 
 
@@ -103,6 +105,43 @@ def test_synthetic_data_covers_the_gaps(synthetic):
     assert DamageReport.objects.annotate(cited=Count("citations")).filter(cited__gt=1).exists()
     assert Citation.objects.filter(attributed_to__isnull=False).exists()
     assert Threat.objects.exists() and Source.objects.exists()
+
+
+def test_timestamps_from_sqlite_are_written_as_drf_writes_them(world):
+    """
+    On SQLite a page's timestamps go from the database's value straight to DRF's text (not through aware datetimes
+    and back): with and without fractions of a second, and empty, the text is the serializer's.
+    """
+    reports = list(DamageReport.objects.order_by("pk")[:2])
+    DamageReport.objects.filter(pk=reports[0].pk).update(
+        status_changed_at=datetime.datetime(2016, 3, 27, 10, 0, tzinfo=datetime.UTC)
+    )
+    DamageReport.objects.filter(pk=reports[1].pk).update(
+        status_changed_at=datetime.datetime(2016, 3, 27, 10, 0, 0, 500, tzinfo=datetime.UTC)
+    )
+    reader = values_reader(serializers.DamageReportSerializer)
+    page = DamageReport.objects.filter(pk__in=[report.pk for report in reports]).order_by("pk")
+    rows = reader.fetch(page.values(*reader.columns))
+    if connection.vendor == "sqlite":
+        assert set(reader.preformatted_timestamps(connection)) == {"created", "last_updated", "status_changed_at"}
+        assert [row["status_changed_at"] for row in rows] == ["2016-03-27T10:00:00Z", "2016-03-27T10:00:00.000500Z"]
+    else:  # PostgreSQL gives aware datetimes, which DRF's field writes
+        assert not reader.preformatted_timestamps(connection)
+        assert all(isinstance(row["status_changed_at"], datetime.datetime) for row in rows)
+    assert DamageReport.objects.filter(status_changed_at__isnull=True).exists()
+    assert_same_output("damage-report")
+
+
+def test_timestamps_are_written_in_the_current_time_zone(world):
+    """Where DRF writes local time (a time zone activated for the request), the rows' timestamps are its too."""
+    reader = values_reader(serializers.DamageReportSerializer)
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Damascus")):
+        assert not reader.preformatted_timestamps(connection)
+        request = Request(APIRequestFactory().get("/api/v1/"))
+        expected, actual = serializer_and_reader_output(viewsets()["damage-report"], request)
+    assert actual == expected
+    created = [record["created"] for record in actual if record["created"]]
+    assert created and all(value.endswith(("+02:00", "+03:00")) for value in created)
 
 
 def test_the_list_endpoint_answers_what_the_serializer_gives(world, anonymous):

@@ -174,7 +174,7 @@ class ValuesListMixin:
         if reader is None:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(ValuesRows(queryset, reader.columns))
+        page = self.paginate_queryset(ValuesRows(queryset, reader))
         return self.get_paginated_response(reader.read(page, request))
 
 
