@@ -6,7 +6,7 @@ Side-by-side benchmark: our API, the raw limit, and Datasette, on one synthetic 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/heritage_bench .venv/bin/python bench/run.py   # PostgreSQL
 
 It builds the database once (bench/.data/, git-ignored; `manage.py generate_synthetic`), starts each server on
-127.0.0.1 with one worker process (gunicorn gthread, 4 threads, DEBUG off, for ours and the limit; Datasette in
+127.0.0.1 with one worker process (gunicorn gthread with one thread, DEBUG off, for ours and the limit; Datasette in
 immutable mode), warms each up, and measures with wrk (Debian package `wrk`) at 1 and 4 connections, three rounds
 (interleaved: round 1 of every server, then round 2, so that the machine's drift falls on all alike), reporting
 medians of p50/p95 latency and requests/s, and the ratios the targets are stated in. Then it measures the
@@ -115,7 +115,7 @@ def server_env(env, settings_module):
     }
 
 
-def gunicorn(name, env, settings_module):
+def gunicorn(name, env, settings_module, threads):
     command = [
         str(VENV_BIN / "gunicorn"),
         "heritage.wsgi",
@@ -126,7 +126,7 @@ def gunicorn(name, env, settings_module):
         "--worker-class",
         "gthread",
         "--threads",
-        "4",
+        str(threads),
         "--log-level",
         "warning",
     ]
@@ -337,6 +337,9 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured round (default 10)")
     parser.add_argument("--rounds", type=int, default=3)
+    # The page is CPU-bound: more threads in one process only contend for the GIL (at 4 connections, 4 threads served
+    # about a fifth fewer requests than one). Scale with worker processes instead.
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads in the worker (default 1)")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
     parser.add_argument(
         "--list-only", action="store_true", help="measure the list page only (no site detail, exports or GeoJSON)"
@@ -349,8 +352,8 @@ def main():
     build_database(args, env)
     db_path = sqlite_path(env)
     servers = {
-        "ours": gunicorn("ours", env, "heritage.settings"),
-        "limit": gunicorn("limit", env, "bench.limit_settings"),
+        "ours": gunicorn("ours", env, "heritage.settings", args.threads),
+        "limit": gunicorn("limit", env, "bench.limit_settings", args.threads),
     }
     if db_path:
         servers["datasette"] = datasette(db_path)
@@ -421,7 +424,7 @@ def csv_export(url, server):
 def report(results, args):
     lines = [
         f"Benchmark: {args.sites} sites, {args.reports} damage reports (seed {args.seed}); {results['machine']}; "
-        f"medians of {args.rounds} rounds of {args.duration} s.",
+        f"medians of {args.rounds} rounds of {args.duration} s; gunicorn: 1 worker, {args.threads} thread(s).",
         "",
         "| server | conns | p50 ms | p95 ms | req/s | errors |",
         "| --- | --- | --- | --- | --- | --- |",
