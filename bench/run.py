@@ -338,7 +338,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured round (default 10)")
     parser.add_argument("--rounds", type=int, default=3)
     # The page is CPU-bound: more threads in one process only contend for the GIL (at 4 connections, 4 threads served
-    # about a fifth fewer requests than one). Scale with worker processes instead.
+    # about 30% fewer requests than one). Scale with worker processes instead.
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads in the worker (default 1)")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
     parser.add_argument(
