@@ -233,9 +233,10 @@ def _record(key, build, built, row):
 
 def _sqlite_timestamp(converters, value, expression, connection):
     """
-    A timestamp from SQLite as DRF writes it in UTC ("2016-03-27T10:00:00.5Z"): what the ORM's converter (which makes
-    the naive UTC datetime SQLite gives aware) and DRF's field (which makes it UTC again and writes it) would make of
-    it, in one step. Any other value goes through the ORM's converters, and DRF's field then writes it.
+    A timestamp from SQLite as DRF writes it in UTC ("2016-03-27T10:00:00.500000Z", or without a fraction when it is
+    zero): what the ORM's converter (which makes the naive UTC datetime SQLite gives aware) and DRF's field (which
+    makes it UTC again and writes it) would make of it, in one step. Any other value goes through the ORM's
+    converters, and DRF's field then writes it.
     """
     if type(value) is datetime.datetime and value.tzinfo is None:
         return f"{value.isoformat()}Z"
