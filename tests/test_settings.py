@@ -102,3 +102,24 @@ def test_postgresql_prepares_repeated_queries_unless_told_not_to(threshold, expe
     options = postgresql_options(**threshold)
     assert "'server_side_binding': True" in options
     assert expected in options
+
+
+def test_sqlite_connections_keep_64_mb_of_pages_in_memory(tmp_path):
+    """SQLite's default page cache (2 MB) is smaller than what a list page of 100 damage reports reads."""
+    code = (
+        "import django; django.setup(); from django.db import connection; cursor = connection.cursor(); "
+        "print(cursor.execute('PRAGMA cache_size').fetchone()[0], cursor.execute('PRAGMA journal_mode').fetchone()[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "heritage.settings",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'cache.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["-64000", "wal"], result.stderr
