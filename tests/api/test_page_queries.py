@@ -1,0 +1,150 @@
+"""
+A list page's SQL is compiled once per shape of query and reused (heritage/records/api/reading.py, PageQueries): a
+page served from a compiled query must be exactly the page the ORM would give, whatever filters, values, ordering and
+page came before it.
+"""
+
+import pytest
+from django.db.models import Case, Value, When
+from django.urls import reverse
+
+from heritage.records.api import reading, serializers
+from heritage.records.api.reading import ValuesRows, values_reader
+from heritage.records.models import DamageReport
+
+from .test_filters import CASES, resolve
+from .test_reading import READ_FROM_ROWS, viewsets
+
+pytestmark = pytest.mark.django_db
+
+
+def compiled_pages(basename):
+    return values_reader(viewsets()[basename].serializer_class).pages.compiled
+
+
+@pytest.fixture
+def compilations(monkeypatch):
+    """How many times a page query was compiled by the ORM."""
+    calls = []
+    compile_page = reading.PageQuery.compile.__func__
+
+    def counting(cls, rows):
+        calls.append(rows)
+        return compile_page(cls, rows)
+
+    monkeypatch.setattr(reading.PageQuery, "compile", classmethod(counting))
+    return calls
+
+
+def get_list(client, basename, params):
+    response = client.get(reverse(f"api:{basename}-list"), params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def uncached(client, basename, params):
+    """The page as the ORM compiles it, with nothing compiled before."""
+    compiled_pages(basename).clear()
+    return get_list(client, basename, params)
+
+
+# Pairs of queries with the same filters but other values, or other pages: the second runs the SQL compiled for the
+# first, with the parameters of its own count.
+SAME_SHAPE = [
+    ("damage-report", {"severity": "destroyed"}, {"severity": "severely_damaged"}),
+    ("damage-report", {"severity": "destroyed"}, {"severity": "moderately_damaged"}),
+    ("damage-report", {"site": "palmyra", "page_size": 1}, {"site": "hatra", "page_size": 1}),
+    ("damage-report", {"site_id": "PK:palmyra", "page_size": 1}, {"site_id": "PK:hatra", "page_size": 1}),
+    (
+        "damage-report",
+        {"status": ["reported", "draft"], "page_size": 1},
+        {"status": ["verified", "reported"], "page_size": 1},
+    ),
+    ("damage-report", {"q": "hammers"}, {"q": "defaced"}),
+    ("damage-report", {"is_permanent": "true"}, {"is_permanent": "false"}),
+    (
+        "damage-report",
+        {"occurred_after": "2017-01-01", "page_size": 1},
+        {"occurred_after": "2015-01-01", "page_size": 1},
+    ),
+    ("damage-report", {"ordering": "-site", "page_size": 1}, {"ordering": "-site", "page_size": 1, "page": 2}),
+    ("damage-report", {"ordering": "-site"}, {"ordering": "site"}),
+    ("damage-report", {"page_size": 1}, {"page_size": 1, "page": 3}),
+    ("damage-report", {"page_size": 3}, {"page_size": 2, "page": 2}),  # slices [0:3] and [2:3] of 3 reports
+    ("damage-report", {"severity": "destroyed", "ordering": "occurred"}, {"severity": "moderately_damaged"}),
+    ("threat", {"site": "palmyra"}, {"site": "hatra"}),
+    ("source", {"kind": "news_article"}, {"kind": "report"}),
+    ("citation", {"source": "palmyra-recapture-2016", "page_size": 1}, {"source": "hatra-report", "page_size": 1}),
+]
+
+
+@pytest.mark.parametrize(("basename", "first", "second"), SAME_SHAPE)
+def test_a_page_from_a_compiled_query_is_the_page_the_orm_gives(
+    world, anonymous, compilations, basename, first, second
+):
+    first, second = resolve(basename, first), resolve(basename, second)
+    expected = uncached(anonymous, basename, second)
+    assert expected["results"], "the comparison needs records"
+
+    primed = uncached(anonymous, basename, first)
+    compilations.clear()
+    assert get_list(anonymous, basename, second) == expected
+    # The same filters, ordering and page, and as many records on the page (the paginator's slice stops at the
+    # count): the second query ran the first's SQL.
+    unchanged = ("ordering", "page", "page_size")
+    same_shape = set(first) == set(second) and all(first.get(name) == second.get(name) for name in unchanged)
+    if same_shape and len(primed["results"]) == len(expected["results"]):
+        assert not compilations, "the second query should have run the first's compiled SQL"
+
+
+def test_every_filter_after_every_other_gives_the_orms_page(world, researcher):
+    """
+    One shape's compiled SQL is never taken for another's: all the filter tests' queries, one after another (as a
+    researcher, whose throttle allows that many).
+    """
+    cases = [(basename, resolve(basename, params)) for basename, params, _, _ in CASES if basename in READ_FROM_ROWS]
+    expected = [uncached(researcher, basename, params) for basename, params in cases]
+    for basename in READ_FROM_ROWS:
+        compiled_pages(basename).clear()
+    for _ in range(2):
+        assert [get_list(researcher, basename, params) for basename, params in cases] == expected
+    assert compiled_pages("damage-report"), "the pages' SQL was kept"
+
+
+def test_a_page_whose_parameters_are_not_the_counts_is_compiled_every_time(world):
+    """Parameters in the ordering (or anywhere but the filters) would not be the next count's: nothing is kept."""
+    reader = values_reader(serializers.DamageReportSerializer)
+    reader.pages.compiled.clear()
+    first_severe = DamageReport.objects.order_by(
+        Case(When(severity="severely_damaged", then=Value(0)), default=Value(1)), "pk"
+    )
+    for _ in range(2):
+        rows = ValuesRows(first_severe.prefetch_related(None), reader)
+        assert rows.count() == DamageReport.objects.count()
+        page = rows[0:2]
+        assert [row["severity"] for row in page][:1] == ["severely_damaged"]
+    assert not reader.pages.compiled
+
+
+def test_a_page_without_a_count_is_compiled(world):
+    reader = values_reader(serializers.DamageReportSerializer)
+    reader.pages.compiled.clear()
+    rows = ValuesRows(DamageReport.objects.order_by("pk").prefetch_related(None), reader)
+    assert [row["id"] for row in rows[0:2]] == list(
+        DamageReport.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    )
+    assert not reader.pages.compiled
+
+
+def test_an_empty_page_reads_nothing(world, anonymous):
+    assert get_list(anonymous, "damage-report", {"q": "no such words anywhere"})["results"] == []
+    assert get_list(anonymous, "damage-report", {"q": "nor these"})["results"] == []
+
+
+def test_the_kept_pages_are_bounded():
+    pages = reading.PageQueries()
+    for number in range(pages.size + 10):
+        pages.put(number, f"page {number}")
+    assert len(pages.compiled) == pages.size
+    assert pages.get(0) is None
+    assert pages.get(pages.size + 9) == f"page {pages.size + 9}"
