@@ -9,6 +9,7 @@ import pytest
 from django.core.signals import request_started
 
 PYTHON_DEFAULT_THRESHOLD = (700, 10, 10)
+COLLECTION_UID = "heritage.wsgi.collect_previous_request_garbage"
 
 
 @pytest.fixture
@@ -16,13 +17,11 @@ def served():
     """heritage.wsgi loaded as a server loads it, from Python's default thresholds; undone afterwards."""
     saved = gc.get_threshold()
     gc.set_threshold(*PYTHON_DEFAULT_THRESHOLD)
+    request_started.disconnect(dispatch_uid=COLLECTION_UID)  # in case something imported it before
     try:
-        module = importlib.reload(importlib.import_module("heritage.wsgi"))
-        try:
-            yield module
-        finally:
-            request_started.disconnect(module.collect_previous_request_garbage)
+        yield importlib.reload(importlib.import_module("heritage.wsgi"))
     finally:
+        request_started.disconnect(dispatch_uid=COLLECTION_UID)
         gc.set_threshold(*saved)
         gc.enable()
 
