@@ -276,7 +276,7 @@ class ValuesReader:
         self.routes = sorted(self.plan.routes())
         self.pages = PageQueries()
         # Timestamps that only a DateTimeField of DRF's shows (no other step reads them, and the field has no time
-        # zone of its own): fetch() may write these as the field would (see _sqlite_timestamp).
+        # zone of its own): run() may write these as the field would (see _sqlite_timestamp).
         uses = list(self.plan.uses())
         readers = Counter(key for key, _, _ in uses)
         self.timestamp_fields = {
@@ -324,7 +324,7 @@ class ValuesReader:
         return [dict(zip(names, row, strict=True)) for row in values]
 
     def preformatted_timestamps(self, connection):
-        """The timestamp columns fetch() writes as DRF would, on this connection and in this request."""
+        """The timestamp columns run() writes as DRF would, on this connection and in this request."""
         if not (
             self.timestamp_fields
             and connection.vendor == "sqlite"
