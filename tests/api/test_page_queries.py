@@ -28,9 +28,9 @@ def compilations(monkeypatch):
     calls = []
     compile_page = reading.PageQuery.compile.__func__
 
-    def counting(cls, rows):
+    def counting(cls, rows, *args):
         calls.append(rows)
-        return compile_page(cls, rows)
+        return compile_page(cls, rows, *args)
 
     monkeypatch.setattr(reading.PageQuery, "compile", classmethod(counting))
     return calls

@@ -132,6 +132,44 @@ def test_timestamps_from_sqlite_are_written_as_drf_writes_them(world):
     assert_same_output("damage-report")
 
 
+def test_a_page_reads_timestamps_as_text_on_sqlite_and_their_values_on_postgresql(world):
+    """SQLite's driver would parse each timestamp into a datetime only for it to be written back as text."""
+    reader = values_reader(serializers.DamageReportSerializer)
+    with CaptureQueriesContext(connection) as queries:
+        reader.fetch(DamageReport.objects.order_by("pk").values(*reader.columns)[:5])
+    (page,) = queries.captured_queries
+    read_as_text = ['CAST("records_damagereport"."created" AS text) AS "created"']
+    if connection.vendor == "sqlite":
+        assert reader.text_columns(connection) == {"created", "last_updated", "status_changed_at"}
+        assert all(column in page["sql"] for column in read_as_text)
+    else:
+        assert not reader.text_columns(connection)
+        assert "CAST" not in page["sql"]
+
+
+def test_timestamps_stored_in_other_shapes_of_text_go_through_the_orm(world):
+    """
+    On SQLite, text that is not Django's own "YYYY-MM-DD HH:MM:SS[.ffffff]" (written by another program, say) is
+    parsed by the ORM as before, so the page still says what the serializer says. (PostgreSQL parses the text when
+    it is stored, and gives datetimes.)
+    """
+    reports = list(DamageReport.objects.order_by("pk")[:3])
+    with connection.cursor() as cursor:
+        texts = ["2016-03-27T10:00:00", "2016-03-27 10:00:00.5", "2016-03-27 10:00"]
+        for report, text in zip(reports, texts, strict=True):
+            cursor.execute("UPDATE records_damagereport SET created = %s WHERE id = %s", [text, report.pk])
+    reader = values_reader(serializers.DamageReportSerializer)
+    rows = reader.fetch(
+        DamageReport.objects.filter(pk__in=[r.pk for r in reports]).order_by("pk").values(*reader.columns)
+    )
+    assert [row["created"] for row in rows] == [
+        datetime.datetime(2016, 3, 27, 10, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2016, 3, 27, 10, 0, 0, 500000, tzinfo=datetime.UTC),
+        datetime.datetime(2016, 3, 27, 10, 0, tzinfo=datetime.UTC),
+    ]
+    assert_same_output("damage-report")
+
+
 def test_timestamps_are_written_in_the_current_time_zone(world):
     """Where DRF writes local time (a time zone activated for the request), the rows' timestamps are its too."""
     reader = values_reader(serializers.DamageReportSerializer)
