@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.urls import clear_script_prefix, set_script_prefix
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -194,6 +195,25 @@ def test_the_list_endpoint_answers_what_the_serializer_gives(world, anonymous):
     expected = rendered(serializers.DamageReportSerializer(ordered, many=True, context={"request": request}).data)
     assert body["count"] == len(expected) > 1
     assert body["results"] == expected
+
+
+def test_addresses_follow_the_script_prefix_the_app_is_served_under(world, anonymous):
+    """Served under a path (SCRIPT_NAME), the records' addresses include it; served at the root, they do not."""
+
+    def first_report(script_prefix):
+        set_script_prefix(script_prefix)  # what the WSGI handler does with each request's SCRIPT_NAME
+        try:
+            response = anonymous.get("/api/v1/damage-reports/")
+        finally:
+            clear_script_prefix()
+        assert response.status_code == 200
+        return orjson.loads(response.content)["results"][0]
+
+    for _ in range(2):  # each answer after the other, whichever came first
+        under_path, at_root = first_report("/heritage/"), first_report("/")
+        assert under_path["url"] == f"http://testserver/heritage/api/v1/damage-reports/{under_path['slug']}/"
+        assert under_path["site"]["url"].startswith("http://testserver/heritage/api/v1/sites/")
+        assert at_root["url"] == f"http://testserver/api/v1/damage-reports/{at_root['slug']}/"
 
 
 def test_the_count_does_not_join_what_the_rows_need(world, anonymous):
