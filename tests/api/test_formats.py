@@ -2,10 +2,13 @@
 
 import json
 
+import pytest
 from django.db import connection
 from django.db.models.query import QuerySet
 from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
 
+from heritage.records.api.renderers import ORJSONRenderer
 from heritage.records.models import SiteName
 
 from .base import content_of, csv_rows
@@ -123,3 +126,20 @@ def test_export_errors_are_json(world, anonymous):
     """A bad filter on an export is a JSON 400, not a CSV or GeoJSON body."""
     response = anonymous.get("/api/v1/sites/", {"format": "geojson", "bbox": "x"})
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Palmyra",
+        "a\u2028line\u2029break",
+        "a paragraph\u2029separator alone",
+        "the Lion of Al-L\u0101t \u2019destroyed\u2019, caf\u00e9\u2028and more",  # separators among E2 and A9 bytes
+        "\u2018caf\u00e9\u2019 \u2013 \u0628\u0629",  # E2, A8 and A9 bytes, but no separator
+    ],
+)
+def test_json_escapes_the_line_separators_as_drf_does(text):
+    """U+2028 and U+2029 end a line in JavaScript: the API's JSON escapes them, byte for byte as DRF's renderer."""
+    data = {"quote": text, "citations": [{"quote": text}]}
+    assert ORJSONRenderer().render(data) == JSONRenderer().render(data)
+    assert json.loads(ORJSONRenderer().render(data)) == data

