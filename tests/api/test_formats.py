@@ -134,6 +134,7 @@ def test_export_errors_are_json(world, anonymous):
         "Palmyra",
         "a\u2028line\u2029break",
         "a paragraph\u2029separator alone",
+        "\u2013" * 50 + "\u2029",  # after many other E2 bytes, at the very end
         "the Lion of Al-L\u0101t \u2019destroyed\u2019, caf\u00e9\u2028and more",  # separators among E2 and A9 bytes
         "\u2018caf\u00e9\u2019 \u2013 \u0628\u0629",  # E2, A8 and A9 bytes, but no separator
     ],

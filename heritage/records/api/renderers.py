@@ -38,14 +38,26 @@ class ORJSONRenderer(JSONRenderer):
         if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
             return super().render(data, accepted_media_type, renderer_context)
         body = orjson.dumps(data, default=_drf_default, option=ORJSON_OPTIONS)
-        # In UTF-8 both are E2 80 A8/A9. Python searches for three bytes at about 1 ms per MB (a quarter of a
-        # millisecond for the two on a page of 100 damage reports), for one byte some fifty times faster: a body
-        # without E2, or without both A8 and A9, cannot hold either separator.
-        if b"\xe2" in body and (b"\xa8" in body or b"\xa9" in body):
+        if holds_line_separator(body):
             for character, escaped in ESCAPED_LINE_SEPARATORS.items():
-                if character in body:
-                    body = body.replace(character, escaped)
+                body = body.replace(character, escaped)
         return body
+
+
+def holds_line_separator(body):
+    """
+    Whether the UTF-8 `body` holds U+2028 or U+2029 (E2 80 A8, E2 80 A9).
+
+    Python searches for a three-byte sequence at about 1 ms per MB: a quarter of a millisecond for the two on a page
+    of 100 damage reports. It finds one byte with memchr, and JSON holds few E2 bytes (the lead byte of other
+    punctuation: dashes, curly quotes), each checked where it is: 3 µs for the same page.
+    """
+    position = body.find(b"\xe2")
+    while position != -1:
+        if body.startswith((b"\x80\xa8", b"\x80\xa9"), position + 1):
+            return True
+        position = body.find(b"\xe2", position + 1)
+    return False
 
 
 # --- CSV ----------------------------------------------------------------------------------------------------------
