@@ -59,7 +59,7 @@ class RecordURLField(serializers.HyperlinkedIdentityField):
     """
     The record's own API address (`url`), always the plain one.
 
-    The address is built from a template reversed once per request (`prefix` + lookup value + `suffix`), not with a
+    The address is built from a template made once per request (`prefix` + lookup value + `suffix`), not with a
     `reverse()` per record: on a page of 100 damage reports with their nested summaries that was some 500 reverses,
     the largest single cost of the page. Lookup values are slugs or ids, which need no quoting in a path.
     """

@@ -15,7 +15,7 @@ reverse relation, its own `to_representation`) gets no reader, and its list keep
 
 - a field that reads one column of the record (`CharField`, `DateTimeField`, ...; any DRF field that keeps the base
   `get_attribute`): the value as it is for the plain ones (`serializers.is_plain`), else `field.to_representation`;
-- `RecordURLField`: the record's address, from a template reversed once per request;
+- `RecordURLField`: the record's address, from a template made once per request (`url_template`);
 - a related record through a foreign key, as `BriefRelatedField` or a nested brief serializer: compiled in turn over
   the related columns (`site__slug`), null when the key is;
 - a many-to-many relation read as brief summaries (`citations`): one query on the relation's table for the page;
@@ -141,7 +141,7 @@ class RecordPlan:
     def bind(self, templates):
         """
         This request's builder of the record from a row, the record's addresses filled in from `templates` (view
-        name -> (prefix, suffix), reversed once per request).
+        name -> (prefix, suffix), made once per request).
         """
         # Plain columns are copied by one dict comprehension, in the serializer's field order; the other fields'
         # entries start as any column of theirs and are then replaced (which keeps the order).
@@ -415,7 +415,7 @@ class RelatedRowsQuery:
                 cursor.execute(sql, ids)
                 # The SQL names each column by its values() name ("citation__quote" AS ...).
                 names = [column[0] for column in cursor.description]
-                rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+                rows = [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
         grouped = defaultdict(list)
         for row in rows:
             grouped[row[self.owner]].append(row)
