@@ -139,10 +139,9 @@ def test_a_page_reads_timestamps_as_text_on_sqlite_and_their_values_on_postgresq
     with CaptureQueriesContext(connection) as queries:
         reader.fetch(DamageReport.objects.order_by("pk").values(*reader.columns)[:5])
     (page,) = queries.captured_queries
-    read_as_text = ['CAST("records_damagereport"."created" AS text) AS "created"']
     if connection.vendor == "sqlite":
         assert reader.text_columns(connection) == {"created", "last_updated", "status_changed_at"}
-        assert all(column in page["sql"] for column in read_as_text)
+        assert 'CAST("records_damagereport"."created" AS text) AS "created"' in page["sql"]
     else:
         assert not reader.text_columns(connection)
         assert "CAST" not in page["sql"]

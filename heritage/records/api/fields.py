@@ -24,21 +24,16 @@ from ..dates import validate_edtf
 MAX_PK = 2**63 - 1
 
 
-def canonical_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
-    """
-    The record's address without the request's `?format=`: DRF's reverse() carries it over, which would make every
-    link in a CSV or GeoJSON export point at that format instead of at the record.
-    """
-    url = django_reverse(viewname, args=args, kwargs=kwargs, **extra)
-    return request.build_absolute_uri(url) if request is not None else url
-
-
 # A lookup value that every detail route's pattern accepts (slugs and ids alike), to reverse a URL template once.
 URL_PLACEHOLDER = "9876543210"
 
 
 def url_template(view_name, lookup_url_kwarg, request):
-    """A detail route's address as (prefix, suffix) around the lookup value: `prefix + slug + suffix`."""
+    """
+    A detail route's address as (prefix, suffix) around the lookup value: `prefix + slug + suffix`. Always the plain
+    address: DRF's reverse() would carry the request's `?format=` over, which would make every link in a CSV or
+    GeoJSON export point at that format instead of at the record.
+    """
     urlconf = get_urlconf() or settings.ROOT_URLCONF  # a request's own URLconf, else the project's
     path = _route_path(view_name, lookup_url_kwarg, urlconf, get_script_prefix())
     url = request.build_absolute_uri(path) if request is not None else path
@@ -66,7 +61,6 @@ class RecordURLField(serializers.HyperlinkedIdentityField):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.reverse = canonical_reverse
         self._template_request = self._template = None
 
     def url_template(self, request):
