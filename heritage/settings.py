@@ -6,9 +6,12 @@ Production (DEBUG=false) refuses to start without a real SECRET_KEY and an expli
 
     DATABASE_URL   sqlite:///path/to/file.sqlite3 (default: db.sqlite3 in the project) or
                    postgres://user:password@host:5432/name
-    SECRET_KEY     required when DEBUG is false
+    SECRET_KEY     required when DEBUG is false: 50+ characters, 5+ distinct ones
     DEBUG          true / false (default: true)
-    ALLOWED_HOSTS  comma-separated host names (default in development: 127.0.0.1,localhost)
+    ALLOWED_HOSTS  comma-separated host names (default in development: 127.0.0.1,localhost); never * in production
+    TRUSTED_PROXIES  how many reverse proxies in front append to X-Forwarded-For (default: 0, none)
+    CACHE_DIR      where throttle counts are kept, shared by every worker process (default: .cache/ here)
+    MAP_TILE_URL   the dossier map's tile server, {z}/{x}/{y} template (default: OpenStreetMap); empty: no tiles
 
 Production only (DEBUG=false), all optional:
     CSRF_TRUSTED_ORIGINS     comma-separated origins, e.g. https://heritage.example.org
@@ -21,6 +24,7 @@ import datetime
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,21 +53,59 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def url_origin(url):
+    """`scheme://host[:port]` of a URL (or URL template, such as a map's tile URL); "" for an empty one."""
+    parts = urlsplit(url)
+    if url and not (parts.scheme in {"http", "https"} and parts.netloc):
+        raise ImproperlyConfigured(f"Expected an http(s) URL, not {url!r}.")
+    return f"{parts.scheme}://{parts.netloc}" if url else ""
+
+
 DEBUG = env_bool("DEBUG", True)
 
 # Only ever used on a developer's machine: production refuses it below.
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+# What Django's deploy check calls a strong key (security.W009): long, varied, not a generated development key.
+SECRET_KEY_MIN_LENGTH, SECRET_KEY_MIN_DISTINCT = 50, 5
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false (production).")
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
-elif not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("SECRET_KEY must be a real secret of at least 32 characters in production.")
+elif not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_DISTINCT
+    or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be a real secret in production: at least {SECRET_KEY_MIN_LENGTH} characters, "
+        f"{SECRET_KEY_MIN_DISTINCT} of them different (python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is false (production).")
+if not DEBUG and any(host == "*" or host.startswith("*") for host in ALLOWED_HOSTS):
+    # A wildcard lets any Host header through, and with it password-reset links and absolute URLs to any host.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts in production, not a wildcard (*).")
+
+
+def env_int(name, default, minimum=0):
+    value = os.environ.get(name, "")
+    try:
+        number = int(value) if value.strip() else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+# Reverse proxies in front of the app that append the address they received a request from to X-Forwarded-For
+# (nginx: proxy_add_x_forwarded_for). The client's address, for throttles and the login lockout alike, is the one
+# the outermost trusted proxy saw (heritage.clients.client_address); with none, REMOTE_ADDR. Any X-Forwarded-For
+# a client sends itself is never trusted beyond that.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,6 +115,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "corsheaders",
+    "csp",
     "django_countries",
     "django_filters",
     "rest_framework",
@@ -86,7 +129,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every error under /api/ leaves as JSON, whichever layer made it (the URL resolver's 404, a
+    # request body over the size limit, a server error).
+    "heritage.middleware.APIErrorsAsJSONMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A NUL in the path or the query string is refused here, once, before any view or database sees it.
+    "heritage.middleware.RefuseNULMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -110,6 +159,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The address of the lockout is the client's, as the API's throttles see it (TRUSTED_PROXIES), not REMOTE_ADDR:
+# behind a proxy every client has the proxy's REMOTE_ADDR, and anyone could then lock an account out for everyone.
+AXES_CLIENT_IP_CALLABLE = "heritage.clients.client_address"
 
 ROOT_URLCONF = "heritage.urls"
 
@@ -204,25 +256,40 @@ if not DEBUG:
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# The throttles' counts, shared by every worker process of the machine: a folder of small files (Django's file
+# cache), so that two workers do not each allow the full rate, with no cache service to run.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / ".cache"),
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+}
+
 # The researcher API (heritage/records/api/). Reads are open to everyone, throttled per client: anonymous clients by
-# IP, token or session users by account, at a higher rate. Writes need a login (token or session + CSRF) and the
-# model's add/change/delete permission. The throttle counts live in the default cache (per process unless a shared
-# cache is configured).
+# address (see TRUSTED_PROXIES), token or session users by account, at a higher rate; failed token logins by
+# address. Writes need a login (token or session + CSRF) and the model's add/change/delete permission.
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "60/minute")
 API_USER_RATE = os.environ.get("API_USER_RATE", "600/minute")
+API_FAILED_LOGIN_RATE = os.environ.get("API_FAILED_LOGIN_RATE", "20/minute")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is then a 401 that names the scheme (WWW-Authenticate: Token).
-        "rest_framework.authentication.TokenAuthentication",
+        "heritage.records.api.throttles.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "heritage.records.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "heritage.records.api.throttles.AnonRateThrottle",
+        "heritage.records.api.throttles.UserRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE},
+    "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE, "failed_login": API_FAILED_LOGIN_RATE},
     "DEFAULT_FILTER_BACKENDS": ["heritage.records.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "heritage.records.api.pagination.StandardPagination",
     "DEFAULT_RENDERER_CLASSES": [
@@ -282,3 +349,26 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# The site dossier's map: where its tiles come from. Every tile the browser loads tells that server which area is
+# being looked at; for a sensitive site the map shows the public 0.1-degree point unless the viewer may see the
+# exact one. Empty: no tiles (the marker on a blank ground).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+# Content-Security-Policy (django-csp): scripts, styles and fonts from this site only, no plugins, no framing, no
+# form posts elsewhere. The admin, Swagger UI, Redoc and the browsable API all work under it
+# (tests/test_browser.py); Redoc and Swagger UI set inline styles and Redoc starts a worker from a blob.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *filter(None, [url_origin(MAP_TILE_URL)])],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

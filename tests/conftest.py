@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.test import override_settings
 
 from heritage.records.models import Site
 
@@ -25,6 +26,17 @@ def record_models(history=True):
 def is_history_table(model):
     """django-simple-history's tables (HistoricalSite, HistoricalSite_citations, ...): written by edits only."""
     return model.__name__.startswith("Historical")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_cache_folder(tmp_path_factory):
+    """The throttles' file cache of this test run, apart from a development server's (and another test run's)."""
+    cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path_factory.mktemp("cache")),
+    }
+    with override_settings(CACHES={"default": cache}):
+        yield
 
 
 @pytest.fixture

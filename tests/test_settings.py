@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k7#Qz9!vR2@pL5^wX8&nM3*bT6(yH1)jD4-fG0_sA9+eC2=uV7"
 
 
 def check(**env):
     """Run `manage.py check` in a fresh process with only the given settings variables."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    names = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "TRUSTED_PROXIES", "MAP_TILE_URL"}
+    clean = {k: v for k, v in os.environ.items() if k not in names}
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
@@ -36,7 +38,19 @@ def test_development_defaults_run_locally():
             {"DEBUG": "false", "ALLOWED_HOSTS": "heritage.example.org", "SECRET_KEY": "short"},
             "SECRET_KEY must be a real secret",
         ),
-        ({"DEBUG": "false", "SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set"),
+        ({"DEBUG": "false", "SECRET_KEY": STRONG_KEY}, "ALLOWED_HOSTS must be set"),
+        (
+            {"DEBUG": "false", "ALLOWED_HOSTS": "heritage.example.org", "SECRET_KEY": "x" * 60},
+            "SECRET_KEY must be a real secret",
+        ),
+        (
+            {"DEBUG": "false", "ALLOWED_HOSTS": "heritage.example.org", "SECRET_KEY": "django-insecure-" + STRONG_KEY},
+            "SECRET_KEY must be a real secret",
+        ),
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "*", "SECRET_KEY": STRONG_KEY}, "not a wildcard"),
+        ({"DEBUG": "false", "ALLOWED_HOSTS": "heritage.example.org,*", "SECRET_KEY": STRONG_KEY}, "not a wildcard"),
+        ({"TRUSTED_PROXIES": "one"}, "TRUSTED_PROXIES must be a whole number"),
+        ({"MAP_TILE_URL": "tiles/{z}/{x}/{y}.png"}, "Expected an http(s) URL"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
     ],
 )
@@ -64,7 +78,7 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
     env = {
         **clean,
         "DEBUG": "false",
-        "SECRET_KEY": "k7#Qz9!vR2@pL5^wX8&nM3*bT6(yH1)jD4-fG0_sA9+eC2=uV7",
+        "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "heritage.example.org",
     }
     result = subprocess.run(

@@ -20,8 +20,10 @@ def test_researchers_are_throttled_less_than_anonymous_clients():
 
 @pytest.fixture
 def low_rates(monkeypatch):
-    """Rates small enough to reach in a test: 3 a minute anonymous, 6 with a token."""
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "6/minute"})
+    """Rates small enough to reach in a test: 3 a minute anonymous, 6 with a token, 3 failed token logins."""
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "6/minute", "failed_login": "3/minute"}
+    )
 
 
 def test_anonymous_reads_are_throttled(world, anonymous, low_rates):
