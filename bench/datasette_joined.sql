@@ -2,7 +2,8 @@
 -- 100 reports in the same order, each with the columns of its site, structure, cause, occupation and perpetrator
 -- summaries (the same eight-table join as the API's page query), its cited passages with their sources and
 -- attributions (one JSON array per report, parsed by Datasette with `_json=citations`), and the count of every
--- matching report. Informational: the issue's target compares against Datasette's plain table page.
+-- matching report. Drafts are left out, as the API leaves them out for the public. Informational: the target
+-- compares against Datasette's plain table page.
 select
   r.id, r.slug, r.severity, r.extent, r.is_permanent, r.occurred, r.occurred_earliest, r.occurred_latest,
   r.certainty, r.status, r.status_changed_at, r.description, r.created, r.last_updated,
@@ -32,7 +33,7 @@ select
       order by citation.source_id, citation.char_start, citation.char_end
     ) cited
   ) as citations,
-  (select count(*) from records_damagereport where severity = :severity) as count
+  (select count(*) from records_damagereport where severity = :severity and status != 'draft') as count
 from records_damagereport r
 join records_site site on site.id = r.site_id
 left join records_structure structure on structure.id = r.structure_id
@@ -41,6 +42,6 @@ left join records_occupation occupation on occupation.id = r.occupation_id
 left join records_actor occupier on occupier.id = occupation.occupier_id
 left join records_site occupied on occupied.id = occupation.site_id
 left join records_actor perpetrator on perpetrator.id = r.perpetrator_id
-where r.severity = :severity
+where r.severity = :severity and r.status != 'draft'
 order by site.name, r.occurred_earliest nulls last, r.slug, r.id
 limit 100

@@ -75,7 +75,8 @@ def day(value):
 # Like the API's reads (ReadsOutsideTransactionMixin): no transaction, so no SQLite write lock per request.
 @transaction.non_atomic_requests
 def damage_reports(request):
-    queryset = DamageReport.objects.order_by(*ORDERING)
+    # The public's reports, as the API lists them for an anonymous client: drafts are not public.
+    queryset = DamageReport.objects.exclude(status="draft").order_by(*ORDERING)
     severities = request.GET.getlist("severity")
     if severities:
         queryset = queryset.filter(severity__in=severities)

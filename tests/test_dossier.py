@@ -76,12 +76,12 @@ def test_map_with_coordinates_uses_the_vendored_leaflet(client, palmyra):
 def test_dossier_query_count_does_not_depend_on_the_number_of_records(palmyra):
     """The dossier's extra data costs the same number of queries with 2 damage reports as with 22."""
     with CaptureQueriesContext(connection) as few:
-        site_dossier(palmyra)
+        site_dossier(palmyra, None)
     make_damage_reports(20, site=palmyra)
     for i in range(5):
         Event.objects.create(slug=f"extra-{i}", title=f"Extra {i}", kind="statement", site=palmyra, occurred="2016")
     with CaptureQueriesContext(connection) as many:
-        dossier = site_dossier(palmyra)
+        dossier = site_dossier(palmyra, None)
     assert len(dossier["damage_reports"]) == 22
     assert len(many) == len(few)
 

@@ -443,6 +443,11 @@ class BaseFilterSet(FilterSet):
             type(self)._form_class = form_class
         return form_class
 
+    @property
+    def user(self):
+        """The requesting user (None without a request: then filters take the public view of the record)."""
+        return getattr(self.request, "user", None)
+
     def search(self, queryset, name, value):
         """Override: the records whose text matches `value` (called for `q`)."""
         raise NotImplementedError(f"{type(self).__name__} declares q but does not implement search().")
@@ -517,17 +522,15 @@ class SiteFilterSet(BaseFilterSet):
     def filter_has_damage(self, queryset, name, value):
         if value is None:
             return queryset
-        damaged = DamageReport.objects.filter(site=OuterRef("pk"))
+        # Only the reports this user may read: a draft must not show through as "this site has damage".
+        damaged = DamageReport.objects.visible_to(self.user).filter(site=OuterRef("pk"))
         return queryset.filter(Exists(damaged)) if value else queryset.exclude(Exists(damaged))
 
     def filter_bbox(self, queryset, name, value):
         if not value:
             return queryset
-        min_lon, min_lat, max_lon, max_lat = value
-        queryset = queryset.filter(latitude__gte=min_lat, latitude__lte=max_lat)
-        if min_lon <= max_lon:
-            return queryset.filter(longitude__gte=min_lon, longitude__lte=max_lon)
-        return queryset.filter(Q(longitude__gte=min_lon) | Q(longitude__lte=max_lon))
+        # On the coordinates this user may see: a sensitive site matches by its public point (models/sites.py).
+        return queryset.located_within(*value, user=self.user)
 
 
 class PeriodFilterSet(BaseFilterSet):

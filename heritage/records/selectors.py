@@ -1,5 +1,6 @@
 """
-Read logic shared by several pages: what a site's dossier shows, fetched in a fixed number of queries.
+Read logic shared by several pages: what a site's dossier shows, fetched in a fixed number of queries, of the records
+the viewing user may see (`visible_to`).
 
 The admin's site page uses it today; the API can reuse it for a site's detail view.
 """
@@ -11,8 +12,8 @@ from .models import Citation, DamageReport, Designation, Event, Occupation, Site
 from .timeline import items_for_site, render_svg
 
 
-def site_citations(site):
-    """Every citation backing the site or one of its records, in source order."""
+def site_citations(site, user):
+    """Every citation backing the site or one of its records that `user` may see, in source order."""
     return (
         Citation.objects.filter(
             Q(sites=site)
@@ -20,8 +21,8 @@ def site_citations(site):
             | Q(siteperiods__site=site)
             | Q(designations__site=site)
             | Q(occupations__site=site)
-            | Q(damagereports__site=site)
-            | Q(threats__site=site)
+            | Q(damagereports__in=DamageReport.objects.visible_to(user).filter(site=site))
+            | Q(threats__in=Threat.objects.visible_to(user).filter(site=site))
             | Q(events__site=site)
         )
         .select_related("source", "attributed_to")
@@ -41,16 +42,18 @@ def citations_in_context(citations):
     return rows
 
 
-def site_dossier(site):
-    """Everything the dossier page shows about `site`, beyond its own fields and inlines."""
+def site_dossier(site, user):
+    """Everything the dossier page shows `user` about `site`, beyond its own fields and inlines."""
     site_periods = list(SitePeriod.objects.filter(site=site).select_related("period"))
     designations = list(Designation.objects.filter(site=site).select_related("granted_by"))
     occupations = list(Occupation.objects.filter(site=site).select_related("occupier", "ending_event"))
     events = list(Event.objects.filter(site=site).select_related("part_of"))
     damage_reports = list(
-        DamageReport.objects.filter(site=site).select_related("cause", "perpetrator", "structure", "occupation")
+        DamageReport.objects.visible_to(user)
+        .filter(site=site)
+        .select_related("cause", "perpetrator", "structure", "occupation")
     )
-    threats = list(Threat.objects.filter(site=site).select_related("cause"))
+    threats = list(Threat.objects.visible_to(user).filter(site=site).select_related("cause"))
     items = items_for_site(
         site,
         site_periods=site_periods,
@@ -66,5 +69,5 @@ def site_dossier(site):
         "events": events,
         "damage_reports": damage_reports,
         "threats": threats,
-        "citations": citations_in_context(site_citations(site)),
+        "citations": citations_in_context(site_citations(site, user)),
     }

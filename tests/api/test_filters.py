@@ -237,9 +237,12 @@ def resolve(basename, params):
     CASES,
     ids=[f"{case[0]}-{'&'.join(case[1])}-{index}" for index, case in enumerate(CASES)],
 )
-def test_filter(world, anonymous, basename, params, included, excluded):
-    """The filter keeps the rows that match and drops the others."""
-    found = slugs(anonymous, basename, resolve(basename, params))
+def test_filter(world, researcher, basename, params, included, excluded):
+    """
+    The filter keeps the rows that match and drops the others (asked by a researcher, who may read every record,
+    drafts included: what the public may read is tested in test_visibility.py).
+    """
+    found = slugs(researcher, basename, resolve(basename, params))
     assert included <= found, f"missing {included - found}"
     assert not (excluded & found), f"should not match {excluded & found}"
 

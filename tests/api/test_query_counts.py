@@ -125,6 +125,7 @@ def make_damage_report(base):
             occupation=occupation,
             perpetrator=base["actor"],
             certainty="high",
+            status="reported",  # public: the anonymous client below lists it
         ),
         base,
     )
@@ -144,6 +145,7 @@ def make_threat(base):
             quantity=3,
             quantity_qualifier="at_least",
             quantity_unit="mines",
+            status="reported",
         ),
         base,
     )

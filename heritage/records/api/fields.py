@@ -7,6 +7,7 @@ flat column per key (`site.slug`, `occurred.earliest`) whatever the row holds.
 
 import copy
 import functools
+import re
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -22,6 +23,7 @@ from ..dates import validate_edtf
 
 # The largest primary key the database stores (BigAutoField); larger numbers cannot name a record.
 MAX_PK = 2**63 - 1
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 # A lookup value that every detail route's pattern accepts (slugs and ids alike), to reverse a URL template once.
@@ -101,6 +103,7 @@ class BriefRelatedField(serializers.RelatedField):
     default_error_messages = {
         "does_not_exist": "No record with {lookup} {value!r}.",
         "incorrect_type": "Expected an id (integer), a slug (string) or an object with one of them, not {data_type}.",
+        "invalid_slug": "{value!r} is not a slug (letters, digits, hyphens, underscores).",
     }
 
     def __init__(self, brief_serializer, **kwargs):
@@ -153,6 +156,8 @@ class BriefRelatedField(serializers.RelatedField):
             lookup_name = "id"
             lookup = {"pk": int(data)} if 0 < int(data) <= MAX_PK else None
         elif isinstance(data, str) and has_slug:
+            if not SLUG.fullmatch(data):  # nothing else can be a slug; and PostgreSQL cannot compare a NUL
+                self.fail("invalid_slug", value=data)
             lookup_name = "slug"
             lookup = {"slug": data}
         else:

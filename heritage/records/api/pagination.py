@@ -3,14 +3,26 @@ Pagination for every list: page numbers by default (50 records a page, up to 500
 bulk reading (`?cursor=`), which never count the matching rows.
 """
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+from .fields import MAX_PK
 
 
 class IdCursorPagination(CursorPagination):
     """Cursor pages in id order: the primary key is unique and indexed, so each page is one index range read."""
 
     ordering = "id"
+
+    def decode_cursor(self, request):
+        # DRF checks a cursor's offset but not its position, which goes into the query: a cursor that was not
+        # handed out, with a position that is not an id (`p=abc`, `p=1.5`), is a 404 like any other invalid cursor.
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            position = cursor.position
+            if not (position.isascii() and position.isdigit() and int(position) <= MAX_PK):
+                raise NotFound(self.invalid_cursor_message)
+        return cursor
 
 
 class StandardPagination(PageNumberPagination):

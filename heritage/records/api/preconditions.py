@@ -19,10 +19,10 @@ and PostgreSQL alike. The admin uses the same function.
 from django.db import transaction
 from django.utils.http import parse_etags, quote_etag
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 
-from ..concurrency import StaleVersion, claim_version
+from ..concurrency import RecordDeleted, StaleVersion, claim_version
 
 UNSAFE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 
@@ -90,6 +90,8 @@ class ConditionalWriteMixin:
         self.etag_instance = serializer.instance
 
     def handle_exception(self, exc):
+        if isinstance(exc, RecordDeleted):  # deleted between this request's read and its claim
+            return super().handle_exception(NotFound(str(exc)))
         if not isinstance(exc, StaleVersion):
             return super().handle_exception(exc)
         current = exc.current

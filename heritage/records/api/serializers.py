@@ -273,6 +273,8 @@ class ValidatedModelSerializer(FastReadMixin, serializers.ModelSerializer):
         try:
             self.prepare_instance(instance)
             instance.full_clean()
+            if "citations" in attrs:
+                instance.clean_citations(attrs["citations"])
         except DjangoValidationError as exc:
             raise serializers.ValidationError(as_field_errors(exc)) from exc
         return self.derived_attrs(attrs, instance)
@@ -357,6 +359,21 @@ class SiteSerializer(SensitiveCoordinatesMixin, ValidatedModelSerializer):
             "created",
             "last_updated",
         ]
+
+    def validate(self, attrs):
+        site = self.instance
+        user = getattr(self.context.get("request"), "user", None)
+        if site is not None and not site.shows_exact_location_to(user):
+            # The client was shown the public point only: sending it back changes nothing; sending anything else
+            # would overwrite a location it cannot see, and is refused.
+            shown = dict(zip(("latitude", "longitude"), site.coordinates_for(user), strict=True))
+            for name, value in shown.items():
+                if name in attrs and attrs[name] != value:
+                    raise serializers.ValidationError(
+                        {name: "This site's exact location is hidden from you, so you cannot change it."}
+                    )
+                attrs.pop(name, None)
+        return super().validate(attrs)
 
     def get_in_danger(self, site) -> bool:
         # Reads the prefetched designations: no query per site.

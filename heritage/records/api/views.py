@@ -120,6 +120,13 @@ class ReadsOutsideTransactionMixin:
             return super().dispatch(request, *args, **kwargs)
 
 
+class VisibleRecordsMixin:
+    """Every list, record, export and write starts from the records the requesting user may see (`visible_to`)."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.request.user)
+
+
 class ExportMixin:
     """
     Lists in CSV or GeoJSON are exports of everything the filters match: not paginated, and streamed.
@@ -180,6 +187,7 @@ class ValuesListMixin:
 
 class RecordViewSet(
     ReadsOutsideTransactionMixin,
+    VisibleRecordsMixin,
     ConditionalWriteMixin,
     BatchCreateMixin,
     ExportMixin,
@@ -344,7 +352,7 @@ class CitationViewSet(RecordViewSet):
 
 @document(serializers.DisturbanceCauseSerializer, writable=False)
 class DisturbanceCauseViewSet(
-    ReadsOutsideTransactionMixin, ConditionalWriteMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
+    ReadsOutsideTransactionMixin, VisibleRecordsMixin, ConditionalWriteMixin, ExportMixin, viewsets.ReadOnlyModelViewSet
 ):
     """The disturbance-cause vocabulary (EAMENA's thesaurus, extended) that damage reports and threats use."""
 

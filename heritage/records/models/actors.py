@@ -4,7 +4,7 @@ from django.db import models
 from django_countries.fields import CountryField
 
 from ..choices import ActorKind
-from .base import CitedRecord, SlugManager, SlugNaturalKeyMixin
+from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin
 
 
 class Actor(SlugNaturalKeyMixin, CitedRecord):
@@ -40,7 +40,7 @@ class Actor(SlugNaturalKeyMixin, CitedRecord):
         return self.name
 
 
-class ActorAliasManager(models.Manager):
+class ActorAliasManager(RecordManager):
     def get_by_natural_key(self, actor_slug, name):
         return self.get(actor__slug=actor_slug, name=name)
 

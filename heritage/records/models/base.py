@@ -6,16 +6,50 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from ..choices import Qualifier, QuantityUnit
+from ..choices import CurationStatus, Qualifier, QuantityUnit
 from ..dates import parse_edtf_bounds
 from ..history import RecordHistory
 
 
-class SlugManager(models.Manager):
+def may_view(user, model):
+    """Whether `user` holds the permission to view `model`'s records (signed-in curators and researchers do)."""
+    opts = model._meta
+    return user is not None and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
+class RecordQuerySet(models.QuerySet):
+    """
+    The records of a model, and which of them a user may read (`visible_to`): every read path, in the API, the
+    admin and the exports, starts from `visible_to(user)`, so that what a user may see is decided here.
+    """
+
+    def visible_to(self, user):
+        """The records `user` may read: all of them, unless the model says otherwise."""
+        return self.all()
+
+
+class RecordManager(models.Manager.from_queryset(RecordQuerySet)):
+    pass
+
+
+class SlugManager(RecordManager):
     """Lets fixtures name a record by its slug instead of an integer primary key."""
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+class CuratedQuerySet(RecordQuerySet):
+    """
+    Records under the verification workflow (damage reports, threats). A draft is a curator's unreviewed work: only
+    users who may view the model see drafts; everyone else sees reported, verified, disputed and retracted records
+    (a retracted one says so in its status).
+    """
+
+    def visible_to(self, user):
+        if may_view(user, self.model):
+            return self.all()
+        return self.exclude(status=CurationStatus.DRAFT)
 
 
 class SlugNaturalKeyMixin:
@@ -63,6 +97,9 @@ class CitedRecord(TimestampedModel):
 
     class Meta:
         abstract = True
+
+    def clean_citations(self, citations):
+        """Hook: raise ValidationError (on "citations") if the record may not have exactly these citations."""
 
 
 class UncertainDatesMixin:

@@ -8,6 +8,8 @@ from ..dates import validate_edtf
 from .base import (
     CitedRecord,
     QuantityModel,
+    RecordManager,
+    RecordQuerySet,
     SlugManager,
     SlugNaturalKeyMixin,
     UncertainDatesMixin,
@@ -21,7 +23,7 @@ OCCUPATION_DATES = {
 }
 
 
-class OccupationQuerySet(models.QuerySet):
+class OccupationQuerySet(RecordQuerySet):
     def active_on(self, day):
         """Occupations that may have been in force on `day`: started by then and not certainly over."""
         return self.filter(
@@ -202,7 +204,7 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         return self.title
 
 
-class EventParticipantManager(models.Manager):
+class EventParticipantManager(RecordManager):
     def get_by_natural_key(self, event_slug, actor_slug, role):
         return self.get(event__slug=event_slug, actor__slug=actor_slug, role=role)
 
@@ -242,7 +244,7 @@ class EventParticipant(CitedRecord):
     natural_key.dependencies = ["records.event", "records.actor"]
 
 
-class EventFigureManager(models.Manager):
+class EventFigureManager(RecordManager):
     def get_by_natural_key(self, event_slug, measure):
         return self.get(event__slug=event_slug, measure=measure)
 

@@ -9,6 +9,7 @@ from ..dates import validate_edtf
 from ..history import RecordHistory
 from .base import (
     CitedRecord,
+    CuratedQuerySet,
     QuantityModel,
     SlugManager,
     SlugNaturalKeyMixin,
@@ -121,7 +122,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         choices=CurationStatus.choices,
         default=CurationStatus.DRAFT,
         db_index=True,
-        help_text="Changed only through the verification workflow (services.change_damage_report_status).",
+        help_text="Changed only through the verification workflow.",
     )
     status_changed_by = models.ForeignKey(
         to=settings.AUTH_USER_MODEL,
@@ -137,7 +138,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
 
     edtf_fields = DAMAGE_DATES
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(CuratedQuerySet)()
 
     class Meta:
         ordering = ["site", "occurred_earliest", "slug"]
@@ -169,6 +170,16 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
             occupation = self.occupation
             self.occurred_earliest = occupation.started_earliest
             self.occurred_latest = occupation.ended_latest
+
+    def clean_citations(self, citations):
+        # Verification rests on the citations (services.change_damage_report_status): a verified report keeps one.
+        if self.status == CurationStatus.VERIFIED and not citations:
+            raise ValidationError(
+                {
+                    "citations": "A verified damage report must cite at least one source. To withdraw its "
+                    "evidence, mark it disputed or retracted first."
+                }
+            )
 
     def clean(self):
         super().clean()
@@ -213,7 +224,7 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedRecor
 
     edtf_fields = THREAT_DATES
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(CuratedQuerySet)()
 
     class Meta:
         ordering = ["site", "observed_earliest", "slug"]

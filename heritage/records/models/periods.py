@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 
-from .base import CitedRecord, SlugManager, SlugNaturalKeyMixin
+from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin
 
 
 def format_year(year):
@@ -11,7 +11,7 @@ def format_year(year):
     return f"{year} CE" if year > 0 else f"{1 - year} BCE"
 
 
-class PeriodQuerySet(models.QuerySet):
+class PeriodQuerySet(RecordQuerySet):
     def overlapping(self, start_year, stop_year=None):
         """Periods that may touch the years start_year..stop_year (astronomical), using their widest bounds."""
         stop_year = start_year if stop_year is None else stop_year

@@ -1,5 +1,7 @@
 """Heritage places: their names, structures, protected statuses and the periods their remains date from."""
 
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
@@ -8,12 +10,83 @@ from ..choices import DesignationKind, LocationCertainty, NameKind, SiteKind
 from ..dates import validate_edtf
 from .base import (
     CitedRecord,
+    RecordManager,
+    RecordQuerySet,
     SlugManager,
     SlugNaturalKeyMixin,
     UncertainDatesMixin,
     bounds_in_order,
     date_bound_constraints,
+    may_view,
 )
+
+# The public precision of a sensitive site's location: 0.1 degree (about 11 km), and the stored one.
+PUBLIC_STEP = Decimal("0.1")
+STORED_STEP = Decimal("0.000001")
+
+
+def public_coordinate(value):
+    """A coordinate as the public sees it when the site is sensitive: rounded to 0.1 degree."""
+    return round(value, 1)
+
+
+def may_see_exact_locations(user):
+    """Whether `user` may see sensitive sites' exact coordinates: those who may view sites (curators, researchers)."""
+    return may_view(user, Site)
+
+
+def stored_range(low, high):
+    """
+    A query's bounds, inclusive, as the stored six decimals: the same stored values lie in [low, high] as in the
+    result, whatever precision (or exponent) the query gave.
+    """
+    return low.quantize(STORED_STEP, ROUND_CEILING), high.quantize(STORED_STEP, ROUND_FLOOR)
+
+
+def public_range_condition(field, low, high):
+    """
+    The stored values of `field` whose public value (`public_coordinate`) lies in [low, high], as a condition on the
+    stored column: the multiples of 0.1 in [low, high] are first..last, and a value rounds to one of them exactly
+    when it lies within half a step of that run (at the two halfway points, as `public_coordinate` rounds them).
+    """
+    first = (low / PUBLIC_STEP).to_integral_value(ROUND_CEILING) * PUBLIC_STEP
+    last = (high / PUBLIC_STEP).to_integral_value(ROUND_FLOOR) * PUBLIC_STEP
+    if first > last:
+        return Q(pk__in=[])
+    start, stop = first - PUBLIC_STEP / 2, last + PUBLIC_STEP / 2
+    lower = "gte" if public_coordinate(start) >= first else "gt"
+    upper = "lte" if public_coordinate(stop) <= last else "lt"
+    return Q(**{f"{field}__{lower}": start, f"{field}__{upper}": stop})
+
+
+def exact_range_condition(field, low, high):
+    low, high = stored_range(low, high)
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+
+
+class SiteQuerySet(RecordQuerySet):
+    def located_within(self, min_lon, min_lat, max_lon, max_lat, *, user):
+        """
+        Sites whose location, as `user` may see it (`Site.coordinates_for`), lies inside the box, edges included. So
+        a location filter never tells anyone more than the coordinates they are shown: for those who may not see
+        exact locations, a sensitive site matches by its public point, and no box, however small, narrows it
+        further. min_lon > max_lon is a box across the antimeridian.
+        """
+        longitudes = [(min_lon, max_lon)] if min_lon <= max_lon else [(min_lon, Decimal(180)), (Decimal(-180), max_lon)]
+
+        def inside(condition):
+            box = condition("latitude", min_lat, max_lat)
+            across = Q()
+            for low, high in longitudes:
+                across |= condition("longitude", low, high)
+            return box & across
+
+        if may_see_exact_locations(user):
+            return self.filter(inside(exact_range_condition))
+        return self.filter(
+            (Q(is_sensitive=False) & inside(exact_range_condition))
+            | (Q(is_sensitive=True) & inside(public_range_condition))
+        )
 
 
 class Site(SlugNaturalKeyMixin, CitedRecord):
@@ -52,7 +125,7 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
         help_text="The periods its remains date from.",
     )
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(SiteQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -91,12 +164,15 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
         """
         if not self.has_location:
             return None, None
-        if not self.is_sensitive or (user is not None and user.has_perm("records.view_site")):
-            return self.latitude, self.longitude
-        return round(self.latitude, 1), round(self.longitude, 1)
+        if not self.shows_exact_location_to(user):
+            return public_coordinate(self.latitude), public_coordinate(self.longitude)
+        return self.latitude, self.longitude
+
+    def shows_exact_location_to(self, user):
+        return not self.is_sensitive or may_see_exact_locations(user)
 
 
-class SiteNameManager(models.Manager):
+class SiteNameManager(RecordManager):
     def get_by_natural_key(self, site_slug, name):
         return self.get(site__slug=site_slug, name=name)
 
@@ -134,7 +210,7 @@ class SiteName(CitedRecord):
     natural_key.dependencies = ["records.site"]
 
 
-class StructureManager(models.Manager):
+class StructureManager(RecordManager):
     def get_by_natural_key(self, site_slug, slug):
         return self.get(site__slug=site_slug, slug=slug)
 
@@ -170,7 +246,7 @@ class Structure(CitedRecord):
     natural_key.dependencies = ["records.site"]
 
 
-class DesignationManager(models.Manager):
+class DesignationManager(RecordManager):
     def get_by_natural_key(self, site_slug, kind, valid_from):
         return self.get(site__slug=site_slug, kind=kind, valid_from=valid_from)
 
@@ -253,7 +329,7 @@ class Designation(UncertainDatesMixin, CitedRecord):
         return not self.valid_to
 
 
-class SitePeriodManager(models.Manager):
+class SitePeriodManager(RecordManager):
     def get_by_natural_key(self, site_slug, period_slug):
         return self.get(site__slug=site_slug, period__slug=period_slug)
 

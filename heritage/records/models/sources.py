@@ -6,12 +6,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.db.models.functions import Length
 
-from ..choices import SourceKind
+from ..choices import CurationStatus, SourceKind
+from ..dates import validate_edtf
 from ..history import RecordHistory
-from .base import SlugManager, SlugNaturalKeyMixin, TimestampedModel
+from .base import RecordManager, SlugManager, SlugNaturalKeyMixin, TimestampedModel
 
 
 class Source(SlugNaturalKeyMixin, TimestampedModel):
@@ -28,7 +29,11 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
     publisher = models.CharField(verbose_name="publisher", max_length=200, blank=True)
     url = models.URLField(verbose_name="URL", max_length=500, blank=True)
     published = models.CharField(
-        verbose_name="published", max_length=50, blank=True, help_text="Publication date as EDTF, when known."
+        verbose_name="published",
+        max_length=50,
+        blank=True,
+        validators=[validate_edtf],
+        help_text="Publication date as EDTF, when known.",
     )
     text_path = models.CharField(
         verbose_name="text file",
@@ -73,7 +78,7 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
             raise ValidationError({"text_path": f"The text file is not UTF-8: {exc}."}) from exc
 
 
-class CitationManager(models.Manager):
+class CitationManager(RecordManager):
     def get_by_natural_key(self, source_slug, quote):
         return self.get(source__slug=source_slug, quote=quote)
 
@@ -176,6 +181,24 @@ class Citation(TimestampedModel):
             raise ValidationError(
                 {"quote": f"The source's text at {self.char_start}..{self.char_end} is not this quote."}
             )
+
+    def delete(self, *args, **kwargs):
+        # Refused before anything is deleted, as Django refuses to delete a record others PROTECT (the API answers
+        # 409 naming them; the admin lists them on its confirmation page: CitationAdmin.get_deleted_objects).
+        resting = list(self.verified_reports_resting_on_it())
+        if resting:
+            raise ProtectedError(
+                "This citation is the only one of verified damage reports; dispute or retract them first.",
+                set(resting),
+            )
+        return super().delete(*args, **kwargs)
+
+    def verified_reports_resting_on_it(self):
+        """The verified damage reports whose only citation this is: without it they would be verified on nothing."""
+        from .damage import DamageReport
+
+        others = DamageReport.citations.through.objects.filter(damagereport=OuterRef("pk")).exclude(citation=self)
+        return DamageReport.objects.filter(status=CurationStatus.VERIFIED, citations=self).exclude(Exists(others))
 
     @property
     def context(self):
