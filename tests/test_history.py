@@ -13,14 +13,25 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(response):
-    """The POST data that re-submits the admin form of `response` as it was shown (hidden fields included)."""
-    form = response.context["adminform"].form
+    """
+    The POST data that re-submits the admin form of `response` as it was shown (hidden fields included), with its
+    inline formsets (their management forms and rows), if it has any.
+    """
     data = {"_save": "Save"}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        data[name] = [str(v.pk if hasattr(v, "pk") else v) for v in value] if isinstance(value, list) else value
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets") or []:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms += formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            key = form.add_prefix(name)
+            data[key] = [str(v.pk if hasattr(v, "pk") else v) for v in value] if isinstance(value, list) else value
     return data
 
 

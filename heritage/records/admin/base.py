@@ -1,12 +1,20 @@
 """Building blocks of the model admins: history, EDTF date fields, citations, import/export."""
 
-from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..dates import EDTF_HELP, validate_edtf
+from ..models.base import may_view
 from .forms import VersionCheckedForm
 
 
@@ -15,8 +23,66 @@ def edtf_readonly_fields(model):
     return [bound for bounds in getattr(model, "edtf_fields", {}).values() for bound in bounds]
 
 
+class ValidKeysOnlyMixin:
+    """
+    Django's autocomplete widget looks up the records a form's value names, and a value that is not a key of the
+    related table (`?site=abc` on an add page, `citations=abc` in a refused form shown again) would reach the query
+    and fail there with a 500. Only values the key field accepts are looked up; the form reports the others.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = key_field(remote.model, getattr(remote, "field_name", None))
+        return super().optgroups(name, [v for v in value if is_valid_key(key, v)], attr)
+
+
+def key_field(model, name=None):
+    """The field a relation's values name records by: `name`, or the primary key."""
+    return model._meta.get_field(name) if name else model._meta.pk
+
+
+def is_valid_key(field, value):
+    try:
+        field.run_validators(field.to_python(value))
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
+class SafeAutocompleteSelect(ValidKeysOnlyMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(ValidKeysOnlyMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class KeyChoiceField(forms.ModelChoiceField):
+    """A related record by key; a value no key can have (`abc`, a number past the column's range) is refused."""
+
+    def to_python(self, value):
+        key = key_field(self.queryset.model, self.to_field_name)
+        if value not in self.empty_values and not is_valid_key(key, value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        key = key_field(self.queryset.model, self.to_field_name)
+        for item in value:
+            if not is_valid_key(key, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
 class FormFieldsMixin:
-    """EDTF help on every date field (admin pages and inlines alike), and https for scheme-less URLs."""
+    """
+    EDTF help on every date field (admin pages and inlines alike), https for scheme-less URLs, and autocompletes
+    that never send a malformed value to the database.
+    """
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.URLField):
@@ -27,11 +93,45 @@ class FormFieldsMixin:
             formfield.help_text = " ".join(part for part in (str(db_field.help_text), EDTF_HELP) if part)
         return formfield
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", KeyChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+        kwargs.setdefault("form_class", KeyMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class RecordChangeList(ChangeList):
+    """A change list whose date drill-down refuses years no date can have, as it refuses other bad lookups."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:  # ?occurred_earliest__year=99999999999, or 9999 (no next year)
+            raise IncorrectLookupParameters(exc) from exc
+
+
+def is_revert(request):
+    """Whether `request` is for django-simple-history's page of one version (view it, or save it to revert)."""
+    match = request.resolver_match
+    return match is not None and match.url_name.endswith("_simple_history")
+
 
 class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
     """
     Base admin of every record: history, read-only timestamps and derived date bounds, EDTF help on date fields,
     and autocomplete for citations.
+
+    What a user may see is the model's (`visible_to`): lists, forms, autocompletes, history and exports all start
+    from `get_queryset()`. Saving a form changes only the fields the form edits; the record's other columns are
+    kept as they now are in the database, so that a form built on an older copy of the record (a version from its
+    history, reverted) cannot bring back a status, a sensitivity flag or audit fields that changed since through
+    their own paths. Fields in `revert_protected_fields` are not even offered when reverting.
 
     Subclasses declare list_display, list_filter, search_fields and, for list pages that show related records,
     list_select_related (or prefetching in get_queryset).
@@ -39,6 +139,13 @@ class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
 
     list_per_page = 50
     form = VersionCheckedForm
+    revert_protected_fields = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return RecordChangeList
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -50,7 +157,8 @@ class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         derived = [*edtf_readonly_fields(self.model), "created", "last_updated"]
-        return [*super().get_readonly_fields(request, obj), *derived]
+        protected = list(self.revert_protected_fields) if is_revert(request) else []
+        return [*super().get_readonly_fields(request, obj), *derived, *protected]
 
     def get_autocomplete_fields(self, request):
         fields = list(super().get_autocomplete_fields(request))
@@ -58,9 +166,94 @@ class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
             fields.append("citations")
         return fields
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            keep_fields_the_form_does_not_edit(obj, form)
+        super().save_model(request, obj, form, change)
+
+    # --- History -------------------------------------------------------------------------------------------------
+
+    def record_pk(self, object_id):
+        """The primary key a history URL names; 404 for anything that cannot be one (`history/abc/`)."""
+        try:
+            return self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404(f"No {self.model._meta.verbose_name} has the id {object_id!r}.") from None
+
+    def check_history_visible(self, request, pk):
+        """
+        A record's history is shown to those who may see the record; a deleted record's, to those who may view the
+        model (its last version might have been a draft, which others never saw).
+        """
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return
+        if self.model._default_manager.filter(pk=pk).exists() or not may_view(request.user, self.model):
+            raise Http404(f"No {self.model._meta.verbose_name} with the id {pk}.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        pk = self.record_pk(object_id)
+        self.check_history_visible(request, pk)
+        return super().history_view(request, str(pk), extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """
+        One version of a record, to view or to revert to. Reverting is a change of the record: it needs the change
+        permission (django-simple-history lets anyone who may view it post the form back), and a deleted record
+        cannot be brought back this way.
+        """
+        pk = self.record_pk(object_id)
+        if not str(version_id).isdigit():
+            raise Http404(f"No version {version_id!r}.")
+        self.check_history_visible(request, pk)
+        if request.method == "POST":
+            current = self.get_queryset(request).filter(pk=pk).first()
+            if current is None:
+                self.message_user(
+                    request,
+                    f"This {self.model._meta.verbose_name} was deleted: it cannot be restored from its history.",
+                    messages.ERROR,
+                )
+                opts = self.model._meta
+                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[pk]))
+            if not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, str(pk), version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        if obj is not None and not self.model._default_manager.filter(pk=obj.pk).exists():
+            return True  # deleted: see history_form_view
+        return super().revert_disabled(request, obj) or not self.has_change_permission(request, obj)
+
+
+def keep_fields_the_form_does_not_edit(obj, form):
+    """
+    Set every column of `obj` that `form` does not edit to its value in the database now (see RecordAdmin): the
+    form's instance may be an old copy of the record, or hold values shown differently from how they are stored.
+    Runs after the form's version claim, inside the saving transaction, so the row is this edit's.
+    """
+    current = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if current is None:
+        return
+    for field in obj._meta.concrete_fields:
+        if not field.primary_key and field.name not in form.fields and field.name != "version":
+            setattr(obj, field.attname, getattr(current, field.attname))
+
 
 class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
-    """A record admin that also imports and exports CSV and XLSX (see resources.py)."""
+    """
+    A record admin that also imports and exports CSV and XLSX (see resources.py). An import adds records and changes
+    existing ones, and its preview shows their current values: it needs the add, change and view permissions. The
+    resources see what the user may see.
+    """
+
+    def has_import_permission(self, request):
+        return all(
+            check(request)
+            for check in (super().has_import_permission, self.has_add_permission, self.has_change_permission)
+        ) and may_view(request.user, self.model)
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
 
 
 class NoCitationsInline(FormFieldsMixin):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from ..concurrency import StaleVersion, claim_version
+from ..concurrency import RecordDeleted, StaleVersion, claim_version
 
 
 def what_changed(current, seen_version):
@@ -39,12 +39,19 @@ class VersionCheckedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "citations" in self.fields and "citations" in cleaned:
+            try:
+                self.instance.clean_citations(cleaned["citations"])
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
         seen = cleaned.get("seen_version")
         if self.instance.pk is None or seen is None:
             return cleaned
         try:
             # The admin saves inside one transaction; the claim holds the row until this edit commits.
             claim_version(self.instance, seen)
+        except RecordDeleted as deleted:
+            raise forms.ValidationError(str(deleted), code="deleted") from deleted
         except StaleVersion as stale:
             self.data = self.data.copy()
             self.data[self.add_prefix("seen_version")] = stale.current.version

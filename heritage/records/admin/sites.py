@@ -1,13 +1,17 @@
 """Sites (the curator's dossier page), their names, structures, designations and periods."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count
 from import_export.formats.base_formats import CSV, XLSX
 
 from ..models import Designation, Site, SiteName, SitePeriod, Structure
+from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
 from .base import ImportExportRecordAdmin, RecordAdmin, TabularInline
+
+LOCATION_FIELDS = ("latitude", "longitude")
 
 
 class SiteNameInline(TabularInline):
@@ -39,6 +43,7 @@ class SiteAdmin(ImportExportRecordAdmin):
     """
 
     resource_classes = [SiteResource]
+    revert_protected_fields = ("is_sensitive",)
     ordering = ["name"]  # explicit: the annotated (GROUP BY) queryset drops Meta.ordering
     formats = [CSV, XLSX]
     list_display = ["name", "kind", "country", "designation_kinds", "damage_report_count", "location_certainty"]
@@ -72,8 +77,54 @@ class SiteAdmin(ImportExportRecordAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         site = self.get_object(request, admin.utils.unquote(object_id))
         if site is not None:
-            extra_context = {**(extra_context or {}), **site_dossier(site)}
+            extra_context = {
+                **(extra_context or {}),
+                **site_dossier(site, request.user),
+                "map_tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+            }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- A sensitive site's location, for those who may not see it ------------------------------------------------
+    # Everything the admin shows of a site (its form, the dossier and its map, a version from its history, the
+    # changes its history lists) is built from the site as get_object() or get_form() hand it over, so the location
+    # is replaced there by the public point, read-only; saving keeps the stored one (RecordAdmin.save_model).
+
+    def get_object(self, request, object_id, from_field=None):
+        site = super().get_object(request, object_id, from_field)
+        return site if site is None else self.hide_exact_location(request, site)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:
+            self.hide_exact_location(request, obj)
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, *LOCATION_FIELDS] if getattr(obj, "location_hidden", False) else fields
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        for version in historical_records:
+            self.hide_exact_location(request, version)
+        super().set_history_delta_changes(request, historical_records, **kwargs)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # ?latitude__gte=... on the list would find a sensitive site's exact location by bisection.
+        if lookup.split("__")[0] in LOCATION_FIELDS and not may_see_exact_locations(getattr(request, "user", None)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def hide_exact_location(self, request, site):
+        """
+        `site` (the record, or a version of it) with its coordinates as `request.user` may see them. A version is
+        hidden if the site is sensitive now or was then: a version from before it was flagged holds the same place.
+        """
+        if getattr(site, "location_hidden", None) is not None or may_see_exact_locations(request.user):
+            return site
+        sensitive = site.is_sensitive or Site.objects.filter(pk=site.id, is_sensitive=True).exists()
+        site.location_hidden = sensitive and site.latitude is not None
+        if site.location_hidden:
+            site.latitude, site.longitude = public_coordinate(site.latitude), public_coordinate(site.longitude)
+        return site
 
 
 @admin.register(SiteName)

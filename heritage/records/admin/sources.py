@@ -26,8 +26,9 @@ class CitationForm(VersionCheckedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("char_start", "char_end"):
-            self.fields[name].required = False
-            self.fields[name].help_text += " Leave blank to find it from the quote."
+            if name in self.fields:  # read-only (and so not in the form) for those who may only view
+                self.fields[name].required = False
+                self.fields[name].help_text += " Leave blank to find it from the quote."
 
     def clean(self):
         cleaned = super().clean()
@@ -83,6 +84,19 @@ class CitationAdmin(RecordAdmin):
             return "Shown after saving."
         return quote_in_context(citation)
 
+    def get_deleted_objects(self, objs, request):
+        # Deleting the only citation of a verified report is refused (signals.keep_verified_reports_cited): say so
+        # on the confirmation page, as Django does for records that other records protect.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for citation in objs:
+            for report in citation.verified_reports_resting_on_it():
+                protected.append(f"Verified damage report (its only citation): {report}")
+        return deleted, counts, perms_needed, protected
+
+    def get_form(self, request, obj=None, **kwargs):
+        self.viewer = request.user  # for cited_by, which the admin calls with the citation only
+        return super().get_form(request, obj, **kwargs)
+
     @admin.display(description="records citing it")
     def cited_by(self, citation):
         if citation.pk is None:
@@ -90,7 +104,8 @@ class CitationAdmin(RecordAdmin):
         links = []
         for relation in Citation._meta.related_objects:
             if relation.many_to_many and issubclass(relation.related_model, CitedRecord):
-                for record in getattr(citation, relation.get_accessor_name()).all():
+                records = getattr(citation, relation.get_accessor_name()).visible_to(getattr(self, "viewer", None))
+                for record in records:
                     url = reverse(f"admin:records_{record._meta.model_name}_change", args=[record.pk])
                     links.append((url, f"{record._meta.verbose_name}: {record}"))
         return format_html_join(", ", '<a href="{}">{}</a>', links) or "—"
