@@ -6,11 +6,18 @@ imports into another. A file is taken whole or not at all: every row is validate
 the admin form), and any invalid row rolls back the whole import, with each error naming its row and column.
 Derived columns (date bounds) and the curation status are exported but never imported: dates are derived from the
 EDTF text, and the status changes only through the verification workflow.
+
+Exports hold what the exporting user may see (the records `visible_to` them, a sensitive site's location as
+`coordinates_for` them), and text that a spreadsheet would run as a formula is escaped (spreadsheets.py); an import
+takes the escaping off again, and reads an empty cell of a text column as empty text, so that an exported file, CSV
+or XLSX, imports back unchanged.
 """
 
+from django.db import models
 from import_export import fields, resources, widgets
 
 from .models import Actor, DamageReport, DisturbanceCause, Event, Occupation, Site
+from .spreadsheets import escape_formula, unescape_formula
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -36,7 +43,7 @@ def derived_field(attribute):
 
 
 class RecordResource(resources.ModelResource):
-    """Common options: match rows by slug, validate each instance, all-or-nothing."""
+    """Common options: match rows by slug, validate each instance, all-or-nothing; see the module docstring."""
 
     class Meta:
         import_id_fields = ["slug"]
@@ -44,6 +51,36 @@ class RecordResource(resources.ModelResource):
         use_transactions = True
         skip_unchanged = True
         report_skipped = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    # The library reads an empty cell of a CharField column as "", but of a TextField (a description) as None, which
+    # the database refuses: text columns of both kinds read empty cells as empty text.
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, models.TextField):
+            return widgets.CharWidget
+        return super().widget_from_django_field(f, default)
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if isinstance(django_field, models.TextField) and django_field.blank:
+            kwargs.update({"coerce_to_string": True, "allow_blank": True})
+        return kwargs
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.user)
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            row[column] = unescape_formula(value)
+        super().before_import_row(row, **kwargs)
 
     def import_data(self, dataset, **kwargs):
         # One bad row means the file is wrong: roll back every row, whoever calls this (admin, API, shell).
@@ -68,6 +105,12 @@ class SiteResource(RecordResource):
 
     def dehydrate_country(self, site):
         return site.country.code
+
+    def dehydrate_latitude(self, site):
+        return site.coordinates_for(self.user)[0]
+
+    def dehydrate_longitude(self, site):
+        return site.coordinates_for(self.user)[1]
 
 
 class OccupationResource(RecordResource):

@@ -16,6 +16,8 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from ..spreadsheets import escape_formula
+
 # --- JSON ---------------------------------------------------------------------------------------------------------
 
 # orjson hands what it cannot encode natively to DRF's encoder, so Decimals, lazy strings and the like come out as
@@ -93,16 +95,19 @@ def _list_item_label(item):
 
 
 def csv_cell(value):
-    """One cell: empty for null, true/false for booleans, `; `-joined labels (slug, name or id) for lists."""
+    """
+    One cell: empty for null, true/false for booleans, `; `-joined labels (slug, name or id) for lists; text that a
+    spreadsheet would run as a formula is escaped (spreadsheets.escape_formula).
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return "; ".join(_list_item_label(item) for item in value)
+        return escape_formula("; ".join(_list_item_label(item) for item in value))
     if isinstance(value, dict):
         return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
+    return escape_formula(str(value))
 
 
 def csv_row(data, columns):
