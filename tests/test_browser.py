@@ -186,3 +186,62 @@ def test_map_shows_the_site_when_tiles_cannot_load(page, live_server, curator):
     assert page.locator("#site-map .leaflet-marker-icon").get_attribute("title") == "Palmyra"
     assert errors == []
     assert page.locator("#timeline svg").count() == 1  # the rest of the dossier is unaffected
+
+
+def test_every_page_works_under_the_content_security_policy(page, live_server, curator):
+    """
+    The admin (list, dossier with its map, a form with autocompletes), Swagger UI, Redoc and the browsable API all
+    render under the policy: nothing of this site's is refused (no inline script, no script, style or image of its
+    own). The one thing the policy refuses is from outside, as it should: Redoc's "API docs by Redocly" logo, which
+    it would fetch from its makers' CDN.
+    """
+    violations = []
+
+    def violation(message):
+        if "Content Security Policy" in message.text and "https://cdn.redoc.ly/" not in message.text:
+            violations.append(message.text)
+
+    page.on("console", violation)
+    page.on("pageerror", lambda error: violations.append(str(error)))
+    Site.objects.filter(slug="palmyra").update(latitude="34.551000", longitude="38.268000", location_certainty="high")
+    page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    log_in(page, live_server, curator)
+    open_palmyra(page, live_server)
+    page.wait_for_selector("#site-map.leaflet-container .leaflet-marker-icon")
+    page.goto(f"{live_server.url}/admin/records/damagereport/add/")
+    pick_autocomplete(page, "cause", "Vandal")
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    page.wait_for_selector(".swagger-ui .information-container")
+    page.goto(f"{live_server.url}/api/v1/redoc/")
+    page.wait_for_selector("#redoc-container, redoc h1, [role=navigation]")
+    page.goto(f"{live_server.url}/api/v1/sites/")
+    page.wait_for_selector(".response-info")
+    assert violations == []
+
+
+def test_a_sensitive_sites_map_shows_only_its_public_cell_to_those_who_may_not_see_it(page, live_server, curator):
+    """
+    For a staff user who may change sites but not view them, the map draws the 0.1-degree cell around the public
+    point, no marker, and loads no tile closer than zoom 10: the tile server learns the cell, not the site.
+    """
+    from django.contrib.auth.models import Permission
+
+    Site.objects.filter(slug="palmyra").update(
+        latitude="34.551234", longitude="38.268765", location_certainty="high", is_sensitive=True
+    )
+    changer = make_user("changer")
+    changer.user_permissions.set(Permission.objects.filter(codename="change_site"))
+    tiles = []
+
+    def refuse(route):
+        tiles.append(route.request.url)
+        route.abort()
+
+    page.route("**/tile.openstreetmap.org/**", refuse)
+    log_in(page, live_server, changer)
+    page.goto(f"{live_server.url}/admin/records/site/")
+    page.click("text=Palmyra")
+    page.wait_for_selector("#site-map.leaflet-container path.leaflet-interactive")
+    assert page.locator("#site-map .leaflet-marker-icon").count() == 0
+    assert "34.551234" not in page.content()
+    assert tiles and all(int(url.split("/")[-3]) <= 10 for url in tiles)

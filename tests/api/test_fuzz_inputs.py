@@ -79,3 +79,86 @@ def test_any_text_as_an_edtf_date_is_a_201_or_a_400(world, curator, field):
 
     run()
     assert seen == {201, 400}
+
+
+# --- Hostile input: NUL, lone surrogates, invalid UTF-8, deep nesting, huge numbers -------------------------------
+
+# Text a client can put in a URL: any unicode, with NUL, lone surrogates (sent as the bytes of their UTF-8-like
+# encoding, which is not valid UTF-8) and numbers far past any column's range.
+hostile_text = st.one_of(
+    anything,
+    st.sampled_from(["\x00", "a\x00b", "\ud800", "\udfff", "x\ud83d", "9" * 40, "-9" * 30, "1e999999999", "NaN"]),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0xFFFF), max_size=20),
+)
+
+
+def query_string(pairs):
+    """Percent-encoded query string of (name, value) pairs; lone surrogates go out as the bytes a client would send."""
+    from urllib.parse import quote
+
+    return "&".join(
+        f"{quote(name.encode('utf-8', 'surrogatepass'))}={quote(value.encode('utf-8', 'surrogatepass'))}"
+        for name, value in pairs
+    )
+
+
+@pytest.mark.parametrize(("prefix", "viewset"), LISTS, ids=[prefix for prefix, _ in LISTS])
+def test_hostile_text_in_any_filter_is_a_200_or_a_400(world, anonymous, prefix, viewset):
+    """NUL, lone surrogates, invalid UTF-8 and huge numbers in every filter (and in cursor, page, format)."""
+    names = [*filter_names(viewset), "cursor", "page", "page_size", "format", "ordering"]
+
+    @FUZZ
+    @given(pairs=st.lists(st.tuples(st.sampled_from(names), hostile_text), min_size=1, max_size=3))
+    def run(pairs):
+        cache.clear()
+        response = anonymous.get(f"/api/v1/{prefix}/?{query_string(pairs)}")
+        assert response.status_code in (200, 400, 404), (pairs, response.status_code, response.content[:300])
+        assert response["Content-Type"].startswith(("application/json", "text/csv", "application/geo+json"))
+
+    run()
+
+
+# Any JSON value, nested a little or a lot, with hostile strings and numbers of any size.
+json_values = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**70), max_value=2**70),
+        st.floats(allow_nan=False, allow_infinity=False),
+        hostile_text,
+    ),
+    lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(hostile_text, children, max_size=3)),
+    max_leaves=8,
+)
+WRITABLE = [(prefix, viewset) for prefix, viewset in LISTS if hasattr(viewset, "create")]
+
+
+def row_counts():
+    from django.apps import apps
+
+    return {model.__name__: model._default_manager.count() for model in apps.get_app_config("records").get_models()}
+
+
+@pytest.mark.parametrize(("prefix", "viewset"), WRITABLE, ids=[prefix for prefix, _ in WRITABLE])
+def test_hostile_json_in_any_field_is_a_201_or_a_400_that_writes_nothing(world, deleter, prefix, viewset):
+    """
+    A POST whose writable fields hold any JSON value: created (201), or refused (400) with nothing written. Deep
+    nesting of the body itself, and the other malformed bodies, are in test_trust.py.
+    """
+    import json
+
+    fields = [name for name, field in viewset.serializer_class().fields.items() if not field.read_only]
+    bodies = iter(range(10**6))
+
+    @FUZZ
+    @given(values=st.dictionaries(st.sampled_from(fields), json_values, min_size=1, max_size=4))
+    def run(values):
+        cache.clear()
+        before = row_counts()
+        body = json.dumps({"slug": f"hostile-{next(bodies)}", **values})  # ensure_ascii: surrogates as \\udXXX
+        response = deleter.post(f"/api/v1/{prefix}/", body, content_type="application/json")
+        assert response.status_code in (201, 400), (values, response.status_code, response.content[:300])
+        if response.status_code == 400:
+            assert row_counts() == before
+
+    run()

@@ -103,6 +103,7 @@ def test_docs_pages_work_offline(anonymous):
 # (56 operations). Writes get fewer: each one is a transaction, and most of what they try is refused early.
 READ_EXAMPLES = 20
 WRITE_EXAMPLES = 15
+NEGATIVE_EXAMPLES = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -146,15 +147,11 @@ def aim_at_real_records(case, data):
         case.headers = {**(case.headers or {}), "If-Match": f'"{record.version}"'}
 
 
-def test_every_operation_conforms_to_the_schema(world, wsgi_keeps_the_test_connection):
+def run_every_operation(mode, examples, checks, *, after_each=None):
     """
-    A bounded schemathesis run over the whole schema: for every operation, reads and writes, whatever schemathesis
-    generates within the schema (filters, ordering, pages, formats, record bodies, batches, If-Match values), sent
-    with a token that may add, change, delete and view, the answer is no 5xx, has a documented status and media
-    type, and matches the schema.
-
-    Each operation is driven with Hypothesis directly (`operation.as_strategy()`) rather than through schemathesis'
-    pytest plugin, so the run sees the test database that `world` fills.
+    Drive every operation of the schema with Hypothesis (`operation.as_strategy()`), with a token that may add,
+    change, delete and view, and return the status codes seen, by method. Driven directly rather than through
+    schemathesis' pytest plugin, so that the run sees the test database that the `world` fixture fills.
     """
     # Django's WSGI handler, as heritage.wsgi serves it, without that module's tuning of the serving process.
     api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
@@ -163,15 +160,15 @@ def test_every_operation_conforms_to_the_schema(world, wsgi_keeps_the_test_conne
     # List and record of ten resources; create, update, partial update and delete of the nine writable ones; and
     # the workflow's status move of a damage report.
     assert (methods.count("GET"), methods.count("POST"), len(operations)) == (20, 10, 57)
-    token = token_client("fuzzer", "add", "change", "delete", "view").credentials_header
+    token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}
     for operation in operations:
-        examples = READ_EXAMPLES if operation.method.upper() == "GET" else WRITE_EXAMPLES
+        count = examples["GET"] if operation.method.upper() == "GET" else examples["write"]
 
-        @given(case=operation.as_strategy(), data=st.data())
+        @given(case=operation.as_strategy(generation_mode=mode), data=st.data())
         @settings(
-            max_examples=examples,
+            max_examples=count,
             deadline=None,
             derandomize=True,
             database=None,
@@ -180,12 +177,49 @@ def test_every_operation_conforms_to_the_schema(world, wsgi_keeps_the_test_conne
         def run(case, data):
             cache.clear()  # many requests from one client: stay under the throttle
             aim_at_real_records(case, data)
-            response = case.call_and_validate(headers=token, checks=CHECKS)
+            before = row_counts()
+            response = case.call_and_validate(headers=token, checks=checks)
             statuses.setdefault(case.method.upper(), []).append(response.status_code)
+            if response.status_code >= 400:
+                assert row_counts() == before, f"a refused {case.method} {case.path} wrote something"
 
         run()
+    return statuses
+
+
+def row_counts():
+    from django.apps import apps
+
+    return {model.__name__: model._default_manager.count() for model in apps.get_app_config("records").get_models()}
+
+
+def test_every_operation_conforms_to_the_schema(world, wsgi_keeps_the_test_connection):
+    """
+    A bounded schemathesis run over the whole schema: for every operation, reads and writes, whatever schemathesis
+    generates within the schema (filters, ordering, pages, formats, record bodies, batches, If-Match values, NUL
+    characters in strings), sent with a token that may add, change, delete and view, the answer is no 5xx, has a
+    documented status and media type, and matches the schema; a refused write writes nothing.
+    """
+    statuses = run_every_operation(
+        schemathesis.GenerationMode.POSITIVE, {"GET": READ_EXAMPLES, "write": WRITE_EXAMPLES}, CHECKS
+    )
     # The run really exercised the app: successes and refusals of reads, and writes that got past the preconditions.
     assert 200 in statuses["GET"] and {400, 404} & set(statuses["GET"])
     assert 201 in statuses["POST"] and 400 in statuses["POST"]
     assert 412 in statuses["PATCH"] + statuses["PUT"] and 200 in statuses["PATCH"] + statuses["PUT"]
     assert {204, 409} & set(statuses["DELETE"])
+
+
+def test_every_operation_refuses_what_the_schema_forbids(world, wsgi_keeps_the_test_connection):
+    """
+    Schemathesis' negative mode: parameters and bodies that break the schema on purpose (wrong types, values out of
+    range or outside an enum, missing required fields, extra nesting). Every answer is a 4xx, never a 5xx, and a
+    refused write leaves every table as it was.
+    """
+    statuses = run_every_operation(
+        schemathesis.GenerationMode.NEGATIVE,
+        {"GET": NEGATIVE_EXAMPLES, "write": NEGATIVE_EXAMPLES},
+        [not_a_server_error],
+    )
+    refused = [code for codes in statuses.values() for code in codes if 400 <= code < 500]
+    assert len(refused) > 100
