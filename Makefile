@@ -1,7 +1,8 @@
 # Set-up and everyday tasks. Needs only Python >= 3.11 and make.
 #   make run    create the virtualenv, install, migrate, load the Palmyra fixtures, make the demo curator account
 #               (password from HERITAGE_CURATOR_PASSWORD, or printed once), serve on http://127.0.0.1:8000/admin/
-#   make test   lint, Django checks and the whole test suite (DATABASE_URL picks the database; default SQLite)
+#   make test   lint, Django checks and the whole test suite (DATABASE_URL picks the database; default SQLite),
+#               in TEST_WORKERS processes (TEST_WORKERS=0 for one; PYTEST_ARGS adds pytest options)
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,6 +12,8 @@ STAMP := $(VENV)/.installed
 FIXTURES := fixtures/vocabularies.json fixtures/palmyra.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): on two cores, three keep both busy while one waits on a subprocess or the browser.
+TEST_WORKERS ?= 3
 
 .PHONY: run test install lint format migrate fixtures demo-curator lock clean
 
@@ -23,7 +26,7 @@ demo-curator: migrate
 test: install lint
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -57,7 +57,7 @@ CITATION_COLUMNS = [
     "citation__source__slug",
     "citation__source__title",
 ]
-# The API's default ordering (heritage/records/api/views.py, DamageReportViewSet.queryset).
+# The API's default ordering (heritage/records/selectors.py, damage_reports).
 ORDERING = ["site__name", F("occurred_earliest").asc(nulls_last=True), "slug", "pk"]
 
 

@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "heritage.records",
+    "heritage.synthetic",
 ]
 
 MIDDLEWARE = [
@@ -272,33 +273,35 @@ CACHES = {
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "60/minute")
 API_USER_RATE = os.environ.get("API_USER_RATE", "600/minute")
 API_FAILED_LOGIN_RATE = os.environ.get("API_FAILED_LOGIN_RATE", "20/minute")
+# The API's fast read path (heritage/records/api/fast/): on, off (plain DRF everywhere), or the pieces to keep.
+API_FAST_PATH = os.environ.get("API_FAST_PATH", "on")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write is then a 401 that names the scheme (WWW-Authenticate: Token).
-        "heritage.records.api.throttles.ThrottledTokenAuthentication",
+        "heritage.records.api.common.throttles.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "heritage.records.api.parsers.JSONParser",
+        "heritage.records.api.common.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "heritage.records.api.throttles.AnonRateThrottle",
-        "heritage.records.api.throttles.UserRateThrottle",
+        "heritage.records.api.common.throttles.AnonRateThrottle",
+        "heritage.records.api.common.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "user": API_USER_RATE, "failed_login": API_FAILED_LOGIN_RATE},
-    "DEFAULT_FILTER_BACKENDS": ["heritage.records.api.filters.FilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "heritage.records.api.pagination.StandardPagination",
+    "DEFAULT_FILTER_BACKENDS": ["heritage.records.api.common.filters.FilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "heritage.records.api.common.pagination.StandardPagination",
     "DEFAULT_RENDERER_CLASSES": [
-        "heritage.records.api.renderers.ORJSONRenderer",
+        "heritage.records.api.fast.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # AutoSchema plus ETag/If-Match (412, 428) and batch creates, for the views that support them.
-    "DEFAULT_SCHEMA_CLASS": "heritage.records.api.openapi.RecordAutoSchema",
-    "EXCEPTION_HANDLER": "heritage.records.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "heritage.records.api.common.schema.RecordAutoSchema",
+    "EXCEPTION_HANDLER": "heritage.records.api.common.exceptions.exception_handler",
     "ORDERING_PARAM": "ordering",
 }
 

@@ -1,9 +1,24 @@
-"""Shared pytest fixtures: the article's data, loaded the way the README loads it."""
+"""
+Shared pytest fixtures: the article's data, loaded once per test session the way the README loads it.
+
+Every test database starts with the baseline: the two roles (from their data migration) and the Palmyra article
+(`loaddata` of the fixtures, validated as every load is). Each test runs in its own transaction, rolled back at its
+end, so a test may change anything and the next one still finds the baseline. Tests that need an empty database
+say so with the `empty_database` fixture (deleted inside the test's transaction, so rolled back too).
+
+Transactional tests (`transaction=True`, the live server of the browser tests) commit, and Django empties every table
+after them; the baseline is then loaded again before the next test that uses the database
+(`pytest_runtest_setup`).
+"""
+
+import importlib
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from heritage.records.models import Site
 
@@ -12,6 +27,12 @@ FIXTURES = ["fixtures/vocabularies.json", "fixtures/palmyra.json"]
 
 def load_article():
     call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+def load_baseline():
+    """The roles (a flush removes the groups their data migration made) and the article."""
+    importlib.import_module("heritage.records.migrations.0003_roles").create_roles(apps, None)
+    load_article()
 
 
 def record_models(history=True):
@@ -28,6 +49,69 @@ def is_history_table(model):
     return model.__name__.startswith("Historical")
 
 
+def table_counts():
+    """Rows in every table of the records app (history and many-to-many tables included), in one query."""
+    models = record_models()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in models))
+        return dict(zip((model._meta.label for model in models), cursor.fetchone(), strict=True))
+
+
+def empty_records():
+    """Delete every row of the records app, bypassing PROTECT (foreign keys are checked at commit)."""
+    with connection.cursor() as cursor:
+        for model in reversed(record_models()):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test databases, with the baseline committed in them once."""
+    with django_db_blocker.unblock():
+        load_baseline()
+
+
+def is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return (marker is not None and marker.kwargs.get("transaction", False)) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+def uses_database(item):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool({"db", "transactional_db"} & fixtures)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """Before a test that uses the database, load the baseline again if a transactional test emptied it."""
+    config = item.config
+    if config.stash.get(BASELINE_GONE, False) and uses_database(item):
+        with config.stash[blocking_manager_key].unblock():
+            load_baseline()
+        config.stash[BASELINE_GONE] = False
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if is_transactional(item):
+        item.config.stash[BASELINE_GONE] = True  # Django flushed every table after it
+
+
+BASELINE_GONE = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def empty_database(db):
+    """An empty records database for this test (the baseline comes back with the rollback)."""
+    empty_records()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def own_cache_folder(tmp_path_factory):
     """The throttles' file cache of this test run, apart from a development server's (and another test run's)."""
@@ -41,6 +125,5 @@ def own_cache_folder(tmp_path_factory):
 
 @pytest.fixture
 def palmyra(db):
-    """The Palmyra article's fixtures, loaded into the test database; returns the Palmyra site."""
-    load_article()
+    """The Palmyra article's records (the session's baseline); returns the Palmyra site."""
     return Site.objects.get(slug="palmyra")

@@ -5,10 +5,14 @@ from SQLite to PostgreSQL and back.
 These tests run the commands in subprocesses against real database files and servers, as an operator would. The
 PostgreSQL leg needs the server at 127.0.0.1:5432 (or HERITAGE_TEST_POSTGRES_URL); CI provides it. Without it the
 PostgreSQL leg is skipped locally, with the reason, and fails under CI=true.
+
+Migrating a fresh database takes most of the time, so it is done once per run: each test starts from copies of a
+migrated SQLite file and of a seeded one (the article and a user), made once for the module.
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -49,14 +53,31 @@ def table_contents(database_url):
     return json.loads(result.stdout)
 
 
-def seeded_sqlite(path):
-    url = f"sqlite:///{path}"
-    manage(url, "migrate", "--noinput", "-v0")
-    manage(url, "loaddata", "fixtures/vocabularies.json", "fixtures/palmyra.json", "-v0")
-    manage(
-        url, "shell", "-c", "from django.contrib.auth.models import User; User.objects.create_user('ana', password='x')"
-    )
-    return url
+SEED = (
+    "from django.core.management import call_command; from django.contrib.auth.models import User;"
+    "call_command('loaddata', 'fixtures/vocabularies.json', 'fixtures/palmyra.json', verbosity=0);"
+    "User.objects.create_user('ana', password='x')"
+)
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    """A freshly migrated SQLite database, and one seeded with the article and a user; and the seeded contents."""
+    folder = tmp_path_factory.mktemp("templates")
+    manage(f"sqlite:///{folder / 'migrated.sqlite3'}", "migrate", "--noinput", "-v0")
+    shutil.copy(folder / "migrated.sqlite3", folder / "seeded.sqlite3")
+    seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
+    manage(seeded, "shell", "-c", SEED)
+    return {
+        "migrated": folder / "migrated.sqlite3",
+        "seeded": folder / "seeded.sqlite3",
+        "contents": table_contents(seeded),
+    }
+
+
+def copy_of(templates, name, path):
+    shutil.copy(templates[name], path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -77,31 +98,29 @@ def postgres_database():
         admin.close()
 
 
-def test_backup_restores_into_a_fresh_sqlite_database(tmp_path):
-    source = seeded_sqlite(tmp_path / "source.sqlite3")
+def test_backup_restores_into_a_fresh_sqlite_database(tmp_path, templates):
+    source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
     manage(source, "backup", str(tmp_path / "backup.json.gz"))
-    target = f"sqlite:///{tmp_path / 'target.sqlite3'}"
-    manage(target, "migrate", "--noinput", "-v0")
+    target = copy_of(templates, "migrated", tmp_path / "target.sqlite3")
     manage(target, "restore", str(tmp_path / "backup.json.gz"))
-    assert table_contents(target) == table_contents(source)
+    assert table_contents(target) == templates["contents"]
 
 
-def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, postgres_database):
-    source = seeded_sqlite(tmp_path / "source.sqlite3")
+def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, templates, postgres_database):
+    source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
     manage(source, "backup", str(tmp_path / "from-sqlite.json"))
     manage(postgres_database, "migrate", "--noinput", "-v0")
     manage(postgres_database, "restore", str(tmp_path / "from-sqlite.json"))
-    assert table_contents(postgres_database) == table_contents(source)
+    assert table_contents(postgres_database) == templates["contents"]
 
     manage(postgres_database, "backup", str(tmp_path / "from-postgres.json"))
-    back = f"sqlite:///{tmp_path / 'back.sqlite3'}"
-    manage(back, "migrate", "--noinput", "-v0")
+    back = copy_of(templates, "migrated", tmp_path / "back.sqlite3")
     manage(back, "restore", str(tmp_path / "from-postgres.json"))
-    assert table_contents(back) == table_contents(source)
+    assert table_contents(back) == templates["contents"]
 
 
-def test_restore_refuses_a_database_that_holds_records(tmp_path):
-    source = seeded_sqlite(tmp_path / "source.sqlite3")
+def test_restore_refuses_a_database_that_holds_records(tmp_path, templates):
+    source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
     manage(source, "backup", str(tmp_path / "backup.json"))
     result = manage(source, "restore", str(tmp_path / "backup.json"), check=False)
     assert result.returncode != 0

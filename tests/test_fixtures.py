@@ -9,7 +9,6 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from heritage.records.models import (
     Actor,
@@ -21,7 +20,7 @@ from heritage.records.models import (
 )
 from heritage.records.models.base import CitedRecord
 
-from .conftest import FIXTURES, load_article, record_models
+from .conftest import FIXTURES, empty_records, load_article, record_models
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +40,6 @@ def dump_records():
 
 def row_counts():
     return {model._meta.label: model.objects.count() for model in record_models()}
-
-
-def empty_records():
-    """Delete every row of the records app, bypassing PROTECT (foreign keys are checked at commit)."""
-    with connection.cursor() as cursor:
-        for model in reversed(record_models()):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
 # SHA-256 of ../shared/seeds/palmyra-recapture-2016.txt as it was handed over.

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 
-from heritage.records.filtersets import DamageReportFilterSet
+from heritage.records.api.damage import DamageReportFilterSet
 from heritage.records.models import DamageReport
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ UNINDEXED = {
 
 
 @pytest.fixture
-def database(settings, tmp_path):
+def database(settings, tmp_path, empty_database):
     """50 sites and 2000 reports of synthetic data, with fresh planner statistics."""
     settings.SEEDS_DIR = tmp_path
     call_command("generate_synthetic", sites=50, reports=2000, seed=1, verbosity=0)

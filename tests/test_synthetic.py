@@ -26,10 +26,11 @@ from heritage.records.models import (
     Threat,
 )
 from heritage.records.models.base import CitedRecord, UncertainDatesMixin
-from heritage.records.synthetic import DAMAGE_REPORT_COLUMNS, SLUGGED_RECORD_MODELS, SYNTHETIC_PREFIX, RowWriter
+from heritage.synthetic.marks import SLUGGED_RECORD_MODELS, SYNTHETIC_PREFIX
+from heritage.synthetic.rows import DAMAGE_REPORT_COLUMNS, RowWriter
 
-from .conftest import record_models
-from .test_fixtures import dump_records, empty_records
+from .conftest import empty_records, load_article, record_models
+from .test_fixtures import dump_records
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ SITES, REPORTS = 20, 200
 
 
 @pytest.fixture(autouse=True)
-def seeds_dir(settings, tmp_path):
+def seeds_dir(settings, tmp_path, empty_database):
     """Synthetic texts go to a temporary seeds folder, never into the working tree (beside a copy of the article)."""
     shutil.copy(Path(settings.SEEDS_DIR) / "palmyra-recapture-2016.txt", tmp_path)
     settings.SEEDS_DIR = tmp_path
@@ -170,8 +171,9 @@ def test_damage_dates_come_in_every_shape():
     assert DamageReport.objects.filter(occurred="", occupation__isnull=True).exists()
 
 
-def test_refuses_a_database_with_curated_data_unless_forced(palmyra):
+def test_refuses_a_database_with_curated_data_unless_forced():
     """The Palmyra fixtures are curated: the generator refuses, writes nothing, and adds alongside with --force."""
+    load_article()  # into the database this module empties
     with pytest.raises(CommandError, match=r"curated \(non-synthetic\) data: 1 site, 2 damage reports.*--force"):
         generate()
     assert Site.objects.count() == 1 and not Source.objects.filter(slug__startswith=SYNTHETIC_PREFIX).exists()

@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from heritage.records.api.renderers import csv_columns
+from heritage.records.api.common.renderers import csv_columns
 
 
 def content_of(response):

@@ -40,6 +40,15 @@ def fresh_throttle_counts():
     cache.clear()
 
 
+@pytest.fixture
+def unthrottled(monkeypatch):
+    """For tests that send many requests from one client: the throttles still run, at rates no test reaches."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates = {"anon": "1000000/minute", "user": "1000000/minute", "failed_login": "1000000/minute"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+
+
 def permissions(*actions):
     return Permission.objects.filter(content_type__app_label="records", codename__regex=rf"^({'|'.join(actions)})_")
 

@@ -8,7 +8,7 @@ from django.db.models.query import QuerySet
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 
-from heritage.records.api.renderers import ORJSONRenderer
+from heritage.records.api.fast.renderers import ORJSONRenderer
 from heritage.records.models import SiteName
 
 from .base import content_of, csv_rows

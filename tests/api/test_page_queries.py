@@ -1,5 +1,5 @@
 """
-A list page's SQL is compiled once per shape of query and reused (heritage/records/api/reading.py, PageQueries): a
+A list page's SQL is compiled once per shape of query and reused (heritage/records/api/fast/pages.py, PageQueries): a
 page served from a compiled query must be exactly the page the ORM would give, whatever filters, values, ordering and
 page came before it.
 """
@@ -8,8 +8,10 @@ import pytest
 from django.db.models import Case, Value, When
 from django.urls import reverse
 
-from heritage.records.api import reading, serializers
-from heritage.records.api.reading import ValuesRows, values_reader
+from heritage.records.api.damage import DamageReportSerializer
+from heritage.records.api.fast import pages
+from heritage.records.api.fast.pages import ValuesRows
+from heritage.records.api.fast.rows import values_reader
 from heritage.records.models import DamageReport
 
 from .test_filters import CASES, resolve
@@ -26,13 +28,13 @@ def compiled_pages(basename):
 def compilations(monkeypatch):
     """How many times a page query was compiled by the ORM."""
     calls = []
-    compile_page = reading.PageQuery.compile.__func__
+    compile_page = pages.PageQuery.compile.__func__
 
     def counting(cls, rows, *args):
         calls.append(rows)
         return compile_page(cls, rows, *args)
 
-    monkeypatch.setattr(reading.PageQuery, "compile", classmethod(counting))
+    monkeypatch.setattr(pages.PageQuery, "compile", classmethod(counting))
     return calls
 
 
@@ -114,7 +116,7 @@ def test_every_filter_after_every_other_gives_the_orms_page(world, researcher):
 
 def test_a_page_whose_parameters_are_not_the_counts_is_compiled_every_time(world):
     """Parameters in the ordering (or anywhere but the filters) would not be the next count's: nothing is kept."""
-    reader = values_reader(serializers.DamageReportSerializer)
+    reader = values_reader(DamageReportSerializer)
     reader.pages.compiled.clear()
     first_severe = DamageReport.objects.order_by(
         Case(When(severity="severely_damaged", then=Value(0)), default=Value(1)), "pk"
@@ -128,7 +130,7 @@ def test_a_page_whose_parameters_are_not_the_counts_is_compiled_every_time(world
 
 
 def test_a_page_without_a_count_is_compiled(world):
-    reader = values_reader(serializers.DamageReportSerializer)
+    reader = values_reader(DamageReportSerializer)
     reader.pages.compiled.clear()
     rows = ValuesRows(DamageReport.objects.order_by("pk").prefetch_related(None), reader)
     assert [row["id"] for row in rows[0:2]] == list(
@@ -143,9 +145,9 @@ def test_an_empty_page_reads_nothing(world, anonymous):
 
 
 def test_the_kept_pages_are_bounded():
-    pages = reading.PageQueries()
-    for number in range(pages.size + 10):
-        pages.put(number, f"page {number}")
-    assert len(pages.compiled) == pages.size
-    assert pages.get(0) is None
-    assert pages.get(pages.size + 9) == f"page {pages.size + 9}"
+    kept = pages.PageQueries()
+    for number in range(kept.size + 10):
+        kept.put(number, f"page {number}")
+    assert len(kept.compiled) == kept.size
+    assert kept.get(0) is None
+    assert kept.get(kept.size + 9) == f"page {kept.size + 9}"

@@ -11,7 +11,7 @@ import threading
 import pytest
 from django.db import connection
 
-from heritage.records.api import preconditions
+from heritage.records.api.common import preconditions
 from heritage.records.concurrency import claim_version
 from heritage.records.models import DamageReport
 

@@ -1,5 +1,5 @@
 """
-List pages read from `.values()` rows (heritage/records/api/reading.py) must say exactly what the serializers say:
+List pages read from `.values()` rows (heritage/records/api/fast/rows.py) must say exactly what the serializers say:
 the same keys in the same order, the same values, nested summaries, addresses, dates and citations, for every record
 of the Palmyra data and of a synthetic data set with every kind of gap (no structure, no occupation, no
 perpetrator, undated) and reports with several citations.
@@ -22,9 +22,13 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from heritage.records.api import serializers
-from heritage.records.api.reading import RelatedRowsQuery, values_reader
-from heritage.records.api.renderers import ORJSONRenderer, csv_columns, csv_row
+from heritage.records.api.common.renderers import csv_columns, csv_row
+from heritage.records.api.conflict import OccupationSerializer
+from heritage.records.api.damage import DamageReportSerializer
+from heritage.records.api.fast.pages import RelatedRowsQuery
+from heritage.records.api.fast.renderers import ORJSONRenderer
+from heritage.records.api.fast.rows import values_reader
+from heritage.records.api.sites import SiteSerializer
 from heritage.records.api.urls import router
 from heritage.records.models import Citation, DamageReport, Source, Threat
 
@@ -34,7 +38,7 @@ pytestmark = pytest.mark.django_db
 
 # The resources whose lists are read from rows: if one of them stops compiling, its list silently falls back to
 # DRF's path (correct, but several times slower), which this list makes a failure instead.
-READ_FROM_ROWS = {"damage-report", "threat", "source", "citation"}
+READ_FROM_ROWS = {"damage-report", "threat", "source", "citation", "disturbance-cause"}
 
 
 def viewsets():
@@ -73,9 +77,9 @@ def test_the_listed_resources_are_read_from_rows_and_the_others_are_not():
 
 
 def test_a_serializer_with_its_own_representation_is_not_compiled():
-    """Sites adjust coordinates for the user after the fields are read: no reader, DRF's path."""
-    assert values_reader(serializers.SiteSerializer) is None
-    assert values_reader(serializers.OccupationSerializer) is None  # is_ongoing is a property, not a column
+    """Sites show whether they are in danger through a method, and nest lists of records: no reader, DRF's path."""
+    assert values_reader(SiteSerializer) is None
+    assert values_reader(OccupationSerializer) is None  # is_ongoing is a property, not a column
 
 
 @pytest.mark.parametrize("basename", sorted(READ_FROM_ROWS))
@@ -84,7 +88,7 @@ def test_rows_give_what_the_serializer_gives_for_the_article(world, basename):
 
 
 @pytest.fixture
-def synthetic(settings, tmp_path):
+def synthetic(settings, tmp_path, empty_database):
     """A small synthetic data set (texts in a temporary seeds folder, never in the working tree)."""
     shutil.copy(Path(settings.SEEDS_DIR) / "palmyra-recapture-2016.txt", tmp_path)
     settings.SEEDS_DIR = tmp_path
@@ -120,7 +124,7 @@ def test_timestamps_from_sqlite_are_written_as_drf_writes_them(world):
     DamageReport.objects.filter(pk=reports[1].pk).update(
         status_changed_at=datetime.datetime(2016, 3, 27, 10, 0, 0, 500, tzinfo=datetime.UTC)
     )
-    reader = values_reader(serializers.DamageReportSerializer)
+    reader = values_reader(DamageReportSerializer)
     page = DamageReport.objects.filter(pk__in=[report.pk for report in reports]).order_by("pk")
     rows = reader.fetch(page.values(*reader.columns))
     if connection.vendor == "sqlite":
@@ -135,7 +139,7 @@ def test_timestamps_from_sqlite_are_written_as_drf_writes_them(world):
 
 def test_a_page_reads_timestamps_as_text_on_sqlite_and_their_values_on_postgresql(world):
     """SQLite's driver would parse each timestamp into a datetime only for it to be written back as text."""
-    reader = values_reader(serializers.DamageReportSerializer)
+    reader = values_reader(DamageReportSerializer)
     with CaptureQueriesContext(connection) as queries:
         reader.fetch(DamageReport.objects.order_by("pk").values(*reader.columns)[:5])
     (page,) = queries.captured_queries
@@ -158,7 +162,7 @@ def test_timestamps_stored_in_other_shapes_of_text_go_through_the_orm(world):
         texts = ["2016-03-27T10:00:00", "2016-03-27 10:00:00.5", "2016-03-27 10:00"]
         for report, text in zip(reports, texts, strict=True):
             cursor.execute("UPDATE records_damagereport SET created = %s WHERE id = %s", [text, report.pk])
-    reader = values_reader(serializers.DamageReportSerializer)
+    reader = values_reader(DamageReportSerializer)
     rows = reader.fetch(
         DamageReport.objects.filter(pk__in=[r.pk for r in reports]).order_by("pk").values(*reader.columns)
     )
@@ -172,7 +176,7 @@ def test_timestamps_stored_in_other_shapes_of_text_go_through_the_orm(world):
 
 def test_timestamps_are_written_in_the_current_time_zone(world):
     """Where DRF writes local time (a time zone activated for the request), the rows' timestamps are its too."""
-    reader = values_reader(serializers.DamageReportSerializer)
+    reader = values_reader(DamageReportSerializer)
     with timezone.override(zoneinfo.ZoneInfo("Asia/Damascus")):
         assert not reader.preformatted_timestamps(connection)
         request = Request(APIRequestFactory().get("/api/v1/"))
@@ -191,7 +195,7 @@ def test_the_list_endpoint_answers_what_the_serializer_gives(world, anonymous):
     request = Request(APIRequestFactory().get("/api/v1/damage-reports/"))
     view = viewsets()["damage-report"](request=request, action="list", format_kwarg=None, kwargs={})
     ordered = view.get_queryset().filter(pk__in=queryset.values("pk"))
-    expected = rendered(serializers.DamageReportSerializer(ordered, many=True, context={"request": request}).data)
+    expected = rendered(DamageReportSerializer(ordered, many=True, context={"request": request}).data)
     assert body["count"] == len(expected) > 1
     assert body["results"] == expected
 
@@ -227,7 +231,7 @@ def test_the_count_does_not_join_what_the_rows_need(world, anonymous):
 
 def citations_query(extra_columns=()):
     """The damage reports' citations query, as compiled for the list (with `extra_columns` added to its columns)."""
-    _, related_query, child = values_reader(serializers.DamageReportSerializer).plan.many[0]
+    _, related_query, child = values_reader(DamageReportSerializer).plan.many[0]
     if extra_columns:
         child = copy.copy(child)
         child.columns = [*child.columns, *extra_columns]

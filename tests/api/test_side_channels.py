@@ -19,7 +19,6 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
-from rest_framework.throttling import SimpleRateThrottle
 
 from heritage.records.api.urls import router
 from heritage.records.models import DamageReport, Site
@@ -40,14 +39,8 @@ CSRF = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def unthrottled(monkeypatch):
-    """Hundreds of requests from one client: the throttles are not what is tested here."""
-    monkeypatch.setattr(
-        SimpleRateThrottle,
-        "THROTTLE_RATES",
-        {"anon": "100000/minute", "user": "100000/minute", "failed_login": "100000/minute"},
-    )
+# Hundreds of requests from one client: the throttles are not what is tested here.
+pytestmark = pytest.mark.usefixtures("unthrottled")
 
 
 @pytest.fixture
@@ -138,10 +131,10 @@ def api_reads(site):
         "occupied_by": ["isis"],
         "occupied_by_id": [str(site.occupations.first().occupier_id)],
         "has_damage": ["true", "false"],
-        "bbox": ["42.6,35.5,42.8,35.7", "42.7,35.6,42.7,35.6", "179,-10,-179,10", *bisection_boxes()],
+        "bbox": ["42.6,35.5,42.8,35.7", "42.7,35.6,42.7,35.6", "179,-10,-179,10"],
         "ordering": [],
     }
-    from heritage.records.filtersets import SiteFilterSet
+    from heritage.records.api.sites import SiteFilterSet
 
     orderings = [name for _, name in SiteFilterSet.base_filters["ordering"].param_map.items()]
     filters["ordering"] = [f"{sign}{name}" for name in orderings for sign in ("", "-")]
@@ -157,6 +150,9 @@ def api_reads(site):
         for value in values:
             reads.append((f"{name}={value}", "/api/v1/sites/?" + urlencode({name: value})))
             reads.append((f"{name}={value} csv", "/api/v1/sites/?" + urlencode({name: value, "format": "csv"})))
+    # The bisection's boxes (the CSV export filters as the JSON list does: the boxes above cover it).
+    for box in bisection_boxes():
+        reads.append((f"bbox={box}", "/api/v1/sites/?" + urlencode({"bbox": box})))
     reads += [("cursor", "/api/v1/sites/?cursor=&page_size=1"), ("page 2", "/api/v1/sites/?page=2&page_size=1")]
     reads += [("schema", "/api/v1/schema/"), ("schema json", "/api/v1/schema/?format=json")]
     for prefix, _, _ in router.registry:
@@ -229,7 +225,7 @@ def test_no_api_answer_depends_on_the_exact_location(hatra, who):
 
     client = client() if client else APIClient()
     first, second = both_readings(hatra, lambda: read_api(client, hatra))
-    assert len(first) > 200
+    assert len(first) > 150
     assert differing(first, second) == []
 
 

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from heritage.records import dates
-from heritage.records.api import preconditions
+from heritage.records.api.common import preconditions
 from heritage.records.concurrency import claim_version
 from heritage.records.models import Citation, DamageReport, Site, Threat
 from heritage.records.services import change_damage_report_status
@@ -316,12 +316,12 @@ def test_a_nul_in_a_query_parameter_is_a_400_naming_it(world, anonymous):
 
 
 def test_server_errors_are_json(world, anonymous, monkeypatch):
-    from heritage.records.api import views
+    from heritage.records.api import sites
 
     def broken(self, request, *args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(views.SiteViewSet, "list", broken)
+    monkeypatch.setattr(sites.SiteViewSet, "list", broken)
     client = APIClient(raise_request_exception=False)
     response = client.get("/api/v1/sites/")
     assert response.status_code == 500

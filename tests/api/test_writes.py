@@ -136,7 +136,7 @@ def test_a_slug_taken_by_a_concurrent_create_is_a_409(world, curator, monkeypatc
     Another request saves the same slug after this one was validated but before it is saved (validation cannot see
     uncommitted rows): the database's unique constraint refuses the insert, and the answer is a 409, not a 500.
     """
-    from heritage.records.api.views import DamageReportViewSet
+    from heritage.records.api.damage import DamageReportViewSet
 
     body = {"slug": "raced", "site": "palmyra", "cause": "looting", "severity": "destroyed", "certainty": "low"}
     save = DamageReportViewSet.perform_create

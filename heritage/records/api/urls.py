@@ -4,23 +4,28 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from .actors import ActorViewSet
+from .conflict import EventViewSet, OccupationViewSet
+from .damage import DamageReportViewSet, DisturbanceCauseViewSet, ThreatViewSet
+from .periods import PeriodViewSet
+from .sites import SiteViewSet
+from .sources import CitationViewSet, SourceViewSet
 
 app_name = "api"
 
 # Formats are chosen with ?format= (or Accept), not with suffixes such as sites.csv: one URL per resource.
 router = DefaultRouter()
 router.include_format_suffixes = False
-router.register("sites", views.SiteViewSet, basename="site")
-router.register("periods", views.PeriodViewSet, basename="period")
-router.register("actors", views.ActorViewSet, basename="actor")
-router.register("occupations", views.OccupationViewSet, basename="occupation")
-router.register("events", views.EventViewSet, basename="event")
-router.register("damage-reports", views.DamageReportViewSet, basename="damage-report")
-router.register("threats", views.ThreatViewSet, basename="threat")
-router.register("sources", views.SourceViewSet, basename="source")
-router.register("citations", views.CitationViewSet, basename="citation")
-router.register("disturbance-causes", views.DisturbanceCauseViewSet, basename="disturbance-cause")
+router.register("sites", SiteViewSet, basename="site")
+router.register("periods", PeriodViewSet, basename="period")
+router.register("actors", ActorViewSet, basename="actor")
+router.register("occupations", OccupationViewSet, basename="occupation")
+router.register("events", EventViewSet, basename="event")
+router.register("damage-reports", DamageReportViewSet, basename="damage-report")
+router.register("threats", ThreatViewSet, basename="threat")
+router.register("sources", SourceViewSet, basename="source")
+router.register("citations", CitationViewSet, basename="citation")
+router.register("disturbance-causes", DisturbanceCauseViewSet, basename="disturbance-cause")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,17 +1,25 @@
 """
-The API's schema class: drf-spectacular's AutoSchema, plus what the reliability mixins add to each operation.
+The API's OpenAPI schema (drf-spectacular): the schema class, and descriptions of what introspection cannot see.
 
-Kept apart from the per-resource `document()` annotations in views.py, and applied by view type, so that a resource
-gains these by inheriting the mixins:
+`RecordAutoSchema` is drf-spectacular's AutoSchema plus what the reliability mixins add to each operation, applied
+by view type (kept apart from the per-resource `document()` annotations of views.py), so that a resource gains
+these by inheriting the mixins:
 
 - `ConditionalWriteMixin`: PUT, PATCH and DELETE take a *required* `If-Match` header (so generated clients and
   schemathesis send one) and document 412 (body: the current record) and 428; records and writes return `ETag`.
 - `BatchCreateMixin`: POST takes one record or a list of them, and answers with one or a list.
+
+A brief form of a record (`Serializer(brief=True)`) is its own component, `<Model>Brief`. The custom serializer
+fields read as objects but are written as plain values (the extensions below), and a GeoJSON body is described by
+`feature_schema()`.
 """
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_array_type, build_object_type
 from drf_spectacular.utils import OpenApiParameter
 
+from ...choices import Qualifier, QuantityUnit
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
 
@@ -53,6 +61,12 @@ def one_or_many(schema, max_items):
 
 class RecordAutoSchema(AutoSchema):
     """AutoSchema that documents ETag/If-Match (with 412 and 428) and batch creates where the view supports them."""
+
+    def get_serializer_name(self, serializer, direction):
+        name = super().get_serializer_name(serializer, direction)
+        if getattr(serializer, "brief", False):  # SiteSerializer(brief=True): the component SiteBrief
+            return name.removesuffix("Serializer") + "Brief"
+        return name
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
@@ -119,3 +133,100 @@ class RecordAutoSchema(AutoSchema):
             + f"\n\nSend a JSON list (1 to {limit} records) to create them all in one transaction, or none: any "
             "invalid record makes it a 400 whose `errors` maps each refused record's position to its fields' errors."
         ).strip()
+
+
+# --- What introspection cannot see ---------------------------------------------------------------------------
+
+
+class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    """A related record: its brief summary in responses; its id or slug in requests."""
+
+    target_class = "heritage.records.api.common.fields.BriefRelatedField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "response":
+            return auto_schema.resolve_serializer(self.target.make_brief(), direction).ref
+        return {
+            "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string"}],
+            "description": "The related record's id, or its slug.",
+        }
+
+
+class UncertainDateFieldExtension(OpenApiSerializerFieldExtension):
+    """An EDTF date: {edtf, earliest, latest} in responses; the EDTF string in requests."""
+
+    target_class = "heritage.records.api.common.fields.UncertainDateField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "string", "description": "EDTF (ISO 8601-2), e.g. 2015-05~/2016-03-27; empty if unknown."}
+        nullable_date = {"type": "string", "format": "date", "nullable": True}
+        return build_object_type(
+            properties={
+                "edtf": {"type": "string", "description": "The date as recorded, in EDTF; empty if unknown."},
+                "earliest": {**nullable_date, "description": "Earliest calendar day it can mean; null if open."},
+                "latest": {**nullable_date, "description": "Latest calendar day it can mean; null if open."},
+            },
+            required=["edtf", "earliest", "latest"],
+        )
+
+
+class QuantityFieldExtension(OpenApiSerializerFieldExtension):
+    """A reported quantity: {value, qualifier, unit}, or null."""
+
+    target_class = "heritage.records.api.common.fields.QuantityField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = build_object_type(
+            properties={
+                "value": {"type": "integer", "minimum": 0},
+                "qualifier": {
+                    "type": "string",
+                    "enum": Qualifier.values,
+                    "description": "How it relates to the true number: " + ", ".join(Qualifier.values) + ".",
+                },
+                "unit": {"type": "string", "enum": QuantityUnit.values},
+            },
+            required=["value", "qualifier", "unit"],
+        )
+        schema["nullable"] = True
+        return schema
+
+
+POINT = build_object_type(
+    properties={
+        "type": {"type": "string", "enum": ["Point"]},
+        "coordinates": {
+            **build_array_type({"type": "number"}),
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[longitude, latitude], WGS84.",
+        },
+    },
+    required=["type", "coordinates"],
+)
+
+
+def feature_schema(component):
+    """A record of `component` (the name of its serializer's component, e.g. Site) as an RFC 7946 Feature."""
+    return build_object_type(
+        properties={
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "integer"},
+            "geometry": {**POINT, "nullable": True, "description": "Null when the record has no location."},
+            "properties": {"$ref": f"#/components/schemas/{component}"},
+        },
+        required=["type", "id", "geometry", "properties"],
+        description=f"A {component.lower()} as an RFC 7946 Feature; its properties are its JSON representation.",
+    )
+
+
+def feature_collection_schema(component):
+    return build_object_type(
+        properties={
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": build_array_type(feature_schema(component)),
+        },
+        required=["type", "features"],
+        description="Every matching record, as an RFC 7946 FeatureCollection.",
+    )

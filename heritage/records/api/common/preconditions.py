@@ -22,7 +22,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 
-from ..concurrency import RecordDeleted, StaleVersion, claim_version
+from ...concurrency import RecordDeleted, StaleVersion, claim_version
 
 UNSAFE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 

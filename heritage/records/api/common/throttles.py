@@ -14,7 +14,7 @@ right tokens included, so that the answer no longer tells a guess that worked fr
 from rest_framework import exceptions, throttling
 from rest_framework.authentication import TokenAuthentication, get_authorization_header
 
-from ...clients import client_address
+from ....clients import client_address
 
 
 class ClientAddressMixin:

@@ -1,103 +1,75 @@
 """
-Serializer fields for the record's recurring shapes: related records as brief summaries, uncertain dates, quantities.
+Serializer fields for the record's recurring shapes: related records in brief, record addresses, uncertain dates,
+quantities, values computed from columns.
 
 Each field that renders as an object says which keys it has (`csv_subfields`), so that the CSV export can give it one
-flat column per key (`site.slug`, `occurred.earliest`) whatever the row holds.
+flat column per key (`site.slug`, `occurred.earliest`) whatever the row holds. A field computed from several columns
+of the record declares them (`value_columns()`) and computes its value from them (`from_values()`): that is its one
+definition, which `to_representation()` applies to a record and the fast path to a row.
 """
 
-import copy
-import functools
 import re
 
-from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.urls import get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
-from ..choices import Qualifier, QuantityUnit
-from ..dates import validate_edtf
+from ...choices import Qualifier, QuantityUnit
+from ...dates import validate_edtf
+from ..fast.serializers import PrefetchedManyMixin, ReusedBriefMixin, TemplateURLMixin
 
 # The largest primary key the database stores (BigAutoField); larger numbers cannot name a record.
 MAX_PK = 2**63 - 1
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
+# The serializer of each model's records, which also gives their brief form (RecordSerializer registers itself).
+BRIEF_SERIALIZERS = {}
 
-# A lookup value that every detail route's pattern accepts (slugs and ids alike), to reverse a URL template once.
-URL_PLACEHOLDER = "9876543210"
+
+def brief_serializer_class(model):
+    try:
+        return BRIEF_SERIALIZERS[model]
+    except KeyError:
+        raise LookupError(f"No serializer gives the brief form of {model.__name__} records.") from None
 
 
-def url_template(view_name, lookup_url_kwarg, request):
+class RecordURLFieldBase(serializers.HyperlinkedIdentityField):
     """
-    A detail route's address as (prefix, suffix) around the lookup value: `prefix + slug + suffix`. Always the plain
-    address: DRF's reverse() would carry the request's `?format=` over, which would make every link in a CSV or
-    GeoJSON export point at that format instead of at the record.
+    The record's own API address (`url`), always the plain one: DRF's reverse() would carry the request's
+    `?format=` over, which would make every link in a CSV or GeoJSON export point at that format.
     """
-    urlconf = get_urlconf() or settings.ROOT_URLCONF  # a request's own URLconf, else the project's
-    path = _route_path(view_name, lookup_url_kwarg, urlconf, get_script_prefix())
-    url = request.build_absolute_uri(path) if request is not None else path
-    prefix, _, suffix = url.rpartition(URL_PLACEHOLDER)
-    return prefix, suffix
-
-
-@functools.lru_cache(maxsize=256)
-def _route_path(view_name, lookup_url_kwarg, urlconf, script_prefix):
-    """
-    A detail route's path for the placeholder, reversed once per URLconf and script prefix (what reverse() reads
-    besides its arguments): a list page needs seven such templates, and reversing them took 0.2 ms of every request.
-    """
-    return django_reverse(view_name, kwargs={lookup_url_kwarg: URL_PLACEHOLDER}, urlconf=urlconf)
-
-
-class RecordURLField(serializers.HyperlinkedIdentityField):
-    """
-    The record's own API address (`url`), always the plain one.
-
-    The address is built from a template made once per request (`prefix` + lookup value + `suffix`), not with a
-    `reverse()` per record: on a page of 100 damage reports with their nested summaries that was some 500 reverses,
-    the largest single cost of the page. Lookup values are slugs or ids, which need no quoting in a path.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._template_request = self._template = None
-
-    def url_template(self, request):
-        if self._template is None or self._template_request is not request:
-            self._template = url_template(self.view_name, self.lookup_url_kwarg, request)
-            self._template_request = request
-        return self._template
 
     def to_representation(self, value):
         lookup = getattr(value, self.lookup_field)
         if lookup in (None, ""):  # an unsaved record has no address yet
             return None
-        prefix, suffix = self.url_template(self.context.get("request"))
-        return f"{prefix}{lookup}{suffix}"
+        path = django_reverse(self.view_name, kwargs={self.lookup_url_kwarg: lookup})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
 
 
-class PrefetchedManyRelatedField(serializers.ManyRelatedField):
+class RecordURLField(TemplateURLMixin, RecordURLFieldBase):
+    """The record's address (from a template made once per request, on the fast path)."""
+
+
+def api_url(basename, lookup_field="slug"):
+    return RecordURLField(view_name=f"api:{basename}-detail", lookup_field=lookup_field)
+
+
+class PrefetchedManyRelatedField(PrefetchedManyMixin, serializers.ManyRelatedField):
+    """DRF's to-many field (reading the prefetch directly on the fast path)."""
+
+
+class BriefRelatedFieldBase(serializers.RelatedField):
     """
-    A to-many field that reads prefetched rows straight from the prefetch: `record.citations.all()` would build a
-    related manager and clone a QuerySet per record, only to return the same cached rows.
-    """
+    A related record, written as its id (or slug, where it has one) and read as its brief form: the related model's
+    serializer with only its `Meta.brief_fields` (id, url, slug, name...).
 
-    def get_attribute(self, instance):
-        cache = getattr(instance, "_prefetched_objects_cache", None)
-        if cache is not None and self.source in cache:
-            return cache[self.source]
-        return super().get_attribute(instance)
-
-
-class BriefRelatedField(serializers.RelatedField):
-    """
-    A related record, written as its id (or slug, where it has one) and read as its brief summary.
-
-    Reading gives `brief_serializer(value).data` (id, url, slug, name); writing accepts an integer id, a slug string,
-    or an object with "id" or "slug" (so a client can send back what it read).
+    Writing accepts an integer id, a slug string, or an object with "id" or "slug" (so a client can send back what it
+    read). `model` names the related model where there is no queryset (a read-only field).
     """
 
     default_error_messages = {
@@ -106,19 +78,27 @@ class BriefRelatedField(serializers.RelatedField):
         "invalid_slug": "{value!r} is not a slug (letters, digits, hyphens, underscores).",
     }
 
-    def __init__(self, brief_serializer, **kwargs):
-        self.brief_serializer = brief_serializer
+    def __init__(self, model=None, **kwargs):
+        self.model = model if model is not None else kwargs["queryset"].model
         # A text box in the browsable API: a drop-down would load every record of the table.
         kwargs.setdefault("style", {"base_template": "input.html"})
         super().__init__(**kwargs)
 
     @property
+    def brief_serializer(self):
+        return brief_serializer_class(self.model)
+
+    def make_brief(self):
+        """A serializer of the related model in its brief form, in this field's context."""
+        return self.brief_serializer(brief=True, context=self.context)
+
+    @property
     def csv_subfields(self):
-        return [name for name in self.brief_serializer().fields if name != "url"]
+        return [name for name in self.brief_serializer.Meta.brief_fields if name != "url"]
 
     @classmethod
     def many_init(cls, *args, **kwargs):
-        # DRF's many_init, with the list field that reads the prefetch cache.
+        # DRF's many_init, with the list field that can read the prefetch cache.
         list_kwargs = {"child_relation": cls(*args, **kwargs)}
         list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
         return PrefetchedManyRelatedField(**list_kwargs)
@@ -126,23 +106,8 @@ class BriefRelatedField(serializers.RelatedField):
     def use_pk_only_optimization(self):
         return False
 
-    def __deepcopy__(self, memo):
-        # DRF copies every declared field for each serializer instance, deep-copying its arguments; a QuerySet's
-        # deep copy clones its whole Query, which made building a damage report's serializer cost milliseconds per
-        # request. The queryset is only ever read through get_queryset(), which takes a fresh .all() of it.
-        kwargs = {
-            key: value if key in ("queryset", "validators") else copy.deepcopy(value, memo)
-            for key, value in self._kwargs.items()
-        }
-        return self.__class__(*self._args, **kwargs)
-
     def to_representation(self, value):
-        # One brief serializer per field, reused for every row: building a ModelSerializer's fields per value (as
-        # `brief_serializer(value).data` does) cost more than everything else on a list page.
-        brief = self.__dict__.get("_brief")
-        if brief is None:
-            brief = self._brief = self.brief_serializer(context=self.context)
-        return brief.to_representation(value)
+        return self.make_brief().to_representation(value)
 
     def to_internal_value(self, data):
         queryset = self.get_queryset()
@@ -179,7 +144,30 @@ class BriefRelatedField(serializers.RelatedField):
         return {item.pk: self.display_value(item) for item in queryset}
 
 
-class UncertainDateField(serializers.Field):
+class BriefRelatedField(ReusedBriefMixin, BriefRelatedFieldBase):
+    """A related record in brief (one brief serializer per field, on the fast path)."""
+
+
+class ComputedField(serializers.Field):
+    """A read value computed from columns of the record (see the module docstring): subclasses give both parts."""
+
+    def value_columns(self, model):
+        raise NotImplementedError
+
+    def from_values(self, *values):
+        raise NotImplementedError
+
+    def to_representation(self, instance):
+        values = []
+        for path in self.value_columns(type(instance)):
+            value = instance
+            for name in path.split("__"):
+                value = None if value is None else getattr(value, name)
+            values.append(value)
+        return self.from_values(*values)
+
+
+class UncertainDateField(ComputedField):
     """
     An EDTF date with its derived bounds: `{"edtf": "2015-05~/2016-03-27", "earliest": "2015-05-01", ...}`.
 
@@ -196,14 +184,9 @@ class UncertainDateField(serializers.Field):
         super().__init__(**kwargs)
 
     def value_columns(self, model):
-        """The columns the value is read from (see reading.py): the EDTF text and its two bounds."""
         return [self.text_field, *model.edtf_fields[self.text_field]]
 
-    def to_representation(self, instance):
-        return self.from_values(*(getattr(instance, column) for column in self.value_columns(type(instance))))
-
-    @staticmethod
-    def from_values(text, earliest, latest):
+    def from_values(self, text, earliest, latest):
         return {
             "edtf": text,
             "earliest": earliest.isoformat() if earliest else None,
@@ -222,7 +205,7 @@ class UncertainDateField(serializers.Field):
         return {self.text_field: data}
 
 
-class QuantityField(serializers.Field):
+class QuantityField(ComputedField):
     """
     A reported number with its qualifier and unit: `{"value": 500, "qualifier": "approximately", "unit": "sorties"}`,
     or null when none was reported. Stored in the model's `quantity`, `quantity_qualifier` and `quantity_unit`.
@@ -243,14 +226,9 @@ class QuantityField(serializers.Field):
         return super().validate_empty_values(data)
 
     def value_columns(self, model):
-        """The columns the value is read from (see reading.py)."""
         return ["quantity", "quantity_qualifier", "quantity_unit"]
 
-    def to_representation(self, instance):
-        return self.from_values(instance.quantity, instance.quantity_qualifier, instance.quantity_unit)
-
-    @staticmethod
-    def from_values(value, qualifier, unit):
+    def from_values(self, value, qualifier, unit):
         if value is None:
             return None
         return {"value": value, "qualifier": qualifier, "unit": unit}
@@ -282,11 +260,10 @@ class QuantityField(serializers.Field):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class DerivedField(serializers.Field):
+class DerivedField(ComputedField):
     """
     A read-only text computed from columns of the record, as `function(*values)`: `columns` are model field paths,
-    through foreign keys with `__` (`site__name`). Declaring the columns lets a list read the value from `.values()`
-    rows (reading.py) as well as from a record.
+    through foreign keys with `__` (`site__name`).
     """
 
     def __init__(self, function, columns, **kwargs):
@@ -300,13 +277,4 @@ class DerivedField(serializers.Field):
         return self.columns
 
     def from_values(self, *values):
-        return self.function(*values)
-
-    def to_representation(self, instance):
-        values = []
-        for path in self.columns:
-            value = instance
-            for name in path.split("__"):
-                value = None if value is None else getattr(value, name)
-            values.append(value)
         return self.function(*values)

@@ -1,10 +1,11 @@
-"""`manage.py generate_synthetic`: fill the database with synthetic records (see heritage/records/synthetic.py)."""
+"""`manage.py generate_synthetic`: fill the database with synthetic records (see heritage/synthetic/)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from heritage.records.synthetic import CuratedDataPresent, SyntheticDataPresent, generate
+from heritage.synthetic.generation import generate
+from heritage.synthetic.marks import CuratedDataPresent, SyntheticDataPresent
 
 
 class Command(BaseCommand):

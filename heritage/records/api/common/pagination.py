@@ -66,8 +66,7 @@ class StandardPagination(PageNumberPagination):
             raise ValidationError({"page": ["Use either page or cursor, not both."]})
         self.cursor_paginator = IdCursorPagination()
         self.cursor_paginator.page_size = self.get_page_size(request)
-        # Cursor pages filter and order the query itself, and never count: they take the rows' query as it is.
-        return self.cursor_paginator.paginate_queryset(getattr(queryset, "rows", queryset), request, view)
+        return self.cursor_paginator.paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         if self.cursor_paginator is not None:

@@ -1,5 +1,6 @@
 """
-List pages read from `.values()` rows instead of model instances, with the representation the serializer gives.
+The `rows` piece of the fast path: list pages read from `.values()` rows instead of model instances, with the
+representation the serializer gives.
 
 On a page of 100 damage reports DRF spent most of its time building model instances (the report and seven related
 records per row, then the citations) and walking each serializer field of each of them. A `ValuesReader` is compiled
@@ -7,8 +8,8 @@ once per process from the serializer class: it knows which columns the represent
 of the related records its brief summaries show, through joins) and how to turn one row into exactly the dict the
 serializer would produce. A list page then costs one `.values()` query for the page, one for each to-many relation
 (the citations), and one dict per record; an export, the same for each chunk of rows. A page's timestamps on SQLite
-go from the stored text to DRF's text in one step (`ValuesReader.run`), and a page's SQL is compiled once per
-shape of filtered query (`PageQueries`).
+go from the stored text to DRF's text in one step (`ValuesReader.run`, the `timestamps` piece), and a page's SQL is
+compiled once per shape of filtered query (`pages.PageQueries`, the `compiled` piece).
 
 Only what the compiler understands is compiled; a serializer with anything else (a method field, a property, a
 reverse relation, its own `to_representation`) gets no reader, and its list keeps DRF's path. What it understands:
@@ -23,28 +24,28 @@ reverse relation, its own `to_representation`) gets no reader, and its list keep
   quantities, `DerivedField`).
 
 `tests/api/test_reading.py` checks, for every resource that has a reader, that it gives the serializer's output for
-every record of the Palmyra data and of a synthetic data set.
+every record of the Palmyra data and of a synthetic data set. This relies on Django's compiler (the columns and
+converters of a compiled `.values()` query, as Django 5.2's ValuesIterable reads them).
 """
 
 import copy
 import functools
 import itertools
-import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from operator import itemgetter
-from typing import NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models
-from django.db.models.functions import Cast
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import Field
 from rest_framework.settings import api_settings
 
-from .fields import BriefRelatedField, PrefetchedManyRelatedField, RecordURLField, url_template
-from .serializers import FastReadMixin, is_plain
+from ..common.fields import BriefRelatedField, PrefetchedManyRelatedField, RecordURLField
+from . import enabled
+from .pages import PageQueries, PageQuery, RelatedRowsQuery
+from .serializers import PlannedRepresentationMixin, is_plain, url_template
 
 
 class NotCompilable(Exception):
@@ -72,7 +73,7 @@ def _foreign_key(model, name):
 def _brief_serializer(field):
     """The serializer instance that represents a related record, or None if the field is not a related record."""
     if isinstance(field, BriefRelatedField):
-        return field.brief_serializer(context=field.context)
+        return field.make_brief()
     if isinstance(field, serializers.ModelSerializer) and not getattr(field, "many", False):
         return field
     return None
@@ -82,9 +83,9 @@ class RecordPlan:
     """How to build one record's representation from a row whose keys for this record start with `prefix`."""
 
     def __init__(self, serializer, prefix="", *, top_level=True, pk_key=None):
-        # The compiler relies on the serializer building its representation field by field (FastReadMixin's
+        # The compiler relies on the serializer building its representation field by field (the planned
         # to_representation); one that adjusts the result afterwards cannot be compiled.
-        if type(serializer).to_representation is not FastReadMixin.to_representation:
+        if type(serializer).to_representation is not PlannedRepresentationMixin.to_representation:
             raise NotCompilable(f"{type(serializer).__name__} has its own to_representation")
         model = serializer.Meta.model
         self.columns = []  # the values() names this record needs
@@ -135,7 +136,7 @@ class RecordPlan:
         if not isinstance(child, BriefRelatedField) or not isinstance(relation, models.ManyToManyField):
             raise NotCompilable(f"{where}: only a record's own many-to-many fields are compiled")
         target = relation.m2m_reverse_field_name()  # the through table's key to the related record
-        plan = RecordPlan(child.brief_serializer(context=child.context), f"{target}__", top_level=False)
+        plan = RecordPlan(child.make_brief(), f"{target}__", top_level=False)
         return RelatedRowsQuery(relation, plan), plan
 
     def bind(self, templates):
@@ -322,12 +323,15 @@ class ValuesReader:
         back as text. Whether run() writes them (the time zones, the format) is decided per request; otherwise the
         column's ORM converters parse the text as they would the driver's datetime.
         """
-        return frozenset(self.timestamp_fields) if connection.vendor == "sqlite" else frozenset()
+        if connection.vendor != "sqlite" or not enabled("timestamps"):
+            return frozenset()
+        return frozenset(self.timestamp_fields)
 
     def preformatted_timestamps(self, connection):
         """The timestamp columns run() writes as DRF would, on this connection and in this request."""
         if not (
             self.timestamp_fields
+            and enabled("timestamps")
             and connection.vendor == "sqlite"
             and settings.USE_TZ
             and connection.timezone_name == "UTC"  # what the text is in
@@ -364,202 +368,6 @@ class ValuesReader:
         iterator = rows.iterator(chunk_size=chunk_size)
         while chunk := list(itertools.islice(iterator, chunk_size)):
             yield from self.read(chunk, request)
-
-
-class RelatedRowsQuery:
-    """
-    A many-to-many relation's rows for a page of records: one query on the relation's table for the columns of the
-    related records' summaries, in the related model's order (as a prefetch gives them), grouped by record.
-
-    From one page to the next only the ids differ, so the ORM compiles the query once per number of ids and each
-    page runs that SQL with its own ids. Compiling it anew each time took five times as long as running it (about
-    1 ms against 0.2 ms for the citations of 100 damage reports on SQLite). A query whose columns need converting
-    from the database's values (dates on SQLite, say) or whose parameters are not just the ids keeps the ORM's path.
-    """
-
-    def __init__(self, relation, child):
-        self.through = relation.remote_field.through
-        self.owner = relation.m2m_field_name()
-        target = relation.m2m_reverse_field_name()  # the through table's key to the related record
-        # The related model's default ordering, as a prefetch would give it (a foreign key in it orders by that
-        # model's own ordering, here as there).
-        self.ordering = [
-            f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
-            for name in relation.related_model._meta.ordering
-        ]
-        self.columns = list(dict.fromkeys([self.owner, *child.columns]))
-
-    def queryset(self, ids):
-        return self.through.objects.filter(**{f"{self.owner}__in": ids}).order_by(*self.ordering).values(*self.columns)
-
-    @functools.lru_cache(maxsize=64)  # noqa: B019 (one instance per compiled serializer, kept for the process)
-    def sql(self, count, using):
-        """The query's SQL for `count` ids, with one parameter per id in order; None if it must go through the ORM."""
-        placeholder_ids = list(range(1, count + 1))
-        compiler = self.queryset(placeholder_ids).query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
-        if list(params) != placeholder_ids or compiler.get_converters([column for column, _, _ in compiler.select]):
-            return None
-        return sql
-
-    def rows(self, ids):
-        """The relation's rows for the records `ids`, as {record id: [row dict, ...]}."""
-        if not ids:
-            return {}
-        using = self.through.objects.db
-        sql = self.sql(len(ids), using)
-        if sql is None:
-            rows = self.queryset(ids)
-        else:
-            with connections[using].cursor() as cursor:
-                cursor.execute(sql, ids)
-                # The SQL names each column by its values() name ("citation__quote" AS ...).
-                names = [column[0] for column in cursor.description]
-                rows = [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
-        grouped = defaultdict(list)
-        for row in rows:
-            grouped[row[self.owner]].append(row)
-        return grouped
-
-
-class PageQuery(NamedTuple):
-    """A page's `.values()` query as the ORM compiled it: its SQL, its columns' names, and the ORM's converters."""
-
-    sql: str
-    names: list
-    converters: dict  # {column position: (converter functions, expression)}
-
-    @classmethod
-    def compile(cls, rows, text_columns=frozenset()):
-        """
-        `rows` (a sliced `.values()` query) compiled, and its parameters; (None, ()) if it can match nothing.
-
-        The columns named in `text_columns` are selected as `CAST(column AS text)`, which SQLite's driver returns as
-        the stored text (it parses a value by its column's declared type, and an expression has none); their
-        converters stay the column's own, so that `run()` can still give the ORM's value.
-        """
-        query = rows.query
-        columns = {}  # {name: the column}, for those read as text
-        if text_columns and query.selected:
-            query = query.clone()
-            query.selected = dict(query.selected)  # clone() shares it
-            for name in text_columns:
-                index = query.selected.get(name)
-                if isinstance(index, int):  # a model field's column, not an annotation or extra
-                    columns[name] = query.select[index]
-                    query.selected[name] = Cast(columns[name], models.TextField())
-        compiler = query.get_compiler(using=rows.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return None, ()
-        names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
-        expressions = [column for column, _, _ in compiler.select[: compiler.col_count]]
-        converters = compiler.get_converters(
-            [columns.get(name, expression) for name, expression in zip(names, expressions, strict=True)]
-        )
-        return cls(sql, names, converters), tuple(params)
-
-
-class PageQueries:
-    """
-    Compiled page queries, reused from one request to the next: the page's SQL, keyed by the SQL of the count the
-    paginator ran just before (what the filters made of the query) and by the rest of the query that the count does
-    not show (joins, ordering, annotations, the slice).
-
-    Building the `.values()` query of a page of damage reports (33 columns through 8 joins) and compiling it took
-    0.7 ms, twice as long as SQLite took to run it; a list is asked for again and again with the same filters but
-    for their values. A page's SQL is kept only when its parameters are exactly the count's (the filters' values,
-    in the same order), so that the next page with the same shape runs with its own count's parameters.
-    """
-
-    size = 512
-
-    def __init__(self):
-        self.compiled = {}
-        self.lock = threading.Lock()  # for the eviction: a worker may serve requests in several threads
-
-    def get(self, key):
-        return self.compiled.get(key)
-
-    def put(self, key, page):
-        with self.lock:
-            if len(self.compiled) >= self.size:
-                del self.compiled[next(iter(self.compiled))]  # the oldest
-            self.compiled[key] = page
-
-
-class ValuesRows:
-    """
-    A filtered queryset to be read as `.values(*reader.columns)` rows, for the paginator: counted on the queryset
-    itself, a page fetched by the reader (`ValuesReader.run`). Counting the `.values()` query instead would count
-    through every join its columns need (Django cannot drop an inner join from a count), which on the benchmark's
-    data took 100 ms instead of 1 ms. The count's SQL, as it ran, finds the page's compiled SQL (`PageQueries`).
-    """
-
-    def __init__(self, queryset, reader):
-        self.queryset = queryset
-        self.reader = reader
-        self.ordered = queryset.ordered
-        self.counted = None  # the count's (SQL, parameters), as it ran
-
-    @functools.cached_property
-    def rows(self):
-        return self.queryset.values(*self.reader.columns)
-
-    def count(self):
-        statements = []
-
-        def capture(execute, sql, params, many, context):
-            statements.append((sql, tuple(params or ())))
-            return execute(sql, params, many, context)
-
-        with connections[self.queryset.db].execute_wrapper(capture):
-            count = self.queryset.count()
-        if len(statements) == 1:
-            self.counted = statements[0]
-        return count
-
-    def __len__(self):
-        return self.count()
-
-    def __getitem__(self, index):
-        """The paginator asks for a slice: one page."""
-        connection = connections[self.queryset.db]
-        key = self.page_key(index, connection)
-        pages = self.reader.pages
-        page = pages.get(key) if key is not None else None
-        if page is not None:
-            params = self.counted[1]
-        else:
-            page, params = PageQuery.compile(self.rows[index], self.reader.text_columns(connection))
-            if page is None:
-                return []
-            if key is not None and params == self.counted[1]:
-                pages.put(key, page)
-        return self.reader.run(page, params, connection)
-
-    def page_key(self, index, connection):
-        """What the page's SQL depends on; None if the count did not run (then the page is compiled anew)."""
-        if self.counted is None or not isinstance(index, slice):
-            return None
-        query = self.queryset.query
-        return (
-            connection,  # the converters kept with the SQL are the connection's (each thread has its own)
-            self.counted[0],
-            tuple((alias, join.join_type, join.identity) for alias, join in query.alias_map.items()),
-            tuple(query.order_by),
-            query.default_ordering,
-            query.standard_ordering,
-            tuple(query.extra_order_by),
-            tuple(query.extra),
-            query.distinct,
-            tuple(query.distinct_fields),
-            tuple((name, annotation.identity) for name, annotation in query.annotations.items()),
-            index.start,
-            index.stop,
-            index.step,
-        )
 
 
 @functools.cache

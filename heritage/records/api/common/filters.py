@@ -1,0 +1,383 @@
+"""
+The API's filtering: form fields and filters for the record's recurring shapes, the base of every resource's
+FilterSet (django-filter, in NetBox's manner), and the filter backend.
+
+Conventions:
+- A foreign key filters by id (`site_id=3`) and by slug (`site=palmyra`); both take several values, meaning OR.
+- Choice fields take several values, meaning OR (`severity=destroyed&severity=severely_damaged`).
+- `q` searches names, titles and descriptions (case-insensitive substring), including other names and aliases.
+- `ordering` sorts by the listed fields (prefix `-` for descending); ties are always broken by id, so pages are
+  stable.
+- Uncertain dates match on their derived bounds, as "may have happened then": `occurred_after=D` keeps records whose
+  latest possible date is on or after D, `occurred_before=D` those whose earliest possible date is on or before D.
+  An open or unknown end (`2015-09/..`, `../2016-03-27`) is unbounded on that side, so it matches; a record with no
+  date at all (both bounds unknown) matches no date filter.
+
+A value that does not parse (a date that is not YYYY-MM-DD, an unknown choice or slug, a malformed bbox) makes the
+filterset's form invalid, and the DRF backend answers 400 with the parameter's name and the problem. Custom filters
+therefore check their input in their form field, never in the filtering method (where an error would be a 500).
+
+The browsable API's filter form renders foreign-key filters as text inputs (`FilterBackend`): django-filter's
+default was a <select> of every record of the related table (10,000 sites in the benchmark's data) on each page.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.template import loader
+from django_filters.rest_framework import DjangoFilterBackend, FilterSet
+from drf_spectacular.drainage import set_override
+
+from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
+
+MAX_PK = 2**63 - 1
+# Years the period filters accept: far wider than any period, narrow enough for any database integer.
+MIN_YEAR, MAX_YEAR = -1_000_000, 1_000_000
+
+
+# --- Form fields that validate what the custom filters receive ---------------------------------------------------
+
+
+class IdChoiceField(EmptyAsListMixin, django_filters.fields.ModelMultipleChoiceField):
+    """Record ids: whole numbers the database can hold (a larger one would crash the query, not just miss)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                number = None
+            if number is None or not 1 <= number <= MAX_PK:
+                raise forms.ValidationError(
+                    "%(value)r is not a record id (a whole number from 1).", code="invalid_pk", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+def check_slug(value):
+    # Anything else cannot be a slug; refusing it here also keeps NUL characters away from PostgreSQL.
+    if not SLUG_RE.match(str(value)):
+        raise forms.ValidationError(
+            "%(value)r is not a slug (letters, digits, hyphens, underscores).",
+            code="invalid_slug",
+            params={"value": value},
+        )
+
+
+class SlugChoiceField(EmptyAsListMixin, django_filters.fields.ModelMultipleChoiceField):
+    """Records named by slug: each value must be a slug of an existing record."""
+
+    def _check_values(self, value):
+        for slug in value:
+            check_slug(slug)
+        return super()._check_values(value)
+
+
+class SlugListField(forms.MultipleChoiceField):
+    """Any number of slugs, not checked against the table: an unknown one simply matches nothing."""
+
+    def valid_value(self, value):
+        check_slug(value)
+        return True
+
+
+class IdListField(forms.CharField):
+    """Comma-separated record ids, e.g. `3,5,8`."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        ids = []
+        for part in value.split(","):
+            try:
+                number = int(part.strip())
+            except ValueError:
+                number = None
+            if number is None or not 1 <= number <= MAX_PK:
+                raise forms.ValidationError(
+                    "%(value)r is not a record id (a whole number from 1).",
+                    code="invalid_pk",
+                    params={"value": part.strip()},
+                )
+            ids.append(number)
+        return ids
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true/false (or 1/0): anything else is an error, not silently ignored as DRF's BooleanWidget would."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        text = str(value).strip().lower() if value is not None else ""
+        if text in ("", "none"):
+            return None
+        if text in ("true", "1"):
+            return True
+        if text in ("false", "0"):
+            return False
+        raise forms.ValidationError("Expected true or false, not %(value)r.", code="invalid", params={"value": value})
+
+    def validate(self, value):
+        pass
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(**kwargs)
+
+
+class YearRangeField(forms.CharField):
+    """Two astronomical years `start,stop` with start <= stop, e.g. `-2000,-1500`."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        parts = [part.strip() for part in value.split(",")]
+        try:
+            if len(parts) != 2:
+                raise ValueError
+            start, stop = (int(part) for part in parts)
+        except ValueError:
+            raise forms.ValidationError(
+                "Expected two years separated by a comma, start first, e.g. -2000,-1500.", code="invalid"
+            ) from None
+        if not (MIN_YEAR <= start <= MAX_YEAR and MIN_YEAR <= stop <= MAX_YEAR):
+            raise forms.ValidationError(f"Years must lie between {MIN_YEAR} and {MAX_YEAR}.", code="out_of_range")
+        if start > stop:
+            raise forms.ValidationError("The first year must not be after the second.", code="reversed")
+        return (start, stop)
+
+
+class BBoxField(forms.CharField):
+    """`min_lon,min_lat,max_lon,max_lat` in WGS84 degrees (RFC 7946 order); min_lon > max_lon crosses 180°."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        parts = [part.strip() for part in value.split(",")]
+        try:
+            if len(parts) != 4:
+                raise InvalidOperation
+            min_lon, min_lat, max_lon, max_lat = (Decimal(part) for part in parts)
+            if not all(number.is_finite() for number in (min_lon, min_lat, max_lon, max_lat)):
+                raise InvalidOperation
+        except InvalidOperation:
+            raise forms.ValidationError(
+                "Expected four numbers min_lon,min_lat,max_lon,max_lat, e.g. 38.2,34.5,38.3,34.6.", code="invalid"
+            ) from None
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+            raise forms.ValidationError("Longitudes must lie between -180 and 180.", code="out_of_range")
+        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise forms.ValidationError("Latitudes must lie between -90 and 90.", code="out_of_range")
+        if min_lat > max_lat:
+            raise forms.ValidationError("min_lat must not be greater than max_lat.", code="reversed")
+        return (min_lon, min_lat, max_lon, max_lat)
+
+
+# --- Filters ------------------------------------------------------------------------------------------------------
+
+
+class DescribedSchemaMixin:
+    """
+    Gives a filter an explicit OpenAPI schema (`openapi_schema`) that keeps its help_text as the description.
+
+    drf-spectacular cannot infer the type of these filters; a class-level @extend_schema_field would fix the type
+    but drop each filter's own help_text.
+    """
+
+    openapi_schema = {"type": "string"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_override(self, "field", {**self.openapi_schema, "description": self.extra.get("help_text", "")})
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def filter(self, qs, value):
+        if value is None or self.lookup_expr != "exact":
+            return super().filter(qs, value)
+        # `column IN (true)` rather than Django's rendering of an exact boolean match, the bare column (`WHERE
+        # is_permanent`), which SQLite cannot look up in the column's index: it reads the whole index instead.
+        return self.get_method(qs)(**{f"{self.field_name}__in": [value]})
+
+
+class IdFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
+    openapi_schema = {"type": "integer", "minimum": 1}
+    field_class = IdChoiceField
+
+
+class SlugFilter(DescribedSchemaMixin, django_filters.ModelMultipleChoiceFilter):
+    openapi_schema = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+    field_class = SlugChoiceField
+
+
+class SlugListFilter(django_filters.MultipleChoiceFilter):
+    field_class = SlugListField
+
+
+class IdListFilter(DescribedSchemaMixin, django_filters.Filter):
+    openapi_schema = {"type": "string", "pattern": r"^\d+(,\d+)*$"}
+    field_class = IdListField
+
+    def filter(self, qs, value):
+        return qs if not value else qs.filter(pk__in=value)
+
+
+class YearFilter(DescribedSchemaMixin, django_filters.Filter):
+    openapi_schema = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+    field_class = YearField
+
+
+class YearRangeFilter(DescribedSchemaMixin, django_filters.Filter):
+    openapi_schema = {"type": "string", "example": "-2000,-1500"}
+    field_class = YearRangeField
+
+
+class BBoxFilter(DescribedSchemaMixin, django_filters.Filter):
+    openapi_schema = {"type": "string", "example": "38.2,34.5,38.3,34.6"}
+    field_class = BBoxField
+
+
+class UncertainDateFilter(django_filters.DateFilter):
+    """
+    `<name>_after` / `<name>_before` on an EDTF date's derived bounds, as "may have happened on or after/before".
+
+    `bounds` names the (earliest, latest) columns. See the module docstring for how open and unknown ends match.
+    """
+
+    def __init__(self, *, bounds, side, **kwargs):
+        self.earliest, self.latest = bounds
+        self.side = side
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        if self.side == "after":
+            condition = Q(**{f"{self.latest}__gte": value}) | Q(
+                **{f"{self.latest}__isnull": True, f"{self.earliest}__isnull": False}
+            )
+        else:
+            condition = Q(**{f"{self.earliest}__lte": value}) | Q(
+                **{f"{self.earliest}__isnull": True, f"{self.latest}__isnull": False}
+            )
+        return qs.filter(condition)
+
+
+def date_filters(bounds, what):
+    """The pair (`<name>_after`, `<name>_before`) for an EDTF date whose derived bound columns are `bounds`."""
+    return (
+        UncertainDateFilter(
+            bounds=bounds,
+            side="after",
+            help_text=f"{what} possibly on or after this date (YYYY-MM-DD): its latest possible date is not earlier. "
+            "An open end matches; records with no date do not.",
+        ),
+        UncertainDateFilter(
+            bounds=bounds,
+            side="before",
+            help_text=f"{what} possibly on or before this date (YYYY-MM-DD): its earliest possible date is not later. "
+            "An open start matches; records with no date do not.",
+        ),
+    )
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """django-filter's OrderingFilter, with the id as the last key so that equal values keep a fixed order."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "pk")
+        return qs
+
+
+def ordering(*fields, **renamed):
+    # django-filter wants (model field, parameter name) pairs; `renamed` is given as parameter=model_field.
+    names = {field: field for field in fields} | {model_field: param for param, model_field in renamed.items()}
+    return StableOrderingFilter(
+        fields=tuple(names.items()),
+        help_text="Sort by these fields, in order; prefix with - for descending. Ties are broken by id.",
+    )
+
+
+def fk_filters(name, model, *, field_name=None, label=None, distinct=False):
+    """
+    NetBox's pair for a foreign key, as (`<name>_id`, `<name>`): by primary key and by slug, each taking several
+    values. Declare them together: `site_id, site = fk_filters("site", Site)`.
+    """
+    field_name = field_name or name
+    label = label or model._meta.verbose_name
+    by_id = IdFilter(
+        field_name=field_name,
+        queryset=model.objects.all(),
+        distinct=distinct,
+        help_text=f"{label.capitalize()} id; repeat for any of several.",
+    )
+    by_slug = SlugFilter(
+        field_name=f"{field_name}__slug",
+        queryset=model.objects.all(),
+        to_field_name="slug",
+        distinct=distinct,
+        help_text=f"{label.capitalize()} slug; repeat for any of several.",
+    )
+    return by_id, by_slug
+
+
+def choice_filter(choices, help_text, field_name=None, *, distinct=False):
+    # django-filter's MultipleChoiceFilter defaults to distinct=True, which makes every list query (and its count)
+    # a SELECT DISTINCT over all columns: ask for it only where the filter follows a to-many relation.
+    return django_filters.MultipleChoiceFilter(
+        choices=choices, field_name=field_name, help_text=help_text, distinct=distinct
+    )
+
+
+def search_filter(help_text):
+    return django_filters.CharFilter(method="search", label="Search", help_text=help_text)
+
+
+class BaseFilterSet(FilterSetCopyMixin, FilterSet):
+    """Common to every resource: `id` (comma-separated ids); subclasses add `q` and their own filters."""
+
+    id = IdListFilter(help_text="Record ids, comma-separated (e.g. 3,5,8).")
+
+    @property
+    def user(self):
+        """The requesting user (None without a request: then filters take the public view of the record)."""
+        return getattr(self.request, "user", None)
+
+    def search(self, queryset, name, value):
+        """Override: the records whose text matches `value` (called for `q`)."""
+        raise NotImplementedError(f"{type(self).__name__} declares q but does not implement search().")
+
+
+def slug_filter():
+    return SlugListFilter(field_name="slug", distinct=False, help_text="Exact slug; repeat for any of several.")
+
+
+# --- The backend ---------------------------------------------------------------------------------------------
+
+
+class FilterBackend(DjangoFilterBackend):
+    def to_html(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        for field in filterset.form.fields.values():
+            if isinstance(field, forms.ModelChoiceField):  # ModelMultipleChoiceField included
+                field.widget = forms.TextInput(attrs={"placeholder": "slug or id"})
+        return loader.get_template(self.template).render({"filter": filterset}, request)

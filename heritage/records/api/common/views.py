@@ -1,0 +1,186 @@
+"""
+The base of every resource's viewset: what a user may read (a selector), reads outside transactions, ETags and
+If-Match, batches, and exports; and how each resource's operations are documented.
+
+Lists are paginated JSON by default. `?format=csv` (every resource) and `?format=geojson` (sites) instead export the
+whole filtered list, unpaginated and streamed: see `ExportMixin`.
+"""
+
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.renderers import BrowsableAPIRenderer
+
+from ..fast.renderers import ORJSONRenderer
+from ..fast.views import RowsListMixin
+from .batch import BatchCreateMixin
+from .preconditions import ConditionalWriteMixin
+from .renderers import CSVRenderer, GeoJSONRenderer, stream_csv
+from .schema import feature_collection_schema, feature_schema
+
+FORMAT_DESCRIPTIONS = {
+    "json": "JSON (the default).",
+    "csv": "CSV, UTF-8, with a header row; nested records become columns such as site.slug. On a list: every "
+    "matching record, unpaginated and streamed.",
+    "geojson": "GeoJSON (RFC 7946). On a list: a FeatureCollection of every matching site, unpaginated and "
+    "streamed; sites without coordinates have null geometry.",
+}
+ERROR_RESPONSES = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A parameter is invalid: its name maps to the problems."),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, page or format."),
+    429: OpenApiResponse(OpenApiTypes.OBJECT, description="Too many requests: retry after the Retry-After header."),
+}
+
+
+def format_parameter(formats):
+    return OpenApiParameter(
+        name="format",
+        type=OpenApiTypes.STR,
+        location=OpenApiParameter.QUERY,
+        enum=formats,
+        description="Response format: "
+        + " ".join(f"`{name}`: {FORMAT_DESCRIPTIONS[name]}" for name in formats)
+        + " An Accept header works too.",
+    )
+
+
+def document(serializer_class, *, geojson=False, writable=True):
+    """The schema of a resource's operations: formats, their response bodies, and the errors they can answer."""
+    formats = ["json", "csv", *(["geojson"] if geojson else [])]
+    list_responses = {
+        (200, "application/json"): serializer_class(many=True),
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Every matching record as CSV."),
+        **ERROR_RESPONSES,
+    }
+    detail_responses = {
+        (200, "application/json"): serializer_class,
+        (200, "text/csv"): OpenApiTypes.STR,
+        404: ERROR_RESPONSES[404],
+        429: ERROR_RESPONSES[429],
+    }
+    if geojson:
+        component = serializer_class.Meta.model.__name__
+        list_responses[(200, "application/geo+json")] = feature_collection_schema(component)
+        detail_responses[(200, "application/geo+json")] = feature_schema(component)
+    operations = {
+        "list": extend_schema(parameters=[format_parameter(formats)], responses=list_responses),
+        "retrieve": extend_schema(parameters=[format_parameter(formats)], responses=detail_responses),
+    }
+    if writable:
+        # Writes answer in the requested format too (errors always in JSON).
+        for action in ("create", "update", "partial_update", "destroy"):
+            operations[action] = extend_schema(parameters=[format_parameter(["json", "csv"])])
+    return extend_schema_view(**operations)
+
+
+class ReadsOutsideTransactionMixin:
+    """
+    Writes run in one transaction (a failed write leaves nothing behind); reads run without one.
+
+    ATOMIC_REQUESTS would wrap reads too, and on SQLite (transaction_mode IMMEDIATE, so that concurrent edits queue
+    rather than fail) every transaction takes the write lock: concurrent GETs then wait for one another. So the view
+    opts out of ATOMIC_REQUESTS and `dispatch()` opens the transaction itself for unsafe methods only.
+    """
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return transaction.non_atomic_requests(super().as_view(*args, **kwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        # A read inside someone else's transaction (a test's, a script's) gets a savepoint, as ATOMIC_REQUESTS gave
+        # it: DRF's exception handler marks the innermost atomic block for rollback on an error response, which
+        # must not be the caller's.
+        if request.method in SAFE_METHODS and not transaction.get_connection().in_atomic_block:
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
+
+class SelectorMixin:
+    """
+    Every list, record, export and write starts from the records the requesting user may read: `selector(user)`, a
+    function of selectors.py (the model's `visible_to`, with what the representation needs joined).
+    """
+
+    selector = None
+
+    def get_queryset(self):
+        return type(self).selector(self.request.user)
+
+
+class ExportMixin:
+    """
+    Lists in CSV or GeoJSON are exports of everything the filters match: not paginated, and streamed.
+
+    How it streams: `list()` applies the same filters and ordering as the JSON list (`filter_queryset`), then returns
+    a `StreamingHttpResponse` over the records, `export_chunk_size` at a time (`export_records`: records with their
+    prefetched relations, serialized one by one; on the fast path, `.values()` rows, see fast/views.py). Rows are
+    fetched and written as the response is sent, so memory holds one chunk, never the whole table or the whole file.
+    A filter error is raised before the first byte, as a normal 400.
+    """
+
+    export_chunk_size = 500
+    export_formats = {"csv": ("text/csv; charset=utf-8", stream_csv)}
+
+    def export_format(self, request):
+        return self.export_formats.get(getattr(request.accepted_renderer, "format", None))
+
+    def export_records(self, queryset, request):
+        serializer = self.get_serializer()
+        return map(serializer.to_representation, queryset.iterator(chunk_size=self.export_chunk_size))
+
+    def list(self, request, *args, **kwargs):
+        export = self.export_format(request)
+        if export is None:
+            return super().list(request, *args, **kwargs)
+        content_type, stream = export
+        records = self.export_records(self.filter_queryset(self.get_queryset()), request)
+        response = StreamingHttpResponse(stream(self.get_serializer(), records), content_type=content_type)
+        extension = request.accepted_renderer.format
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}s.{extension}"'
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are always JSON: a 400 explaining a bad filter must be readable whatever format was asked for.
+        accepted = getattr(request, "accepted_renderer", None)
+        if getattr(response, "exception", False) and isinstance(accepted, CSVRenderer | GeoJSONRenderer):
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class RecordViewSet(
+    ReadsOutsideTransactionMixin,
+    SelectorMixin,
+    ConditionalWriteMixin,
+    BatchCreateMixin,
+    RowsListMixin,
+    ExportMixin,
+    viewsets.ModelViewSet,
+):
+    """
+    Base for the record's resources: looked up by slug; JSON first, so that non-browser clients get JSON. Records
+    carry ETags and writes need If-Match (preconditions.py); POST also takes a list of records (batch.py).
+    """
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+
+class VocabularyViewSet(
+    ReadsOutsideTransactionMixin,
+    SelectorMixin,
+    ConditionalWriteMixin,
+    RowsListMixin,
+    ExportMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """Base for a read-only vocabulary of the record: looked up by slug, JSON or CSV."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    renderer_classes = RecordViewSet.renderer_classes

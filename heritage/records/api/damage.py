@@ -1,0 +1,259 @@
+"""
+The API of damage reports (`/api/v1/damage-reports/`, with the verification workflow's status move), threats
+(`/api/v1/threats/`) and the disturbance-cause vocabulary (`/api/v1/disturbance-causes/`).
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..choices import Certainty, CurationStatus, DisturbanceCategory, Extent, Severity, ThreatTarget
+from ..models import Actor, DamageReport, DisturbanceCause, Occupation, Site, Structure, Threat
+from .common.fields import BriefRelatedField, QuantityField, UncertainDateField, api_url
+from .common.filters import (
+    BaseFilterSet,
+    BooleanFilter,
+    choice_filter,
+    date_filters,
+    fk_filters,
+    ordering,
+    search_filter,
+    slug_filter,
+)
+from .common.serializers import RecordSerializer, as_field_errors, citations_field
+from .common.views import ERROR_RESPONSES, RecordViewSet, VocabularyViewSet, document, format_parameter
+
+
+class DamageReportFilterSet(BaseFilterSet):
+    q = search_filter("Case-insensitive search in the description, the site's name and the cause's name.")
+    slug = slug_filter()
+    site_id, site = fk_filters("site", Site)
+    structure_id, structure = fk_filters("structure", Structure, label="structure within the site")
+    cause_id, cause = fk_filters("cause", DisturbanceCause, label="damage type (disturbance cause)")
+    cause_category = choice_filter(
+        DisturbanceCategory.choices, "Category of the damage type; repeat for any of several.", "cause__category"
+    )
+    occupation_id, occupation = fk_filters("occupation", Occupation, label="occupation it happened during")
+    perpetrator_id, perpetrator = fk_filters("perpetrator", Actor, label="perpetrator (actor)")
+    severity = choice_filter(Severity.choices, "UNOSAT severity; repeat for any of several.")
+    extent = choice_filter(Extent.choices, "How much of the site or structure; repeat for any of several.")
+    certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
+    status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
+    is_permanent = BooleanFilter(help_text="Whether the loss is known to be permanent.")
+    occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")
+    ordering = ordering(
+        "slug",
+        "severity",
+        "certainty",
+        "status",
+        "created",
+        "last_updated",
+        site="site__name",
+        occurred="occurred_earliest",
+    )
+
+    class Meta:
+        model = DamageReport
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(description__icontains=value) | Q(site__name__icontains=value) | Q(cause__name__icontains=value)
+        )
+
+
+class ThreatFilterSet(BaseFilterSet):
+    q = search_filter("Case-insensitive search in the description, the consequence and the site's name.")
+    slug = slug_filter()
+    site_id, site = fk_filters("site", Site)
+    cause_id, cause = fk_filters("cause", DisturbanceCause, label="hazard type (disturbance cause)")
+    endangers = choice_filter(ThreatTarget.choices, "What it endangers; repeat for any of several.")
+    certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
+    status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
+    observed_after, observed_before = date_filters(("observed_earliest", "observed_latest"), "Reported")
+    ordering = ordering(
+        "slug", "certainty", "status", "created", "last_updated", site="site__name", observed="observed_earliest"
+    )
+
+    class Meta:
+        model = Threat
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(description__icontains=value) | Q(consequence__icontains=value) | Q(site__name__icontains=value)
+        )
+
+
+class DisturbanceCauseFilterSet(BaseFilterSet):
+    q = search_filter("Case-insensitive search in the name and the scope note.")
+    slug = slug_filter()
+    category = choice_filter(DisturbanceCategory.choices, "EAMENA category; repeat for any of several.")
+    scheme = django_filters.CharFilter(lookup_expr="iexact", help_text="Thesaurus, e.g. EAMENA (case-insensitive).")
+    ordering = ordering("name", "slug", "category", "scheme")
+
+    class Meta:
+        model = DisturbanceCause
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(scope_note__icontains=value))
+
+
+class DamageReportSerializer(RecordSerializer):
+    """Observed damage to a site or a structure in it: what, how badly, when, by whom, how sure."""
+
+    url = api_url("damage-report")
+    site = BriefRelatedField(queryset=Site.objects.all())
+    structure = BriefRelatedField(queryset=Structure.objects.all(), allow_null=True, required=False)
+    cause = BriefRelatedField(queryset=DisturbanceCause.objects.all())
+    occurred = UncertainDateField(
+        "occurred", help_text="When (EDTF). Empty with an occupation: the bounds are then the occupation's."
+    )
+    occupation = BriefRelatedField(
+        queryset=Occupation.objects.select_related("site", "occupier"),
+        allow_null=True,
+        required=False,
+    )
+    perpetrator = BriefRelatedField(queryset=Actor.objects.all(), allow_null=True, required=False)
+    citations = citations_field()
+
+    class Meta:
+        brief_fields = ["id", "url", "slug", "severity"]
+        model = DamageReport
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "site",
+            "structure",
+            "cause",
+            "severity",
+            "extent",
+            "is_permanent",
+            "occurred",
+            "occupation",
+            "perpetrator",
+            "certainty",
+            "status",
+            "status_changed_at",
+            "description",
+            "citations",
+            "created",
+            "last_updated",
+        ]
+        # The curation status moves only through the workflow (POST .../status/), which checks the move and the
+        # citations and records who made it; a new report starts as a draft.
+        read_only_fields = ["status", "status_changed_at"]
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    """A move of a damage report through the verification workflow."""
+
+    status = serializers.ChoiceField(choices=CurationStatus.choices, help_text="The status to move the report to.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="Why, for the report's history."
+    )
+
+
+class ThreatSerializer(RecordSerializer):
+    """A present danger to a site or its people, not (yet) recorded as damage."""
+
+    url = api_url("threat")
+    site = BriefRelatedField(queryset=Site.objects.all())
+    cause = BriefRelatedField(queryset=DisturbanceCause.objects.all())
+    observed = UncertainDateField("observed", help_text="When the danger was reported to exist (EDTF), with bounds.")
+    quantity = QuantityField(help_text="A reported number, e.g. at least 150 mines.")
+    citations = citations_field()
+
+    class Meta:
+        brief_fields = ["id", "url", "slug"]
+        model = Threat
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "site",
+            "cause",
+            "endangers",
+            "consequence",
+            "observed",
+            "quantity",
+            "certainty",
+            "status",
+            "description",
+            "citations",
+            "created",
+            "last_updated",
+        ]
+
+
+class DisturbanceCauseSerializer(RecordSerializer):
+    """A term of the disturbance-cause thesaurus (EAMENA)."""
+
+    url = api_url("disturbance-cause")
+
+    class Meta:
+        brief_fields = ["id", "url", "slug", "name", "category"]
+        model = DisturbanceCause
+        fields = ["id", "url", "slug", "name", "category", "scope_note", "scheme"]
+
+
+class CanChangeStatus(BasePermission):
+    """The workflow's permission: records.change_status_damagereport (Curator group)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.has_perm("records.change_status_damagereport"))
+
+
+@document(DamageReportSerializer)
+class DamageReportViewSet(RecordViewSet):
+    """Observed damage to sites: what, how badly, when, by whom, how sure, and on whose word."""
+
+    selector = staticmethod(selectors.damage_reports)
+    serializer_class = DamageReportSerializer
+    filterset_class = DamageReportFilterSet
+
+    @extend_schema(
+        summary="Move a damage report through the verification workflow",
+        description="draft → reported → verified / disputed / retracted (see the README). Verifying needs at least "
+        "one citation. Needs the permission to change a report's status (the Curator group has it).",
+        request=StatusChangeSerializer,
+        parameters=[format_parameter(["json"])],
+        responses={200: DamageReportSerializer, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="status", permission_classes=[CanChangeStatus])
+    def change_status(self, request, slug=None):
+        report = self.get_object()
+        change = StatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        try:
+            report = services.change_damage_report_status(report=report, user=request.user, **change.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(as_field_errors(exc)) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
+
+
+@document(ThreatSerializer)
+class ThreatViewSet(RecordViewSet):
+    """Present dangers to sites or their people that are not (yet) recorded as damage."""
+
+    selector = staticmethod(selectors.threats)
+    serializer_class = ThreatSerializer
+    filterset_class = ThreatFilterSet
+
+
+@document(DisturbanceCauseSerializer, writable=False)
+class DisturbanceCauseViewSet(VocabularyViewSet):
+    """The disturbance-cause vocabulary (EAMENA's thesaurus, extended) that damage reports and threats use."""
+
+    selector = staticmethod(selectors.disturbance_causes)
+    serializer_class = DisturbanceCauseSerializer
+    filterset_class = DisturbanceCauseFilterSet

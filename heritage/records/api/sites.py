@@ -1,0 +1,258 @@
+"""
+The API of sites (`/api/v1/sites/`): heritage places with their other names, protected statuses, periods and
+citations; their filters; and their GeoJSON.
+
+A sensitive site (models/sites.py) shows its exact coordinates only to users who may view sites; everyone else
+gets them to 0.1 degree, in every representation (JSON, CSV and GeoJSON, lists and records, the body of a 412) and
+every location filter (`bbox` matches by the coordinates the user may see). The schema's example shows coarse,
+generic coordinates, never a real site's exact ones.
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django_countries import countries
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from rest_framework import serializers
+
+from .. import selectors
+from ..choices import DesignationKind, LocationCertainty, SiteKind
+from ..models import Actor, DamageReport, Designation, Period, Site, SiteName, Structure
+from .common.fields import BriefRelatedField, UncertainDateField, api_url
+from .common.filters import (
+    BaseFilterSet,
+    BBoxFilter,
+    BooleanFilter,
+    choice_filter,
+    fk_filters,
+    ordering,
+    search_filter,
+    slug_filter,
+)
+from .common.renderers import GeoJSONRenderer, stream_geojson
+from .common.serializers import RecordSerializer, citations_field, country_field
+from .common.views import ExportMixin, RecordViewSet, document
+
+# --- Filters ------------------------------------------------------------------------------------------------------
+
+
+class SiteFilterSet(BaseFilterSet):
+    q = search_filter("Case-insensitive search in the name, the other names (e.g. epithets) and the description.")
+    slug = slug_filter()
+    kind = choice_filter(SiteKind.choices, "Kind of site; repeat for any of several.")
+    country = django_filters.MultipleChoiceFilter(
+        choices=list(countries),
+        distinct=False,
+        help_text="ISO 3166-1 alpha-2 country code (e.g. SY); repeat for several.",
+    )
+    location_certainty = choice_filter(LocationCertainty.choices, "How well the coordinates locate the site.")
+    has_location = BooleanFilter(
+        method="filter_has_location", help_text="true: sites with coordinates; false: sites without."
+    )
+    designation = choice_filter(
+        DesignationKind.choices,
+        "Sites that hold or held a protected status of this kind; repeat for any of several.",
+        field_name="designations__kind",
+        distinct=True,
+    )
+    in_danger = BooleanFilter(
+        method="filter_in_danger",
+        help_text="true: sites currently on the List of World Heritage in Danger (a designation with no end date).",
+    )
+    period_id, period = fk_filters("period", Period, field_name="periods", distinct=True)
+    occupied_by_id, occupied_by = fk_filters(
+        "occupied_by", Actor, field_name="occupations__occupier", label="occupier (actor)", distinct=True
+    )
+    has_damage = BooleanFilter(
+        method="filter_has_damage", help_text="true: sites with at least one damage report; false: sites with none."
+    )
+    bbox = BBoxFilter(
+        method="filter_bbox",
+        help_text="min_lon,min_lat,max_lon,max_lat (WGS84, RFC 7946 order): sites located inside the box, edges "
+        "included. min_lon greater than max_lon means a box crossing the antimeridian. Unlocated sites never match.",
+    )
+    ordering = ordering("name", "slug", "kind", "country", "created", "last_updated")
+
+    class Meta:
+        model = Site
+        fields = []
+
+    def search(self, queryset, name, value):
+        other_names = SiteName.objects.filter(site=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value) | Exists(other_names))
+
+    def filter_has_location(self, queryset, name, value):
+        if value is None:
+            return queryset
+        located = Q(latitude__isnull=False, longitude__isnull=False)
+        return queryset.filter(located) if value else queryset.exclude(located)
+
+    def filter_in_danger(self, queryset, name, value):
+        if value is None:
+            return queryset
+        current = Designation.objects.filter(
+            site=OuterRef("pk"), kind=DesignationKind.WORLD_HERITAGE_IN_DANGER, valid_to=""
+        )
+        return queryset.filter(Exists(current)) if value else queryset.exclude(Exists(current))
+
+    def filter_has_damage(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # Only the reports this user may read: a draft must not show through as "this site has damage".
+        damaged = DamageReport.objects.visible_to(self.user).filter(site=OuterRef("pk"))
+        return queryset.filter(Exists(damaged)) if value else queryset.exclude(Exists(damaged))
+
+    def filter_bbox(self, queryset, name, value):
+        if not value:
+            return queryset
+        # On the coordinates this user may see: a sensitive site matches by its public point (models/sites.py).
+        return queryset.located_within(*value, user=self.user)
+
+
+# --- Representations ----------------------------------------------------------------------------------------------
+
+SITE_EXAMPLE = OpenApiExample(
+    "A site",
+    description="Coordinates of a sensitive site, as the public sees them: rounded to 0.1 degree.",
+    response_only=True,
+    value={
+        "id": 1,
+        "url": "https://heritage.example.org/api/v1/sites/example-tell/",
+        "slug": "example-tell",
+        "name": "Example Tell",
+        "kind": "archaeological_site",
+        "country": "SY",
+        "country_name": "Syria",
+        "description": "A settlement mound.",
+        "latitude": "34.600000",
+        "longitude": "38.300000",
+        "location_certainty": "high",
+        "names": [],
+        "designations": [],
+        "in_danger": False,
+        "periods": [],
+        "citations": [],
+        "created": "2026-01-01T00:00:00Z",
+        "last_updated": "2026-01-01T00:00:00Z",
+    },
+)
+
+
+class VisibleCoordinateField(serializers.DecimalField):
+    """
+    A site's latitude or longitude as the requesting user may see it (`Site.coordinates_for`). Without a request
+    in the context (a serializer used outside a view) the user is unknown and gets the public coordinate: the safe
+    default.
+    """
+
+    def __init__(self, axis, **kwargs):
+        self.axis = ("latitude", "longitude").index(axis)
+        kwargs.update(max_digits=9, decimal_places=6, required=False, allow_null=True, help_text="WGS84, degrees.")
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return instance.coordinates_for(getattr(self.context.get("request"), "user", None))[self.axis]
+
+
+class SiteNameSerializer(serializers.ModelSerializer):
+    """Another name of a site: local, historical, an epithet."""
+
+    class Meta:
+        model = SiteName
+        fields = ["name", "kind", "language"]
+
+
+class DesignationSerializer(serializers.ModelSerializer):
+    """A protected status a site held over a span of time."""
+
+    valid_from = UncertainDateField("valid_from", read_only=True)
+    valid_to = UncertainDateField("valid_to", read_only=True, help_text="Empty EDTF while the status holds.")
+    granted_by = BriefRelatedField(model=Actor, read_only=True, allow_null=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Designation
+        fields = ["kind", "reference", "valid_from", "valid_to", "is_current", "granted_by"]
+
+
+class StructureSerializer(RecordSerializer):
+    """A structure within a site, as damage reports nest it (structures have no resource of their own)."""
+
+    class Meta:
+        model = Structure
+        fields = brief_fields = ["id", "slug", "name"]
+
+
+@extend_schema_serializer(examples=[SITE_EXAMPLE])
+class SiteSerializer(RecordSerializer):
+    """
+    A heritage place; `periods`, `names` and `designations` are read-only here (curated in the admin). A sensitive
+    site's coordinates are exact only for users who may view sites.
+    """
+
+    url = api_url("site")
+    country = country_field()
+    country_name = serializers.CharField(source="country.name", read_only=True)
+    latitude = VisibleCoordinateField("latitude")
+    longitude = VisibleCoordinateField("longitude")
+    names = SiteNameSerializer(many=True, read_only=True, help_text="Other names: local, historical, epithets.")
+    designations = DesignationSerializer(many=True, read_only=True, help_text="Protected statuses, past and present.")
+    in_danger = serializers.SerializerMethodField(help_text="Currently on the List of World Heritage in Danger.")
+    periods = BriefRelatedField(model=Period, many=True, read_only=True, help_text="The periods its remains date from.")
+    citations = citations_field()
+
+    class Meta:
+        model = Site
+        brief_fields = ["id", "url", "slug", "name"]
+        fields = [
+            "id",
+            "url",
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "country_name",
+            "description",
+            "latitude",
+            "longitude",
+            "location_certainty",
+            "names",
+            "designations",
+            "in_danger",
+            "periods",
+            "citations",
+            "created",
+            "last_updated",
+        ]
+
+    def validate(self, attrs):
+        site = self.instance
+        user = getattr(self.context.get("request"), "user", None)
+        if site is not None and not site.shows_exact_location_to(user):
+            # The client was shown the public point only: sending it back changes nothing; sending anything else
+            # would overwrite a location it cannot see, and is refused.
+            shown = dict(zip(("latitude", "longitude"), site.coordinates_for(user), strict=True))
+            for name, value in shown.items():
+                if name in attrs and attrs[name] != value:
+                    raise serializers.ValidationError(
+                        {name: "This site's exact location is hidden from you, so you cannot change it."}
+                    )
+                attrs.pop(name, None)
+        return super().validate(attrs)
+
+    def get_in_danger(self, site) -> bool:
+        # Reads the prefetched designations: no query per site.
+        return any(d.kind == DesignationKind.WORLD_HERITAGE_IN_DANGER and d.is_current for d in site.designations.all())
+
+
+# --- Views --------------------------------------------------------------------------------------------------------
+
+
+@document(SiteSerializer, geojson=True)
+class SiteViewSet(RecordViewSet):
+    """Heritage places, with their other names, protected statuses, periods and citations."""
+
+    selector = staticmethod(selectors.sites)
+    serializer_class = SiteSerializer
+    filterset_class = SiteFilterSet
+    renderer_classes = [*RecordViewSet.renderer_classes, GeoJSONRenderer]
+    export_formats = {**ExportMixin.export_formats, "geojson": ("application/geo+json", stream_geojson)}
