@@ -125,5 +125,5 @@ def own_cache_folder(tmp_path_factory):
 
 @pytest.fixture
 def palmyra(db):
-    """The Palmyra article's records (the session's baseline); returns the Palmyra site."""
+    """The Palmyra article's records (the baseline every test starts from); returns the Palmyra site."""
     return Site.objects.get(slug="palmyra")
