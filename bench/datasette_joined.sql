@@ -33,7 +33,10 @@ select
       order by citation.source_id, citation.char_start, citation.char_end
     ) cited
   ) as citations,
-  (select count(*) from records_damagereport where severity = :severity and status != 'draft') as count
+  (
+    select count(*) from records_damagereport
+    where severity = :severity and status in ('reported', 'verified', 'disputed', 'retracted')
+  ) as count
 from records_damagereport r
 join records_site site on site.id = r.site_id
 left join records_structure structure on structure.id = r.structure_id
@@ -42,6 +45,6 @@ left join records_occupation occupation on occupation.id = r.occupation_id
 left join records_actor occupier on occupier.id = occupation.occupier_id
 left join records_site occupied on occupied.id = occupation.site_id
 left join records_actor perpetrator on perpetrator.id = r.perpetrator_id
-where r.severity = :severity and r.status != 'draft'
+where r.severity = :severity and r.status in ('reported', 'verified', 'disputed', 'retracted')
 order by site.name, r.occurred_earliest nulls last, r.slug, r.id
 limit 100

@@ -22,6 +22,7 @@ from django.urls import path
 from django.utils import timezone
 
 from heritage.records.models import DamageReport
+from heritage.records.models.base import PUBLIC_STATUSES
 
 REPORT_COLUMNS = [
     "id",
@@ -76,7 +77,7 @@ def day(value):
 @transaction.non_atomic_requests
 def damage_reports(request):
     # The public's reports, as the API lists them for an anonymous client: drafts are not public.
-    queryset = DamageReport.objects.exclude(status="draft").order_by(*ORDERING)
+    queryset = DamageReport.objects.filter(status__in=PUBLIC_STATUSES).order_by(*ORDERING)
     severities = request.GET.getlist("severity")
     if severities:
         queryset = queryset.filter(severity__in=severities)

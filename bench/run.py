@@ -361,7 +361,7 @@ def main():
         "ours": f"http://127.0.0.1:{PORTS['ours']}/api/v1/damage-reports/?{LIST_QUERY}",
         "limit": f"http://127.0.0.1:{PORTS['limit']}/api/v1/damage-reports/?{LIST_QUERY}",
         "datasette": f"http://127.0.0.1:{PORTS['datasette']}/{Path(db_path or 'x').stem}/records_damagereport.json"
-        "?severity=destroyed&status__not=draft&_size=100&_shape=objects&_nosuggest=1",
+        "?severity=destroyed&status__in=reported,verified,disputed,retracted&_size=100&_shape=objects&_nosuggest=1",
     }
     measured = list(servers)
     if db_path:

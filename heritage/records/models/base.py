@@ -39,6 +39,10 @@ class SlugManager(RecordManager):
         return self.get(slug=slug)
 
 
+# What the public sees of records under the verification workflow: everything but drafts.
+PUBLIC_STATUSES = [status for status in CurationStatus.values if status != CurationStatus.DRAFT]
+
+
 class CuratedQuerySet(RecordQuerySet):
     """
     Records under the verification workflow (damage reports, threats). A draft is a curator's unreviewed work: only
@@ -49,7 +53,9 @@ class CuratedQuerySet(RecordQuerySet):
     def visible_to(self, user):
         if may_view(user, self.model):
             return self.all()
-        return self.exclude(status=CurationStatus.DRAFT)
+        # The public statuses, listed (an IN, which an index on the status serves as a few ranges) rather than
+        # "not draft" (which SQLite checks entry by entry): a page's count of them reads the index alone.
+        return self.filter(status__in=PUBLIC_STATUSES)
 
 
 class SlugNaturalKeyMixin:

@@ -77,7 +77,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         to=DisturbanceCause, on_delete=models.PROTECT, related_name="damage_reports", verbose_name="damage type"
     )
     severity = models.CharField(
-        verbose_name="severity", max_length=20, choices=Severity.choices, db_index=True, help_text="UNOSAT scale."
+        verbose_name="severity", max_length=20, choices=Severity.choices, help_text="UNOSAT scale."
     )
     extent = models.CharField(verbose_name="extent", max_length=20, choices=Extent.choices, default=Extent.UNKNOWN)
     is_permanent = models.BooleanField(
@@ -93,12 +93,8 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         validators=[validate_edtf],
         help_text="EDTF date or interval; leave empty and set the occupation for 'during the occupation'.",
     )
-    occurred_earliest = models.DateField(
-        verbose_name="when, earliest", null=True, blank=True, editable=False, db_index=True
-    )
-    occurred_latest = models.DateField(
-        verbose_name="when, latest", null=True, blank=True, editable=False, db_index=True
-    )
+    occurred_earliest = models.DateField(verbose_name="when, earliest", null=True, blank=True, editable=False)
+    occurred_latest = models.DateField(verbose_name="when, latest", null=True, blank=True, editable=False)
     occupation = models.ForeignKey(
         to="records.Occupation",
         on_delete=models.PROTECT,
@@ -115,7 +111,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         blank=True,
         verbose_name="perpetrator",
     )
-    certainty = models.CharField(verbose_name="certainty", max_length=20, choices=Certainty.choices, db_index=True)
+    certainty = models.CharField(verbose_name="certainty", max_length=20, choices=Certainty.choices)
     status = models.CharField(
         verbose_name="curation status",
         max_length=20,
@@ -148,15 +144,31 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         # Every API filter is served by an index (tests/test_query_plans.py). The site-first composites serve the
         # API's default order (site name, date, slug) after the commonest filters: the database walks sites by name
         # and reads each site's matching reports in date order, so the first page stops after 100 rows instead of
-        # sorting every match.
+        # sorting every match. Every other filter's index ends with the status, because the public's lists leave
+        # drafts out (CuratedQuerySet.visible_to): a page's count then reads the index alone, as it did before
+        # drafts were hidden, instead of looking up every matching report's row for its status (a count of the
+        # 30,000 destroyed reports took 25 ms that way, against under 1 ms from the index).
         indexes = [
             models.Index(fields=["site", "severity", "occurred_earliest", "slug"], name="records_dr_site_severity_idx"),
             models.Index(fields=["site", "status", "occurred_earliest", "slug"], name="records_dr_site_status_idx"),
             models.Index(
                 fields=["site", "certainty", "occurred_earliest", "slug"], name="records_dr_site_certainty_idx"
             ),
-            models.Index(fields=["extent"], name="records_dr_extent_idx"),
-            models.Index(fields=["is_permanent"], name="records_dr_is_permanent_idx"),
+            *(
+                models.Index(fields=[field, "status"], name=f"records_dr_{short}_st_idx")
+                for field, short in [
+                    ("severity", "severity"),
+                    ("certainty", "certainty"),
+                    ("extent", "extent"),
+                    ("is_permanent", "permanent"),
+                    ("occurred_earliest", "earliest"),
+                    ("occurred_latest", "latest"),
+                    ("cause", "cause"),
+                    ("occupation", "occupation"),
+                    ("perpetrator", "perpetr"),
+                    ("structure", "structure"),
+                ]
+            ),
         ]
         permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 

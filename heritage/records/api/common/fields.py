@@ -9,6 +9,7 @@ definition, which `to_representation()` applies to a record and the fast path to
 """
 
 import re
+from importlib import import_module
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse as django_reverse
@@ -30,6 +31,10 @@ BRIEF_SERIALIZERS = {}
 
 
 def brief_serializer_class(model):
+    if model not in BRIEF_SERIALIZERS:
+        # A topic's module may be used before the others are imported (a script, a test): the API's routes import
+        # every topic, and with them every serializer.
+        import_module("heritage.records.api.urls")
     try:
         return BRIEF_SERIALIZERS[model]
     except KeyError:

@@ -56,7 +56,7 @@ class RecordSerializer(PlannedRepresentationMixin, serializers.ModelSerializer):
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         meta = getattr(cls, "Meta", None)
-        if meta is not None and getattr(meta, "brief_fields", None):
+        if meta is not None and "brief_fields" in vars(meta):  # declared here, not inherited from a parent's Meta
             BRIEF_SERIALIZERS[meta.model] = cls
 
     def __init__(self, *args, brief=False, **kwargs):
