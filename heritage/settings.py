@@ -31,7 +31,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-# Source texts that citations quote (Source.text_path is relative to this folder).
+# The documents as received (the Palmyra article). Texts live in the database; the migration that moved them there
+# (records 0008) read them from this folder, where earlier versions kept them (HERITAGE_SEEDS_DIR, if set then).
 SEEDS_DIR = Path(os.environ.get("HERITAGE_SEEDS_DIR", BASE_DIR / "seeds"))
 
 
@@ -257,6 +258,41 @@ if not DEBUG:
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Original documents of sources (an uploaded HTML page, PDF or text file), kept beside the texts the database holds.
+# On this machine's disk by default (ORIGINALS_DIR); ORIGINALS_STORAGE=s3 keeps them in an S3-compatible bucket
+# through django-storages (pip install -e '.[s3]'; ORIGINALS_BUCKET, ORIGINALS_ENDPOINT_URL, and boto3's usual
+# AWS_* credentials). They are never served as static files: the API hands them out to those who may see them.
+ORIGINALS_DIR = Path(os.environ.get("ORIGINALS_DIR") or BASE_DIR / "media")
+if os.environ.get("ORIGINALS_STORAGE", "filesystem") == "s3":
+    if not os.environ.get("ORIGINALS_BUCKET"):
+        raise ImproperlyConfigured("ORIGINALS_STORAGE=s3 needs ORIGINALS_BUCKET, the bucket to keep originals in.")
+    ORIGINALS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["ORIGINALS_BUCKET"],
+            "endpoint_url": os.environ.get("ORIGINALS_ENDPOINT_URL") or None,
+            "file_overwrite": False,
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+elif os.environ.get("ORIGINALS_STORAGE", "filesystem") == "filesystem":
+    ORIGINALS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(ORIGINALS_DIR), "base_url": None},
+    }
+else:
+    raise ImproperlyConfigured("ORIGINALS_STORAGE must be filesystem or s3.")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "originals": ORIGINALS_STORAGE,
+}
+# The largest document (or pasted text, as UTF-8) a source takes: 20 MB unless SOURCE_MAX_BYTES says otherwise.
+# Request bodies may be that large, plus room for the record's other fields.
+SOURCE_MAX_BYTES = env_int("SOURCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = SOURCE_MAX_BYTES + 1024 * 1024
+
 # The throttles' counts, shared by every worker process of the machine: a folder of small files (Django's file
 # cache), so that two workers do not each allow the full rate, with no cache service to run.
 CACHES = {
@@ -282,11 +318,8 @@ REST_FRAMEWORK = {
         "heritage.records.api.common.throttles.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PARSER_CLASSES": [
-        "heritage.records.api.common.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only: records nest, which forms cannot say. Sources also take multipart (a document's upload).
+    "DEFAULT_PARSER_CLASSES": ["heritage.records.api.common.parsers.JSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": [
         "heritage.records.api.common.throttles.AnonRateThrottle",

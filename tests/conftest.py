@@ -11,16 +11,20 @@ after them; the baseline is then loaded again before the next test that uses the
 (`pytest_runtest_setup`).
 """
 
+import fcntl
 import importlib
+import os
+import shutil
 
 import pytest
 from django.apps import apps
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from pytest_django.plugin import blocking_manager_key
 
-from heritage.records.models import Site
+from heritage.records.models import Site, Source
 
 FIXTURES = ["fixtures/vocabularies.json", "fixtures/palmyra.json"]
 
@@ -106,6 +110,25 @@ def pytest_runtest_teardown(item, nextitem):
 BASELINE_GONE = pytest.StashKey[bool]()
 
 
+def built_once(tmp_path_factory, name, build):
+    """
+    A folder `name` that `build(folder)` fills once for the whole test run: the first xdist worker to ask builds it,
+    the others wait for it and reuse it. For set-up that costs seconds (migrating databases in subprocesses).
+    """
+    base = tmp_path_factory.getbasetemp()
+    # xdist workers' temporary folders share the run's folder as their parent; a run without workers has its own.
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
 @pytest.fixture
 def empty_database(db):
     """An empty records database for this test (the baseline comes back with the rollback)."""
@@ -121,6 +144,41 @@ def own_cache_folder(tmp_path_factory):
     }
     with override_settings(CACHES={"default": cache}):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def session_originals(tmp_path_factory):
+    """Original documents uploaded by tests go to a folder of this run, never into the project's media/."""
+    field = Source.original.field
+    kept, field.storage = field.storage, FileSystemStorage(location=tmp_path_factory.mktemp("originals"))
+    yield field.storage
+    field.storage = kept
+
+
+@pytest.fixture
+def originals(tmp_path):
+    """An empty originals storage for this test (so it can compare what storage holds before and after)."""
+    field = Source.original.field
+    kept, field.storage = field.storage, FileSystemStorage(location=tmp_path / "originals")
+    yield field.storage
+    field.storage = kept
+
+
+def stored_files(storage):
+    """Every file an originals storage holds (pending uploads included), with its bytes."""
+    found, folders = {}, [""]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        folders.extend(f"{folder}/{name}".lstrip("/") for name in subfolders)
+        for name in files:
+            path = f"{folder}/{name}".lstrip("/")
+            with storage.open(path, "rb") as handle:
+                found[path] = handle.read()
+    return found
 
 
 @pytest.fixture

@@ -100,7 +100,7 @@ class Rows:
                     event=event, measure="sorties", quantity=i, quantity_qualifier="exactly", quantity_unit="sorties"
                 )
             elif model is Source:
-                Source.objects.create(slug=f"src-{i}", title=f"Source {i}", kind="report", text_path="x.txt")
+                Source.objects.create(slug=f"src-{i}", title=f"Source {i}", kind="report", text=f"Source {i}.")
             elif model is DisturbanceCause:
                 DisturbanceCause.objects.create(slug=f"dc-{i}", name=f"Cause {i}", category="natural")
             elif model is Citation:

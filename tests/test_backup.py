@@ -1,6 +1,7 @@
 """
-manage.py backup / restore: export the whole database, restore it into a fresh one, and find every table the same,
-from SQLite to PostgreSQL and back.
+manage.py backup / restore: export the whole database and the sources' original documents, restore them into a fresh
+database and storage, and find every table and every original the same, from SQLite to PostgreSQL and back; and a
+damaged archive restores nothing.
 
 These tests run the commands in subprocesses against real database files and servers, as an operator would. The
 PostgreSQL leg needs the server at 127.0.0.1:5432 (or HERITAGE_TEST_POSTGRES_URL); CI provides it. Without it the
@@ -10,22 +11,37 @@ Migrating a fresh database takes most of the time, so it is done once per run: e
 migrated SQLite file and of a seeded one (the article and a user), made once for the module.
 """
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
+import zipfile
 from pathlib import Path
 
 import pytest
+
+from .conftest import built_once
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_SERVER = os.environ.get("HERITAGE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
+def originals_of(database_url):
+    """Each database keeps its originals in a folder of its own, as two deployments would: beside an SQLite file."""
+    if database_url.startswith("sqlite:///"):
+        return Path(database_url.removeprefix("sqlite:///") + ".originals")
+    return ORIGINALS / hashlib.sha256(database_url.encode()).hexdigest()[:16]
+
+
+ORIGINALS = Path(tempfile.gettempdir()) / f"heritage-test-originals-{uuid.uuid4().hex[:8]}"
+
+
 def manage(database_url, *args, check=True):
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "ORIGINALS_DIR": str(originals_of(database_url))}
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
@@ -55,29 +71,52 @@ def table_contents(database_url):
 
 SEED = (
     "from django.core.management import call_command; from django.contrib.auth.models import User;"
+    "from heritage.records import services, texts; from heritage.records.models import Source;"
     "call_command('loaddata', 'fixtures/vocabularies.json', 'fixtures/palmyra.json', verbosity=0);"
-    "User.objects.create_user('ana', password='x')"
+    "User.objects.create_user('ana', password='x');"
+    "services.save_source(source=Source(slug='hatra', title='Hatra', kind='website', language='ar'),"
+    " document=texts.extract('<html><body><article><p>تعرضت مدينة الحضر للتدمير عام 2015.</p></article></body></html>'"
+    ".encode(), name='hatra.html'))"
 )
 
 
-@pytest.fixture(scope="module")
-def templates(tmp_path_factory):
-    """A freshly migrated SQLite database, and one seeded with the article and a user; and the seeded contents."""
-    folder = tmp_path_factory.mktemp("templates")
+def stored_originals(database_url):
+    """{name: bytes} of every original a database's storage holds."""
+    folder = originals_of(database_url)
+    return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+def build_templates(folder):
+    """A freshly migrated SQLite database, one seeded with the article, a user and an uploaded source, and the
+    seeded database's contents (JSON)."""
     manage(f"sqlite:///{folder / 'migrated.sqlite3'}", "migrate", "--noinput", "-v0")
     shutil.copy(folder / "migrated.sqlite3", folder / "seeded.sqlite3")
     seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
     manage(seeded, "shell", "-c", SEED)
+    (folder / "contents.json").write_text(json.dumps(table_contents(seeded)))
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory):
+    """The templates, built once for the whole run (migrating takes most of the time), whichever workers ask."""
+    folder = built_once(tmp_path_factory, "backup-templates", build_templates)
+    seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
+    originals = stored_originals(seeded)
+    assert len(originals) == 1
     return {
         "migrated": folder / "migrated.sqlite3",
         "seeded": folder / "seeded.sqlite3",
-        "contents": table_contents(seeded),
+        "contents": json.loads((folder / "contents.json").read_text()),
+        "originals": originals,
     }
 
 
 def copy_of(templates, name, path):
     shutil.copy(templates[name], path)
-    return f"sqlite:///{path}"
+    url = f"sqlite:///{path}"
+    if name == "seeded":
+        shutil.copytree(originals_of(f"sqlite:///{templates[name]}"), originals_of(url))
+    return url
 
 
 @pytest.fixture
@@ -100,28 +139,78 @@ def postgres_database():
 
 def test_backup_restores_into_a_fresh_sqlite_database(tmp_path, templates):
     source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
-    manage(source, "backup", str(tmp_path / "backup.json.gz"))
+    manage(source, "backup", str(tmp_path / "backup.zip"))
     target = copy_of(templates, "migrated", tmp_path / "target.sqlite3")
-    manage(target, "restore", str(tmp_path / "backup.json.gz"))
+    result = manage(target, "restore", str(tmp_path / "backup.zip"))
+    assert "1 original(s), checksums verified" in result.stdout
     assert table_contents(target) == templates["contents"]
+    assert stored_originals(target) == templates["originals"]
 
 
 def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, templates, postgres_database):
+    """Every text and original, checksums verified, into an empty PostgreSQL database, and back again."""
     source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
-    manage(source, "backup", str(tmp_path / "from-sqlite.json"))
+    manage(source, "backup", str(tmp_path / "from-sqlite.zip"))
     manage(postgres_database, "migrate", "--noinput", "-v0")
-    manage(postgres_database, "restore", str(tmp_path / "from-sqlite.json"))
+    manage(postgres_database, "restore", str(tmp_path / "from-sqlite.zip"))
     assert table_contents(postgres_database) == templates["contents"]
+    assert stored_originals(postgres_database) == templates["originals"]
+    check = manage(postgres_database, "check_integrity", check=False)
+    assert "1. Source texts and originals match their checksums: ok" in check.stdout
 
-    manage(postgres_database, "backup", str(tmp_path / "from-postgres.json"))
+    manage(postgres_database, "backup", str(tmp_path / "from-postgres.zip"))
     back = copy_of(templates, "migrated", tmp_path / "back.sqlite3")
-    manage(back, "restore", str(tmp_path / "from-postgres.json"))
+    manage(back, "restore", str(tmp_path / "from-postgres.zip"))
     assert table_contents(back) == templates["contents"]
+    assert stored_originals(back) == templates["originals"]
 
 
 def test_restore_refuses_a_database_that_holds_records(tmp_path, templates):
     source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
-    manage(source, "backup", str(tmp_path / "backup.json"))
-    result = manage(source, "restore", str(tmp_path / "backup.json"), check=False)
+    manage(source, "backup", str(tmp_path / "backup.zip"))
+    result = manage(source, "restore", str(tmp_path / "backup.zip"), check=False)
     assert result.returncode != 0
     assert "The database is not empty" in result.stderr
+
+
+def rewritten(archive, member, change):
+    """A copy of the zip `archive` with `member`'s bytes passed through `change` (the manifest left as it was)."""
+    copy = archive.with_name(f"changed-{member.replace('/', '-')}.zip")
+    with zipfile.ZipFile(archive) as old, zipfile.ZipFile(copy, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            new.writestr(item, change(data) if item.filename == member else data)
+    return copy
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        ("original", "does not match its SHA-256 in the manifest"),
+        ("text", "does not match its SHA-256 in the manifest"),
+        ("text and manifest", "The text does not match its SHA-256"),
+    ],
+)
+def test_a_damaged_archive_restores_nothing(tmp_path, templates, damage, message):
+    """An original or a text changed in the archive is refused, naming it; the database and storage stay empty."""
+    source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
+    archive = tmp_path / "backup.zip"
+    manage(source, "backup", str(archive))
+    with zipfile.ZipFile(archive) as opened:
+        [original] = [name for name in opened.namelist() if name.startswith("originals/")]
+        manifest = json.loads(opened.read("manifest.json"))
+    if damage == "original":
+        archive = rewritten(archive, original, lambda data: data.replace(b"2015", b"2016"))
+    else:
+        archive = rewritten(archive, "records.json", lambda data: data.replace(b"Syrian desert", b"Syrian plain"))
+        if damage == "text and manifest":  # a forger who also fixed the manifest: the record's own checksum holds
+            with zipfile.ZipFile(archive) as opened:
+                manifest["sha256"]["records.json"] = hashlib.sha256(opened.read("records.json")).hexdigest()
+            archive = rewritten(archive, "manifest.json", lambda data: json.dumps(manifest).encode())
+    target = copy_of(templates, "migrated", tmp_path / "target.sqlite3")
+    before = table_contents(target)
+    result = manage(target, "restore", str(archive), check=False)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert table_contents(target) == before
+    assert stored_originals(target) == {}

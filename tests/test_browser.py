@@ -2,8 +2,10 @@
 End to end, in a real browser: Playwright for Python driving Debian's Chromium against pytest-django's live server.
 
 A curator logs in, opens Palmyra's dossier, adds a damage report with an EDTF date and a citation (a malformed
-date first, to see the error), and finds the report in the list, on the site's timeline and in its history.
-A screenshot of the dossier goes to artifacts/ (git-ignored).
+date first, to see the error), and finds the report in the list, on the site's timeline and in its history. A
+curator adds a source by uploading its document, cites a passage selected with the mouse in the source's reader, and
+verifies a new report citing it. Screenshots of the dossier and the reader go to artifacts/ (git-ignored); the
+README's are copies of them.
 
 Never `playwright install`: the browser is the system's Chromium (`apt-get install chromium`). Without it these
 tests skip locally, saying so, and fail in CI (CI=true), where .ci/run installs it.
@@ -19,10 +21,11 @@ from django.apps import apps
 from django.db import connections
 
 from heritage.records.dates import EDTF_HELP
-from heritage.records.models import DamageReport, Site
+from heritage.records.models import Citation, DamageReport, Site, Source
 
 from .admin_helpers import PASSWORD, make_user
 from .conftest import load_article
+from .documents import HATRA_HTML
 
 pytestmark = pytest.mark.browser
 
@@ -245,3 +248,117 @@ def test_a_sensitive_sites_map_shows_only_its_public_cell_to_those_who_may_not_s
     assert page.locator("#site-map .leaflet-marker-icon").count() == 0
     assert "34.551234" not in page.content()
     assert tiles and all(int(url.split("/")[-3]) <= 10 for url in tiles)
+
+
+# --- Sources and the reader ---------------------------------------------------------------------------------------
+
+PASSAGE = "destroyed parts of the city with sledgehammers and assault rifles"
+
+
+def drag_select(page, passage):
+    """Select `passage` in the reader with the mouse: press before its first letter, release after its last."""
+    box = page.evaluate(
+        """(passage) => {
+            const container = document.getElementById("reader-text");
+            const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+            const text = container.textContent, at = text.indexOf(passage);
+            function position(offset) {
+                let node, seen = 0;
+                while ((node = walker.nextNode())) {
+                    if (seen + node.data.length > offset) return [node, offset - seen];
+                    seen += node.data.length;
+                }
+            }
+            const [startNode, startOffset] = position(at);
+            walker.currentNode = container;
+            const [endNode, endOffset] = position(at + passage.length - 1);
+            const first = document.createRange(), last = document.createRange();
+            first.setStart(startNode, startOffset); first.setEnd(startNode, startOffset + 1);
+            last.setStart(endNode, endOffset); last.setEnd(endNode, endOffset + 1);
+            const top = window.scrollY + first.getBoundingClientRect().top - window.innerHeight / 3;
+            window.scrollTo({top: top, behavior: "instant"});  // the admin's CSS scrolls smoothly otherwise
+            const a = first.getBoundingClientRect(), b = last.getBoundingClientRect();
+            return {x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2};
+        }""",
+        passage,
+    )
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move(box["x2"], box["y2"], steps=8)
+    page.mouse.up()
+
+
+def test_curator_uploads_a_source_cites_a_selected_passage_and_verifies_a_report(page, live_server, curator):
+    Site.objects.create(slug="hatra", name="Hatra", kind="archaeological_site", country="IQ")
+    log_in(page, live_server, curator)
+
+    # Upload the document (made in memory), see the text taken from it, confirm it.
+    page.goto(f"{live_server.url}/admin/records/source/add/")
+    page.fill("#id_title", "Hatra (encyclopaedia)")
+    page.select_option("#id_kind", "website")
+    page.fill("#id_language", "en")
+    page.set_input_files(
+        "#id_document", files=[{"name": "hatra.html", "mimeType": "text/html", "buffer": HATRA_HTML.encode()}]
+    )
+    page.click("input[name=_save]")
+    assert "sledgehammers" in page.locator("#extracted").inner_text()
+    assert not Source.objects.filter(title="Hatra (encyclopaedia)").exists()
+    page.check("#id_confirmed")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    source = Source.objects.get(title="Hatra (encyclopaedia)")
+    assert source.original_name == "hatra.html"
+
+    # The reader: select the passage with the mouse, cite it.
+    page.goto(f"{live_server.url}/admin/records/source/{source.pk}/change/")
+    page.wait_for_selector("#reader-text")
+    drag_select(page, PASSAGE)
+    page.wait_for_selector("#cite-form:not([hidden])")
+    assert page.locator("#cite-quote").inner_text() == f"“{PASSAGE}”"
+    page.fill("#id_attribution", "according to Iraq's Ministry of Tourism and Antiquities")
+    page.click("#cite-submit")
+    page.wait_for_selector(".messagelist .success")
+    citation = Citation.objects.get(source=source)
+    assert citation.quote == PASSAGE
+    assert source.text[citation.char_start : citation.char_end] == PASSAGE
+    page.wait_for_selector("#reader-text .cited.pinned")
+
+    # Start a new damage report already citing it.
+    page.locator(".messagelist .success a", has_text="a damage report").click()
+    page.wait_for_selector("#damagereport_form")
+    assert PASSAGE[:30] in page.locator(".field-citations").inner_text()
+    page.fill("#id_slug", "hatra-statues-smashed-2015")
+    page.fill("#id_description", "Parts of the city destroyed with sledgehammers and assault rifles.")
+    pick_autocomplete(page, "site", "Hatra")
+    pick_autocomplete(page, "cause", "Vandal")
+    page.select_option("#id_severity", "severely_damaged")
+    page.select_option("#id_certainty", "high")
+    page.fill("#id_occurred", "2015-03")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    report = DamageReport.objects.get(slug="hatra-statues-smashed-2015")
+    assert list(report.citations.all()) == [citation]
+
+    # Verify it through the workflow: reported, then verified.
+    for action in ("mark_reported", "mark_verified"):
+        page.goto(f"{live_server.url}/admin/records/damagereport/?q=hatra-statues-smashed-2015")
+        page.locator("#result_list tr", has_text="hatra-statues-smashed-2015").locator("input.action-select").check()
+        page.select_option("select[name=action]", action)
+        page.click("button[name=index]")
+        page.wait_for_selector(".messagelist .success")
+    report.refresh_from_db()
+    assert report.status == "verified"
+
+
+def test_the_reader_shows_the_records_a_highlighted_passage_supports(page, live_server, curator):
+    """A highlight of the article, clicked, lists the records it supports (the README's picture of the reader)."""
+    log_in(page, live_server, curator)
+    page.goto(f"{live_server.url}/admin/records/source/{Source.objects.get().pk}/change/")
+    page.locator("#reader-text .cited", has_text="around 500 sorties").first.click()  # click: it stays shown
+    about = page.locator("#reader-about")
+    about.wait_for()
+    assert "around 500 sorties" in about.inner_text()
+    assert "event figure: sorties flown" in about.inner_text()
+    assert "Claim made by Russian Defense Ministry" in about.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#reader").screenshot(path=str(ARTIFACTS / "reader.png"))

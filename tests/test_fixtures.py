@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 
 from heritage.records.models import (
@@ -19,6 +18,7 @@ from heritage.records.models import (
     Source,
 )
 from heritage.records.models.base import CitedRecord
+from heritage.records.texts import sha256
 
 from .conftest import FIXTURES, empty_records, load_article, record_models
 
@@ -104,9 +104,15 @@ def test_every_record_passes_full_clean(palmyra):
 
 
 def test_every_quote_stands_at_its_offsets_in_the_seed_text(palmyra):
+    """The record holds the article's text exactly as seeds/ received it (same SHA-256), and every quote stands in
+    it at its offsets."""
     source = Source.objects.get(slug="palmyra-recapture-2016")
-    text = (Path(settings.SEEDS_DIR) / "palmyra-recapture-2016.txt").read_text(encoding="utf-8")
+    received = (ROOT / "seeds" / "palmyra-recapture-2016.txt").read_bytes()
+    text = received.decode("utf-8")
     assert source.text == text
+    assert source.text_sha256 == hashlib.sha256(received).hexdigest() == sha256(text)
+    assert source.text_length == len(text)
+    assert (source.language, source.get_direction()) == ("en", "ltr")
     citations = list(Citation.objects.all())
     assert citations
     for citation in citations:

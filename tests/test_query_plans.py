@@ -38,9 +38,8 @@ UNINDEXED = {
 
 
 @pytest.fixture
-def database(settings, tmp_path, empty_database):
+def database(empty_database):
     """50 sites and 2000 reports of synthetic data, with fresh planner statistics."""
-    settings.SEEDS_DIR = tmp_path
     call_command("generate_synthetic", sites=50, reports=2000, seed=1, verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

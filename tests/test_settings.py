@@ -137,3 +137,32 @@ def test_sqlite_connections_keep_64_mb_of_pages_in_memory(tmp_path):
         timeout=60,
     )
     assert result.stdout.split() == ["-64000", "wal"], result.stderr
+
+
+def storages_with(**env):
+    """The STORAGES setting a fresh process builds from `env`, or its error."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ORIGINALS_")}
+    return subprocess.run(
+        [sys.executable, "-c", "import json, heritage.settings as s; print(json.dumps(s.STORAGES['originals']))"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_originals_are_kept_on_disk_by_default_and_in_a_bucket_one_setting_away(tmp_path):
+    import json
+
+    disk = json.loads(storages_with(ORIGINALS_DIR=str(tmp_path)).stdout)
+    assert disk == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path), "base_url": None},
+    }
+    bucket = json.loads(storages_with(ORIGINALS_STORAGE="s3", ORIGINALS_BUCKET="heritage-originals").stdout)
+    assert bucket["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert bucket["OPTIONS"]["bucket_name"] == "heritage-originals"
+    assert bucket["OPTIONS"]["default_acl"] == "private" and bucket["OPTIONS"]["querystring_auth"] is True
+    assert "ORIGINALS_BUCKET" in storages_with(ORIGINALS_STORAGE="s3").stderr
+    assert "ORIGINALS_STORAGE must be filesystem or s3" in storages_with(ORIGINALS_STORAGE="ftp").stderr

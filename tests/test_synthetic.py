@@ -6,7 +6,6 @@ section).
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,6 +25,7 @@ from heritage.records.models import (
     Threat,
 )
 from heritage.records.models.base import CitedRecord, UncertainDatesMixin
+from heritage.records.texts import sha256
 from heritage.synthetic.marks import SLUGGED_RECORD_MODELS, SYNTHETIC_PREFIX
 from heritage.synthetic.rows import DAMAGE_REPORT_COLUMNS, RowWriter
 
@@ -38,11 +38,8 @@ SITES, REPORTS = 20, 200
 
 
 @pytest.fixture(autouse=True)
-def seeds_dir(settings, tmp_path, empty_database):
-    """Synthetic texts go to a temporary seeds folder, never into the working tree (beside a copy of the article)."""
-    shutil.copy(Path(settings.SEEDS_DIR) / "palmyra-recapture-2016.txt", tmp_path)
-    settings.SEEDS_DIR = tmp_path
-    return tmp_path
+def empty(empty_database):
+    """Each test generates into an empty database."""
 
 
 def generate(seed=1, **options):
@@ -62,16 +59,19 @@ def test_counts_are_as_asked_and_every_model_is_populated():
     assert not empty, f"no synthetic rows in {empty}"
 
 
-def test_everything_it_writes_is_marked_synthetic(seeds_dir):
-    """Every slug starts with syn-, and every source says it is synthetic and lies under seeds/synthetic/."""
+def test_everything_it_writes_is_marked_synthetic(settings):
+    """Every slug starts with syn-, every source says it is synthetic in its title, notes and text, and no file is
+    written anywhere (the texts are in the database)."""
+    seeds_before = sorted(Path(settings.SEEDS_DIR).rglob("*"))
     generate()
     for model in SLUGGED_RECORD_MODELS:
         assert not model.objects.exclude(slug__startswith=SYNTHETIC_PREFIX).exists(), model._meta.label
     for source in Source.objects.all():
-        assert source.text_path.startswith("synthetic/")
         assert "Synthetic" in source.title and "Not a real source" in source.notes
-        assert source.text_file.is_file()
-        assert source.text_file.resolve().is_relative_to(seeds_dir / "synthetic")
+        assert source.text.startswith(f"{source.title}\n\n{source.notes}")
+        assert (source.text_sha256, source.text_length) == (sha256(source.text), len(source.text))
+        assert not source.original
+    assert sorted(Path(settings.SEEDS_DIR).rglob("*")) == seeds_before
 
 
 def test_the_same_seed_gives_the_same_content_and_another_seed_does_not():

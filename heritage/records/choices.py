@@ -169,3 +169,10 @@ class DisturbanceCategory(models.TextChoices):
     AGRICULTURE = "agriculture", "Agricultural / pastoral"
     NATURAL = "natural", "Natural"
     UNKNOWN = "unknown", "Unknown"
+
+
+class TextDirection(models.TextChoices):
+    """The direction a source's text is written in."""
+
+    LEFT_TO_RIGHT = "ltr", "Left to right"
+    RIGHT_TO_LEFT = "rtl", "Right to left"

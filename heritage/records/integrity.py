@@ -1,10 +1,10 @@
 """
 Integrity checks of a live database: what the constraints cannot see.
 
-The database already refuses rows that break a constraint. These checks look at what lies across rows and files:
-quotes still standing in their source texts, date bounds still derived from their EDTF text, damage reports with no
-citation, and records nothing refers to. Each check yields problem descriptions; `run_checks()` runs them all.
-Used by `manage.py check_integrity`.
+The database already refuses rows that break a constraint. These checks look at what lies across rows and storage:
+texts and original documents still matching their checksums, quotes still standing in their source texts, date
+bounds still derived from their EDTF text, damage reports with no citation, and records nothing refers to. Each
+check yields problem descriptions; `run_checks()` runs them all. Used by `manage.py check_integrity`.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ from .models import (
     Threat,
 )
 from .models.base import CitedRecord
+from .texts import sha256
 
 CHUNK = 2000
 
@@ -41,22 +42,36 @@ class CheckResult:
         return not self.problems
 
 
+def check_texts(result):
+    """Every source's text matches its SHA-256 and length, and its original is in storage with its own SHA-256."""
+    storage = Source.original.field.storage
+    for source in Source.objects.iterator(chunk_size=50):
+        result.checked += 1
+        if sha256(source.text) != source.text_sha256 or len(source.text) != source.text_length:
+            result.problems.append(f"source {source.slug}: its text does not match its SHA-256 or length")
+        if not source.original:
+            continue
+        try:
+            with storage.open(source.original.name, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            result.problems.append(f"source {source.slug}: its original {source.original.name} is missing ({exc})")
+            continue
+        if sha256(data) != source.original_sha256 or len(data) != source.original_size:
+            result.problems.append(f"source {source.slug}: its original does not match its SHA-256 or size")
+
+
 def check_quotes(result):
     """Every citation's quote stands, character for character, at its offsets in its source's text."""
-    texts = {}
-    for source in Source.objects.all():
-        try:
-            texts[source.pk] = source.text
-        except (OSError, UnicodeDecodeError) as exc:
-            result.problems.append(f"source {source.slug}: its text cannot be read ({exc})")
-    for citation in Citation.objects.only("pk", "source_id", "quote", "char_start", "char_end").iterator(CHUNK):
-        result.checked += 1
-        text = texts.get(citation.source_id)
-        if text is not None and text[citation.char_start : citation.char_end] != citation.quote:
-            result.problems.append(
-                f"citation {citation.pk}: the source's text at {citation.char_start}..{citation.char_end} "
-                f"is not the quote {citation.quote[:60]!r}"
-            )
+    for source_id, text in Source.objects.values_list("pk", "text").iterator(chunk_size=50):
+        quotes = Citation.objects.filter(source_id=source_id).only("pk", "quote", "char_start", "char_end")
+        for citation in quotes.iterator(CHUNK):
+            result.checked += 1
+            if text[citation.char_start : citation.char_end] != citation.quote:
+                result.problems.append(
+                    f"citation {citation.pk}: the source's text at {citation.char_start}..{citation.char_end} "
+                    f"is not the quote {citation.quote[:60]!r}"
+                )
 
 
 def check_dates(result):
@@ -144,6 +159,7 @@ def check_consistency(result):
 
 
 CHECKS = [
+    ("Source texts and originals match their checksums", check_texts),
     ("Citation quotes stand in their sources", check_quotes),
     ("EDTF dates parse and their bounds are derived", check_dates),
     ("Every damage report is cited", check_damage_reports_cited),

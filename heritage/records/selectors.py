@@ -8,7 +8,11 @@ coordinates they may see of a sensitive site, `Site.coordinates_for(user)`, and 
 `SiteQuerySet.located_within(..., user=)`. Everything here starts from `visible_to`.
 """
 
+import itertools
+
 from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import (
@@ -26,10 +30,14 @@ from .models import (
     Source,
     Threat,
 )
+from .models.base import CitedRecord
 from .timeline import items_for_site, render_svg
 
 # Each cited passage is shown with its source and who made the claim: fetched with the passages, not per passage.
-CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source", "attributed_to"))
+# Never with the source's text, which can run to megabytes and would be repeated on every passage's row.
+CITATIONS = Prefetch(
+    "citations", queryset=Citation.objects.select_related("source", "attributed_to").defer("source__text")
+)
 
 
 def sites(user):
@@ -108,13 +116,21 @@ def threats(user):
 
 
 def sources(user):
-    return Source.objects.visible_to(user).order_by("title", "pk")
+    """Sources, without their texts (served on their own, `.../text/`)."""
+    return (
+        Source.objects.visible_to(user)
+        .select_related("supersedes")
+        .defer("text", "supersedes__text")
+        .prefetch_related(Prefetch("superseded_by", queryset=Source.objects.defer("text")))
+        .order_by("title", "pk")
+    )
 
 
 def citations(user):
     return (
         Citation.objects.visible_to(user)
         .select_related("source", "attributed_to")
+        .defer("source__text")
         .order_by("source__title", "char_start", "char_end", "pk")
     )
 
@@ -140,20 +156,17 @@ def site_citations(site, user):
             | Q(events__site=site)
         )
         .select_related("source", "attributed_to")
+        .defer("source__text")
         .distinct()
         .order_by("source__title", "char_start")
     )
 
 
 def citations_in_context(citations):
-    """(citation, before, quote, after) for each citation, reading each source's text once."""
-    sources = {}
-    rows = []
-    for citation in citations:
-        # Share one Source instance per source, so its text file is read once however many passages quote it.
-        citation.source = sources.setdefault(citation.source_id, citation.source)
-        rows.append((citation, *citation.context))
-    return rows
+    """(citation, before, quote, after) for each citation, reading each source's text once, in one query."""
+    citations = list(citations)
+    texts = dict(Source.objects.filter(pk__in={c.source_id for c in citations}).values_list("pk", "text"))
+    return [(citation, *citation.context_in(texts[citation.source_id])) for citation in citations]
 
 
 def site_dossier(site, user):
@@ -185,3 +198,95 @@ def site_dossier(site, user):
         "threats": threats,
         "citations": citations_in_context(site_citations(site, user)),
     }
+
+
+# --- A source's reader ------------------------------------------------------------------------------------------
+
+
+def source_reader(source, user):
+    """
+    What the admin's reader shows of `source`: its text as HTML, cut at every citation's ends, each piece that a
+    citation covers wrapped in <span class="cited" data-citations="ids">; and for each citation its quote, who made
+    the claim and the records it supports that `user` may see (label and admin address). A few queries per kind of
+    record, whatever the number of citations.
+    """
+    text = source.text
+    citations = list(
+        Citation.objects.filter(source=source).select_related("attributed_to").order_by("char_start", "char_end")
+    )
+    supports = {citation.pk: [] for citation in citations}
+    for relation in Citation._meta.related_objects:
+        if not (relation.many_to_many and issubclass(relation.related_model, CitedRecord)):
+            continue
+        model = relation.related_model
+        through = model.citations.through
+        column = f"{model._meta.model_name}_id"
+        visible = model.objects.visible_to(user)
+        links = list(
+            through.objects.filter(citation__source=source, **{f"{column}__in": visible.values("pk")}).values_list(
+                "citation_id", column
+            )
+        )
+        if not links:
+            continue
+        records = visible.select_related(*READER_JOINS.get(model.__name__, ())).in_bulk({pk for _, pk in links})
+        for citation_id, pk in links:
+            record = records[pk]
+            supports[citation_id].append(
+                {
+                    "kind": str(model._meta.verbose_name),
+                    "label": str(record),
+                    "url": reverse(f"admin:records_{model._meta.model_name}_change", args=[pk]),
+                }
+            )
+    about = {
+        citation.pk: {
+            "quote": citation.quote,
+            "attribution": citation.attribution,
+            "claim_by": str(citation.attributed_to) if citation.attributed_to_id else "",
+            "url": reverse("admin:records_citation_change", args=[citation.pk]),
+            "attach": reverse("admin:records_citation_attach", args=[citation.pk]),
+            "records": sorted(supports[citation.pk], key=lambda item: (item["kind"], item["label"])),
+        }
+        for citation in citations
+    }
+    return {"html": marked_text(text, citations), "citations": about, "count": len(citations)}
+
+
+# The joins each kind of record's name (__str__) reads, so that naming them costs no query each.
+READER_JOINS = {
+    "DamageReport": ("site", "structure", "cause"),
+    "Threat": ("site", "cause"),
+    "Occupation": ("site", "occupier"),
+    "Designation": ("site",),
+    "SiteName": ("site",),
+    "SitePeriod": ("site", "period"),
+    "Structure": ("site",),
+    "EventParticipant": ("event", "actor"),
+    "EventFigure": ("event",),
+    "ActorAlias": ("actor",),
+}
+
+
+def marked_text(text, citations):
+    """
+    `text` as escaped HTML, each stretch that citations cover in a span naming them (overlapping citations cut it
+    into pieces, each naming all that cover it). Nothing else is added or changed, so the page's text content is the
+    text, character for character, and a selection's offsets in it are offsets in the text.
+    """
+    events = sorted({0, len(text), *(c.char_start for c in citations), *(c.char_end for c in citations)})
+    starts, ends = {}, {}
+    for citation in citations:
+        starts.setdefault(citation.char_start, []).append(citation.pk)
+        ends.setdefault(citation.char_end, []).append(citation.pk)
+    active, pieces = set(), []
+    for here, after in itertools.pairwise(events):
+        active.difference_update(ends.get(here, ()))
+        active.update(starts.get(here, ()))
+        piece = escape(text[here:after])
+        if active:
+            ids = " ".join(str(pk) for pk in sorted(active))
+            pieces.append(f'<span class="cited" data-citations="{ids}">{piece}</span>')
+        else:
+            pieces.append(piece)
+    return mark_safe("".join(pieces))  # noqa: S308  (every piece of text is escaped above)

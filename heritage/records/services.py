@@ -6,11 +6,13 @@ so that whichever door a change comes through, the same rules hold.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from .choices import CurationStatus
-from .models import DamageReport
+from .models import DamageReport, Source
+from .models.sources import original_path
 
 # The verification workflow: which status a damage report may move to from each status. A draft is reported when
 # it is complete; a report is verified against its citations or disputed; a retraction can be undone by reporting
@@ -61,3 +63,37 @@ def change_damage_report_status(*, report: DamageReport, status: str, user, reas
     report._change_reason = f"Status: {current.label} → {target.label}" + (f". {reason}" if reason else "")
     report.save()
     return report
+
+
+# --- Sources ----------------------------------------------------------------------------------------------------
+
+
+def describe_original(source, document):
+    """Give `source` the text taken from `document` (texts.Extracted) and the description of the document itself."""
+    source.text = document.text
+    source.original_name = document.name[:255]
+    source.original_media_type = document.media_type
+    source.original_size = document.size
+    source.original_sha256 = document.sha256
+    source.original.name = original_path(source, document.name)
+
+
+@transaction.atomic
+def save_source(*, source: Source, document=None) -> Source:
+    """
+    Validate and save `source` (new or changed); with `document` (texts.Extracted, holding the uploaded bytes),
+    describe it as the source's original and store its bytes. Returns the saved source.
+
+    Everything is checked first (full_clean: the text, its uniqueness, a cited text left unchanged, the original's
+    description), so a refused source writes nothing, in the database or in storage. The original is stored under
+    its checksum (models.sources.original_path): the same document is stored once.
+    """
+    if document is not None:
+        describe_original(source, document)
+    source.full_clean()
+    if document is not None:
+        storage = source.original.storage
+        if not storage.exists(source.original.name):
+            source.original.name = storage.save(source.original.name, ContentFile(document.data))
+    source.save()
+    return source

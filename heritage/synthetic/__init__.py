@@ -5,8 +5,8 @@ Synthetic data at scale: realistic, deterministic records across every model, fo
 structures, designations and periods (places.py); actors and their aliases, occupations with the events that began
 and ended them, their participants and reported figures (conflict.py); threats, and damage reports whose dates are
 EDTF strings of every shape the record uses (damage.py, dates.py). The words come from vocabulary.py; the rows are
-written by rows.py. Every record cites a passage of a synthetic `Source` whose full text is written under
-`SEEDS_DIR/synthetic/`, so each citation's quote really stands at its offsets.
+written by rows.py. Every record cites a passage of a synthetic `Source` whose full text it holds, so each citation's
+quote really stands at its offsets.
 
 Everything it writes is marked: every slug starts with `syn-` (`SYNTHETIC_PREFIX`), and the sources say in their
 title and notes that they are synthetic. The same seed and sizes give the same content, row for row (primary keys

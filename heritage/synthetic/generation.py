@@ -1,23 +1,17 @@
 """One run of the generator (`Generator`), and `generate()`, which makes one inside a transaction."""
 
-import hashlib
 import random
-from pathlib import Path
 
-from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from tqdm import tqdm
 
-from heritage.records.models import (
-    DisturbanceCause,
-)
+from heritage.records.models import DisturbanceCause, Source
 
 from .conflict import ConflictMixin
 from .damage import DamageMixin
 from .dates import DatePool
 from .marks import (
-    SYNTHETIC_TEXT_DIR,
     VOCABULARY_FIXTURE,
     CuratedDataPresent,
     SyntheticDataPresent,
@@ -88,7 +82,6 @@ class Generator(PlacesMixin, ConflictMixin, DamageMixin):
         self.causes = causes
         self.cause_weights = [CAUSE_WEIGHTS.get(cause.slug, 1) for cause in causes]
         self.dates = DatePool(self.rng)
-        self.run_dir = self.text_folder(causes)
         self.make_sources()
         self.make_periods()
         self.make_actors()
@@ -99,24 +92,17 @@ class Generator(PlacesMixin, ConflictMixin, DamageMixin):
         self.write_texts()
         return self.counts
 
-    def text_folder(self, causes):
-        """
-        The folder (relative to SEEDS_DIR) of this run's texts. It is named by everything the texts depend on, so a
-        run with other sizes, another seed or another cause vocabulary never overwrites texts another database cites.
-        """
-        key = f"{self.seed}:{self.n_sites}:{self.n_reports}:{','.join(c.slug for c in causes)}"
-        digest = hashlib.sha256(key.encode()).hexdigest()[:8]
-        return f"{SYNTHETIC_TEXT_DIR}/seed{self.seed}-{self.n_sites}x{self.n_reports}-{digest}"
-
     def write_texts(self):
-        folder = Path(settings.SEEDS_DIR) / self.run_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        with self.bar("source texts", len(self.texts)) as bar:
-            for text in self.texts:
-                # newline="" so that offsets, which count "\n" as one character, hold on every platform.
-                with open(Path(settings.SEEDS_DIR) / text.source.text_path, "w", encoding="utf-8", newline="") as f:
-                    f.write(text.text())
-                bar.update(1)
+        """Each source's whole text, now that every passage is in it, with its checksum and length."""
+        sources = []
+        for text in self.texts:
+            text.source.text = text.text()
+            text.source.fix_text()
+            sources.append(text.source)
+        with self.bar("source texts", len(sources)) as bar:
+            for start in range(0, len(sources), 50):  # texts run to about 100 KB each
+                Source.objects.bulk_update(sources[start : start + 50], ["text", "text_sha256", "text_length"])
+                bar.update(len(sources[start : start + 50]))
 
 
 def ensure_vocabulary():

@@ -17,8 +17,6 @@ from heritage.records.models import (
 
 SYNTHETIC_PREFIX = "syn-"
 VOCABULARY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "vocabularies.json"
-# Folder under SEEDS_DIR that holds the synthetic source texts (git-ignored).
-SYNTHETIC_TEXT_DIR = "synthetic"
 
 # Models whose rows are curated records when their slug lacks the synthetic prefix. Every other record model hangs
 # off one of these (a site name off its site, a citation off its source), so checking these finds any curated data.

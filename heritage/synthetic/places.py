@@ -62,7 +62,7 @@ class PlacesMixin:
                 kind=SourceKind.REPORT,
                 publisher="heritage synthetic data",
                 published="2024",
-                text_path=f"{self.run_dir}/{SYNTHETIC_PREFIX}source-gazetteer.txt",
+                language="en",
                 notes=note,
             )
         ]
@@ -77,16 +77,19 @@ class PlacesMixin:
                     kind=rng.choice(kinds),
                     publisher="heritage synthetic data",
                     published=rng.choice(self.dates.months),
-                    text_path=f"{self.run_dir}/{slug}.txt",
+                    language="en",
                     notes=note,
                 )
             )
+        self.texts = [SourceText(source) for source in sources]
+        for text in self.texts:
+            # Each text opens with its title and the note; the passages the records cite follow (write_texts).
+            text.add(f"{text.source.title}\n\n{note}\n\n")
+            text.source.text = text.text()
+            text.source.fix_text()
         with self.bar("sources", len(sources)) as bar:
             self.insert(Source, sources)
             bar.update(len(sources))
-        self.texts = [SourceText(source) for source in sources]
-        for text in self.texts:
-            text.add(f"{text.source.title}\n\n{note}\n\n")
         self.gazetteer = self.texts[0]
 
     def make_periods(self):

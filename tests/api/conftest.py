@@ -171,7 +171,8 @@ def world(palmyra):
         title="Hatra field report",
         kind="report",
         publisher="Test Press",
-        text_path="palmyra-recapture-2016.txt",
+        language="en",
+        text=Source.objects.get(slug="palmyra-recapture-2016").text + "\n(Hatra's copy.)",
     )
     citation = Citation(source=source, quote="recaptured the desert city of Palmyra")
     citation.locate()

@@ -329,7 +329,20 @@ NOT_FILTERED = {
         "quantity_qualifier",
         "quantity_unit",
     },  # fmt: skip
-    Source: {"url", "published", "text_path", "notes"},
+    # The text is served on its own (`.../text/`); a source is found by its text's or its original's checksum.
+    Source: {
+        "url",
+        "published",
+        "notes",
+        "text",
+        "text_length",
+        "direction",
+        "retrieved",
+        "archive_url",
+        "original",
+        "original_name",
+        "original_size",
+    },
     Citation: {"quote", "char_start", "char_end", "attribution"},
     DisturbanceCause: {"scope_note"},
 }

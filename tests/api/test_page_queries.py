@@ -75,7 +75,6 @@ SAME_SHAPE = [
     ("damage-report", {"page_size": 3}, {"page_size": 2, "page": 2}),  # slices [0:3] and [2:3] of 3 reports
     ("damage-report", {"severity": "destroyed", "ordering": "occurred"}, {"severity": "moderately_damaged"}),
     ("threat", {"site": "palmyra"}, {"site": "hatra"}),
-    ("source", {"kind": "news_article"}, {"kind": "report"}),
     ("citation", {"source": "palmyra-recapture-2016", "page_size": 1}, {"source": "hatra-report", "page_size": 1}),
 ]
 

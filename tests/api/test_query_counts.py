@@ -38,7 +38,12 @@ counter = itertools.count(1)
 def base(db):
     """What every record below points at: the vocabulary, a source, a cited passage attributed to an actor."""
     call_command("loaddata", "fixtures/vocabularies.json", verbosity=0)
-    source = Source.objects.create(slug="src", title="Source", kind="report", text_path="palmyra-recapture-2016.txt")
+    source = Source.objects.create(
+        slug="src",
+        title="Source",
+        kind="report",
+        text=Source.objects.get(slug="palmyra-recapture-2016").text + "\n(a copy)",
+    )
     actor = Actor.objects.create(slug="base-actor", name="Base actor", kind="armed_group")
     citation = Citation(source=source, quote="recaptured the desert city of Palmyra", attributed_to=actor)
     citation.locate()
@@ -153,7 +158,7 @@ def make_threat(base):
 
 def make_source(base):
     n = next(counter)
-    return Source.objects.create(slug=f"s-{n}", title="S", kind="report", text_path="palmyra-recapture-2016.txt")
+    return Source.objects.create(slug=f"s-{n}", title="S", kind="report", text=f"Source {n}.")
 
 
 def make_citation(base):

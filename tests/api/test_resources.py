@@ -113,7 +113,8 @@ class TestSources(APIResourceTests):
         "slug": "article-copy",
         "title": "A second copy of the article",
         "kind": "report",
-        "text_path": "palmyra-recapture-2016.txt",
+        "language": "en",
+        "text": "A second report of the recapture.\r\nIt quotes nobody.",
     }
     update_data = {"publisher": "Test Press"}
 

@@ -64,8 +64,14 @@ def test_formats_are_documented(openapi):
         if "get" not in operations:
             continue  # an action, such as a damage report's status move
         operation = operations["get"]
-        formats = next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"]
         media_types = set(operation["responses"]["200"]["content"])
+        if path.endswith("/text/"):  # a source's text, exactly
+            assert media_types == {"text/plain"}
+            continue
+        if path.endswith("/original/"):  # a source's original document, as received
+            assert media_types == {"application/octet-stream"}
+            continue
+        formats = next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"]
         if path.startswith("/api/v1/sites/"):
             assert set(formats) == {"json", "csv", "geojson"}
             assert media_types == {"application/json", "text/csv", "application/geo+json"}
@@ -157,9 +163,9 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
     operations = [result.ok() for result in api.get_all_operations()]
     methods = [operation.method.upper() for operation in operations]
-    # List and record of ten resources; create, update, partial update and delete of the nine writable ones; and
-    # the workflow's status move of a damage report.
-    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (20, 10, 57)
+    # List and record of ten resources, and a source's text and original; create, update, partial update and
+    # delete of the nine writable ones; and the workflow's status move of a damage report.
+    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (22, 10, 59)
     token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}

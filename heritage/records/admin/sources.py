@@ -1,14 +1,29 @@
-"""Sources and citations: pick a source, paste the quote, and the offsets are found in the source's text."""
+"""
+Sources and citations.
+
+A source is added by pasting its text or uploading its document (plain text, HTML, PDF): the text taken from an
+upload is shown for the curator to confirm before anything is saved. A source's page is its reader: the text with
+every citation highlighted; selecting words and choosing "Cite" makes a citation whose offsets come from the
+selection. A citation's page attaches it to any number of records at once.
+"""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count
-from django.urls import reverse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from .. import selectors, services, texts
 from ..models import Citation, Source
 from ..models.base import CitedRecord
-from .base import RecordAdmin
+from . import uploads
+from .base import RecordAdmin, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 from .forms import VersionCheckedForm
 
 
@@ -32,13 +47,6 @@ class CitationForm(VersionCheckedForm):
 
     def clean(self):
         cleaned = super().clean()
-        source = cleaned.get("source")
-        if source is not None:
-            try:
-                source.text  # noqa: B018  (locating the quote reads it; say so here rather than fail later)
-            except (OSError, UnicodeDecodeError) as exc:
-                self.add_error("source", f"This source's text file cannot be read ({exc}); fix its text file first.")
-                return cleaned
         moved = {"quote", "source"} & set(self.changed_data)
         if moved and not {"char_start", "char_end"} & set(self.changed_data):
             # The old offsets belonged to the old quote: find the new one's.
@@ -50,10 +58,7 @@ class CitationForm(VersionCheckedForm):
 
 def quote_in_context(citation):
     """The quote highlighted (<mark>) within its surrounding words, escaped."""
-    try:
-        before, quote, after = citation.context
-    except OSError as exc:
-        return f"(the source's text cannot be read: {exc})"
+    before, quote, after = citation.context
     return format_html('<span class="quote-context">…{}<mark>{}</mark>{}…</span>', before, quote, after)
 
 
@@ -97,6 +102,37 @@ class CitationAdmin(RecordAdmin):
         self.viewer = request.user  # for cited_by, which the admin calls with the citation only
         return super().get_form(request, obj, **kwargs)
 
+    def get_urls(self):
+        attach = path(
+            "<path:object_id>/attach/", self.admin_site.admin_view(self.attach_view), name="records_citation_attach"
+        )
+        return [attach, *super().get_urls()]
+
+    def attach_view(self, request, object_id):
+        """Attach this citation to any number of records, of every kind the user may change, in one step."""
+        citation = self.get_object(request, unquote(object_id))
+        if citation is None:
+            raise Http404("No such citation.")
+        form = AttachForm(request.POST or None, citation=citation, user=request.user, admin_site=self.admin_site)
+        if not form.fields:
+            raise PermissionDenied
+        if request.method == "POST" and form.is_valid():
+            attached = form.attach()
+            if attached:
+                names = "; ".join(f"{record._meta.verbose_name} “{record}”" for record in attached)
+                self.message_user(request, f"Attached to {len(attached)} record(s): {names}.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:records_citation_change", args=[citation.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Attach this citation to records",
+            "opts": self.model._meta,
+            "original": citation,
+            "form": form,
+            "media": self.media + form.media,
+            "quote": quote_in_context(citation),
+        }
+        return TemplateResponse(request, "admin/records/citation/attach.html", context)
+
     @admin.display(description="records citing it")
     def cited_by(self, citation):
         if citation.pk is None:
@@ -111,17 +147,348 @@ class CitationAdmin(RecordAdmin):
         return format_html_join(", ", '<a href="{}">{}</a>', links) or "—"
 
 
+def cited_models():
+    """The kinds of records that cite passages, as Citation's reverse relations to them, in a fixed order."""
+    return [
+        relation
+        for relation in Citation._meta.related_objects
+        if relation.many_to_many and issubclass(relation.related_model, CitedRecord)
+    ]
+
+
+class AttachForm(forms.Form):
+    """
+    One autocomplete per kind of record the user may change (damage reports, sites, events...): the citation is
+    added to every record chosen, each record's version raised (an edit form opened before this one is then refused
+    as stale rather than dropping the citation), and its history noting the change.
+    """
+
+    def __init__(self, *args, citation, user, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.citation = citation
+        for relation in cited_models():
+            model = relation.related_model
+            model_admin = admin_site._registry.get(model)
+            if model_admin is None or not user.has_perm(f"records.change_{model._meta.model_name}"):
+                continue
+            if not model_admin.get_search_fields(None):
+                continue
+            self.fields[relation.name] = forms.ModelMultipleChoiceField(
+                queryset=model.objects.visible_to(user).exclude(citations=citation),
+                required=False,
+                label=model._meta.verbose_name_plural.capitalize(),
+                widget=SafeAutocompleteSelectMultiple(relation, admin_site),
+            )
+
+    @transaction.atomic
+    def attach(self):
+        attached = []
+        for records in self.cleaned_data.values():
+            for record in records:
+                record.citations.add(self.citation)
+                record.save(update_fields=["version", "last_updated"])
+                attached.append(record)
+        return attached
+
+
+def https_urls(field, **kwargs):
+    """Form fields for the model's fields, a URL without a scheme meaning https (as the admin's do)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class SourceForm(VersionCheckedForm):
+    """
+    A source's record, and its text: pasted, or taken from an uploaded document. An upload is extracted and checked
+    with everything else, then kept waiting (uploads.py) while the page shows the text it gave; the source is saved
+    only when the curator confirms that text. A cited text is not editable (SourceAdmin shows it in the reader).
+    """
+
+    document = forms.FileField(
+        label="or upload the document",
+        required=False,
+        help_text="Plain text (.txt, UTF-8), HTML or PDF: its text is taken from it and shown to you before anything "
+        "is saved; the file is kept as the source's original.",
+    )
+    pending = forms.CharField(widget=forms.HiddenInput, required=False)
+    pending_name = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirmed = forms.BooleanField(
+        label="The text shown above is the document's text",
+        required=False,
+        help_text="Tick after reading the text taken from the upload; then save.",
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "publisher",
+            "url",
+            "published",
+            "retrieved",
+            "archive_url",
+            "language",
+            "direction",
+            "supersedes",
+            "text",
+            "notes",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 14, "cols": 100, "class": "source-text"})}
+        formfield_callback = https_urls
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extracted = None
+        if "text" in self.fields:
+            self.fields["text"].strip = False  # the words exactly as given: offsets count every character
+            self.fields["text"].required = False
+            self.fields["text"].help_text = (
+                "Paste the document's words, exactly; line endings become \\n. Or upload the document below."
+                if self.instance.pk is None
+                else "Editable until a citation quotes it; then fixed."
+            )
+        if self.instance.pk is not None:
+            for name in ("document", "pending", "pending_name", "confirmed"):
+                self.fields.pop(name, None)
+        self.max_bytes = texts.max_original_bytes()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None or "document" not in self.fields:
+            return cleaned
+        upload, token, text = cleaned.get("document"), cleaned.get("pending"), cleaned.get("text")
+        if upload is not None and text:
+            raise ValidationError("Paste the text or upload the document, not both.")
+        try:
+            if upload is not None:
+                if token:
+                    uploads.discard(token)  # a new upload replaces the one waiting
+                    self.data = self.data.copy()
+                    self.data[self.add_prefix("pending")] = ""
+                self.extracted = texts.extract(upload.read(), name=upload.name, declared_type=upload.content_type)
+            elif token:
+                data, name, declared = self.waiting_upload(token)
+                self.extracted = texts.extract(data, name=name, declared_type=declared)
+        except ValidationError as exc:
+            self.add_error("document", exc.error_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc)
+            return cleaned
+        if self.extracted is not None:
+            services.describe_original(self.instance, self.extracted)
+            cleaned["text"] = self.extracted.text
+        elif not text:
+            self.add_error("text", "Paste the source's text, or upload its document.")
+        return cleaned
+
+    def waiting_upload(self, token):
+        name = self.cleaned_data.get("pending_name") or "document"
+        try:
+            return uploads.get(token), name, None
+        except KeyError:
+            raise ValidationError(
+                {"file": "The uploaded document is no longer waiting (over a day old?): upload it again."}
+            ) from None
+
+    def _update_errors(self, errors):
+        # The model speaks of its text; the curator uploaded a document: say it there.
+        if self.extracted is not None and hasattr(errors, "error_dict") and "text" in errors.error_dict:
+            errors.error_dict.setdefault("document", []).extend(errors.error_dict.pop("text"))
+        super()._update_errors(errors)
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.extracted is None or self.errors or self.cleaned_data.get("confirmed"):
+            return
+        # Everything else holds: keep the upload waiting, and ask the curator to read the text it gave.
+        token = self.cleaned_data.get("pending") or uploads.put(self.extracted.data)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("pending")] = token
+        self.data[self.add_prefix("pending_name")] = self.extracted.name
+        self.add_error(
+            "confirmed",
+            f"Read the text taken from {self.extracted.name} below ({len(self.extracted.text):,} characters), then "
+            "tick this box and save. Nothing has been saved yet.",
+        )
+
+
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):
-    list_display = ["title", "kind", "publisher", "published", "text_path", "citation_count"]
+    """
+    Sources: intake by paste or upload (SourceForm), and the reader (template admin/records/source/change_form.html,
+    static records/reader.js): the text with every citation highlighted, and a selection cited in one step
+    (`cite_view`).
+    """
+
+    form = SourceForm
+    list_display = ["title", "kind", "publisher", "published", "language", "text_length", "citation_count"]
     ordering = ["title"]  # explicit: the annotated (GROUP BY) queryset drops Meta.ordering
-    list_filter = ["kind", "publisher"]
-    search_fields = ["title", "slug", "publisher", "url"]
+    list_filter = ["kind", "language", "publisher"]
+    search_fields = ["title", "slug", "publisher", "url", "text_sha256"]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["supersedes"]
+    readonly_fields = ["fingerprint", "original_document"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_total=Count("citations"))
+        return super().get_queryset(request).defer("text").annotate(citation_total=Count("citations"))
+
+    def get_fieldsets(self, request, obj=None):
+        about = ["title", "slug", "kind", "publisher", "url", "published", "retrieved", "archive_url", "supersedes"]
+        if obj is None:
+            text = ["language", "direction", "text", "document", "pending", "pending_name", "confirmed"]
+        elif obj.is_cited():
+            text = ["language", "direction", "fingerprint", "original_document"]
+        else:
+            text = ["language", "direction", "text", "fingerprint", "original_document"]
+        fieldsets = [
+            (None, {"fields": about}),
+            ("Text", {"fields": text}),
+            ("Notes", {"fields": ["notes"]}),
+        ]
+        if obj is not None:
+            fieldsets.append(
+                ("Record", {"fields": ["created", "last_updated", "seen_version"], "classes": ["collapse"]})
+            )
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.is_cited():
+            fields = [*fields, "text"]
+        return fields
 
     @admin.display(description="citations", ordering="citation_total")
     def citation_count(self, source):
         return source.citation_total
+
+    @admin.display(description="fingerprint")
+    def fingerprint(self, source):
+        if source.pk is None:
+            return "—"
+        return format_html("{} characters · SHA-256 <code>{}</code>", f"{source.text_length:,}", source.text_sha256)
+
+    @admin.display(description="original document")
+    def original_document(self, source):
+        if not source.original:
+            return "None: the text was typed or pasted."
+        url = reverse("api:source-original", kwargs={"slug": source.slug})
+        return format_html(
+            '<a href="{}">{}</a> ({}, {}) · SHA-256 <code>{}</code>',
+            url,
+            source.original_name,
+            source.original_media_type,
+            filesizeformat(source.original_size),
+            source.original_sha256,
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token = form.cleaned_data.get("pending")
+        services.save_source(source=obj, document=form.extracted)
+        if token:
+            transaction.on_commit(lambda: uploads.discard(token))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        source = self.get_object(request, unquote(object_id))
+        if source is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "reader": selectors.source_reader(source, request.user),
+                "cite_form": ReaderCitationForm(source=source),
+                "may_cite": request.user.has_perm("records.add_citation"),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        cite = path("<path:object_id>/cite/", self.admin_site.admin_view(self.cite_view), name="records_source_cite")
+        return [cite, *super().get_urls()]
+
+    def cite_view(self, request, object_id):
+        """
+        POST from the reader: cite the selected characters (offsets from the selection, the quote taken from the
+        text), then come back to the reader, which offers to attach the new citation or start a record with it.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        source = self.get_object(request, unquote(object_id))
+        if source is None:
+            raise Http404("No such source.")
+        citations = self.admin_site.get_model_admin(Citation)
+        if not citations.has_add_permission(request):
+            raise PermissionDenied
+        form = ReaderCitationForm(request.POST, source=source)
+        back = reverse("admin:records_source_change", args=[source.pk])
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                for error in errors:
+                    label = (
+                        "" if field == "__all__" else f"{form.fields[field].label}: " if field in form.fields else ""
+                    )
+                    self.message_user(request, f"Not cited. {label}{error}", messages.ERROR)
+            return HttpResponseRedirect(f"{back}#reader")
+        citation = form.save()
+        self.message_user(request, cited_message(citation), messages.SUCCESS)
+        return HttpResponseRedirect(f"{back}?cited={citation.pk}#reader")
+
+
+class ReaderCitationForm(forms.ModelForm):
+    """A citation made in the reader: the offsets of the selection; the quote is the text's own characters."""
+
+    class Meta:
+        model = Citation
+        fields = ["char_start", "char_end", "attributed_to", "attribution"]
+        widgets = {
+            "char_start": forms.HiddenInput,
+            "char_end": forms.HiddenInput,
+            "attributed_to": SafeAutocompleteSelect(Citation._meta.get_field("attributed_to"), admin.site),
+        }
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.source = source
+        self.fields["attributed_to"].help_text = "When the source relays someone else's claim."
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("char_start"), cleaned.get("char_end")
+        text = self.instance.source.text
+        if start is None or end is None or not 0 <= start < end <= len(text):
+            raise ValidationError("Select the words to cite in the text first.")
+        quote = text[start:end]
+        if not quote.strip():
+            raise ValidationError("The selection holds no words.")
+        if len(quote) > Citation._meta.get_field("quote").max_length:
+            raise ValidationError(
+                f"A citation quotes at most {Citation._meta.get_field('quote').max_length} characters; "
+                f"this selection has {len(quote)}. Select fewer words."
+            )
+        self.instance.quote = quote
+        return cleaned
+
+
+def cited_message(citation):
+    """What the reader says after citing: the quote, and what to do with it next."""
+    attach = reverse("admin:records_citation_attach", args=[citation.pk])
+    starts = format_html_join(
+        ", ",
+        '<a href="{}?citations={}">{}</a>',
+        [
+            (reverse(f"admin:records_{model}_add"), citation.pk, label)
+            for model, label in [
+                ("damagereport", "a damage report"),
+                ("threat", "a threat"),
+                ("event", "an event"),
+                ("occupation", "an occupation"),
+            ]
+        ],
+    )
+    short = citation.quote if len(citation.quote) <= 80 else f"{citation.quote[:79]}…"
+    return format_html(
+        'Cited “{}”. <a href="{}">Attach it to records</a>, or start a new record citing it: {}.',
+        short,
+        attach,
+        starts,
+    )

@@ -1,33 +1,61 @@
 """Sources and the passages of them that records cite."""
 
-from functools import cached_property
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 
-from ..choices import CurationStatus, SourceKind
+from ..choices import CurationStatus, SourceKind, TextDirection
 from ..dates import validate_edtf
 from ..history import RecordHistory
-from .base import RecordManager, SlugManager, SlugNaturalKeyMixin, TimestampedModel
+from ..languages import LANGUAGE_HELP, direction_of, validate_language_tag
+from ..texts import check_text, closest_passage, normalise, sha256
+from .base import RecordManager, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TimestampedModel
+
+
+def original_path(source, filename):
+    """Where an original is stored: by its checksum, so the same document is never stored twice."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"originals/{source.original_sha256[:2]}/{source.original_sha256}{suffix}"
+
+
+def originals_storage():
+    return storages["originals"]
+
+
+class SourceQuerySet(RecordQuerySet):
+    def without_text(self):
+        """The sources without their texts, for lists: a text can run to millions of characters."""
+        return self.defer("text")
+
+
+class SourceManager(SlugManager.from_queryset(SourceQuerySet)):
+    pass
 
 
 class Source(SlugNaturalKeyMixin, TimestampedModel):
     """
     A document the record rests on: a news article, a report, an imagery assessment.
 
-    Its full text is kept as a UTF-8 file under the seeds folder (`text_path`), so that every citation's quote can be
-    checked, character for character, against the words it claims to quote.
+    Its words are data: `text` holds them (line endings normalised to `\\n` once, at intake), with their SHA-256,
+    their length in characters, their language (BCP 47) and the direction they are written in. Every citation's
+    quote is checked, character for character, against this text, so once a citation relies on it the text can no
+    longer change: a correction is a new source that `supersedes` this one. The document the text was taken from
+    (an uploaded HTML page or PDF) is kept beside it as `original`, with its own checksum, media type and size, and
+    with when and where it was retrieved.
     """
 
     slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
     title = models.CharField(verbose_name="title", max_length=300)
     kind = models.CharField(verbose_name="kind", max_length=30, choices=SourceKind.choices)
     publisher = models.CharField(verbose_name="publisher", max_length=200, blank=True)
-    url = models.URLField(verbose_name="URL", max_length=500, blank=True)
+    url = models.URLField(
+        verbose_name="URL", max_length=500, blank=True, help_text="Where the document is published, or was found."
+    )
     published = models.CharField(
         verbose_name="published",
         max_length=50,
@@ -35,47 +63,179 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
         validators=[validate_edtf],
         help_text="Publication date as EDTF, when known.",
     )
-    text_path = models.CharField(
-        verbose_name="text file",
-        max_length=300,
-        help_text="Path of the source's full text, relative to the seeds folder (e.g. palmyra-recapture-2016.txt).",
+    text = models.TextField(
+        verbose_name="text",
+        help_text="The document's words, exactly as they stand: what citations quote. Fixed once a citation "
+        "relies on it.",
+    )
+    text_sha256 = models.CharField(
+        verbose_name="text SHA-256", max_length=64, editable=False, help_text="Of the text's UTF-8 bytes."
+    )
+    text_length = models.PositiveIntegerField(
+        verbose_name="text length", editable=False, help_text="In characters (what citations' offsets count)."
+    )
+    language = models.CharField(
+        verbose_name="language", max_length=35, validators=[validate_language_tag], help_text=LANGUAGE_HELP
+    )
+    direction = models.CharField(
+        verbose_name="direction",
+        max_length=3,
+        choices=TextDirection.choices,
+        blank=True,
+        help_text="How the text is written; left empty, it follows the language (Arabic, Persian: right to left).",
+    )
+    original = models.FileField(
+        verbose_name="original document",
+        upload_to=original_path,
+        storage=originals_storage,
+        max_length=200,
+        blank=True,
+        editable=False,
+    )
+    original_name = models.CharField(verbose_name="original's file name", max_length=255, blank=True, editable=False)
+    original_media_type = models.CharField(
+        verbose_name="original's media type", max_length=100, blank=True, editable=False
+    )
+    original_size = models.PositiveBigIntegerField(
+        verbose_name="original's size", null=True, blank=True, editable=False, help_text="In bytes."
+    )
+    original_sha256 = models.CharField(verbose_name="original's SHA-256", max_length=64, blank=True, editable=False)
+    retrieved = models.DateTimeField(
+        verbose_name="retrieved", null=True, blank=True, help_text="When the copy held here was taken."
+    )
+    archive_url = models.URLField(
+        verbose_name="archive URL",
+        max_length=500,
+        blank=True,
+        help_text="A lasting copy, e.g. in the Internet Archive's Wayback Machine.",
+    )
+    supersedes = models.ForeignKey(
+        to="self",
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        null=True,
+        blank=True,
+        verbose_name="supersedes",
+        help_text="The source this one corrects (its text can no longer change once cited).",
     )
     notes = models.TextField(verbose_name="notes", blank=True)
 
-    objects = SlugManager()
-    history = RecordHistory()
+    objects = SourceManager()
+    history = RecordHistory(excluded_fields=["text"])
 
     class Meta:
         ordering = ["title"]
         verbose_name = "source"
         verbose_name_plural = "sources"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["text_sha256"],
+                name="records_source_unique_text",
+                violation_error_message="Another source already holds this text (the same SHA-256).",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="records_source_text_not_empty",
+                violation_error_message="A source must hold its text.",
+            ),
+            models.CheckConstraint(
+                condition=Q(Exact(Length("text_sha256"), 64), text_length=Length("text")),
+                name="records_source_text_fingerprinted",
+                violation_error_message="The text's length and SHA-256 must be those of its text.",
+            ),
+            models.CheckConstraint(
+                condition=Q(original="", original_size__isnull=True, original_sha256="", original_media_type="")
+                | (
+                    ~Q(original="")
+                    & Q(original_size__isnull=False)
+                    & Q(Exact(Length("original_sha256"), 64))
+                    & ~Q(original_media_type="")
+                ),
+                name="records_source_original_described",
+                violation_error_message="An original document needs its size, SHA-256 and media type; they need it.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=F("pk")),
+                name="records_source_does_not_supersede_itself",
+                violation_error_message="A source cannot supersede itself.",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
-    @property
-    def text_file(self):
-        return Path(settings.SEEDS_DIR) / self.text_path
+    def get_direction(self):
+        """The direction the text is shown in: as stored, else as its language is written."""
+        return self.direction or direction_of(self.language)
 
-    @cached_property
-    def text(self):
-        """The source's full text, exactly as stored (no newline translation), so offsets are stable."""
-        with open(self.text_file, encoding="utf-8", newline="") as handle:
-            return handle.read()
+    @property
+    def stored_text(self):
+        """The text as the database holds it now (None for a source not yet saved)."""
+        if self.pk is None:
+            return None
+        return Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+
+    def is_cited(self):
+        return self.pk is not None and self.citations.exists()
+
+    def fix_text(self):
+        """
+        Normalise the text's line endings (see texts.normalise), record its SHA-256 and length, and its direction
+        when none was given (as its language is written).
+        """
+        self.text = normalise(self.text or "")
+        self.text_sha256 = sha256(self.text)
+        self.text_length = len(self.text)
+        if not self.direction and self.language:
+            self.direction = direction_of(self.language)
 
     def clean(self):
         super().clean()
-        seeds = Path(settings.SEEDS_DIR).resolve()
-        path = self.text_file.resolve()
-        if not path.is_relative_to(seeds):
-            raise ValidationError({"text_path": "The text file must lie inside the seeds folder."})
-        if not path.is_file():
-            raise ValidationError({"text_path": f"No text file at {self.text_path!r} in the seeds folder."})
-        try:
-            self.__dict__.pop("text", None)
-            self.text  # noqa: B018  (reads and decodes the file)
-        except UnicodeDecodeError as exc:
-            raise ValidationError({"text_path": f"The text file is not UTF-8: {exc}."}) from exc
+        if self.text is None:
+            return
+        check_text(normalise(self.text))
+        stored = self.stored_text
+        if stored is not None and normalise(self.text) != stored:
+            # An edit of the text: allowed only while nothing quotes it.
+            if self.is_cited():
+                raise ValidationError(
+                    {
+                        "text": "This source's text is cited, so it is fixed: citations point at its characters. "
+                        "To correct it, add a new source that supersedes this one."
+                    }
+                )
+            self.fix_text()
+        elif self.text_sha256 and stored is None:
+            # A new source that states its checksum (a backup being restored, an export): it must hold.
+            if self.text_sha256 != sha256(self.text) or self.text_length not in (None, len(self.text)):
+                raise ValidationError(
+                    {"text": f"The text does not match its SHA-256 ({self.text_sha256}): it was changed or damaged."}
+                )
+        else:
+            self.fix_text()
+        holder = Source.objects.filter(text_sha256=self.text_sha256).exclude(pk=self.pk).only("slug", "title").first()
+        if holder is not None:
+            raise ValidationError(
+                {
+                    "text": f"This text is already held by the source “{holder.title}” ({holder.slug}), the same "
+                    "SHA-256: cite that source rather than adding a copy."
+                }
+            )
+        if self.supersedes_id is not None and self.pk is not None:
+            ancestor, seen = self.supersedes, {self.pk}
+            while ancestor is not None:
+                if ancestor.pk in seen:
+                    raise ValidationError({"supersedes": "A source cannot supersede one that supersedes it."})
+                seen.add(ancestor.pk)
+                ancestor = ancestor.supersedes
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("raw", False) and not getattr(self, "_saved_raw", False):
+            stored = self.stored_text
+            if stored is not None and normalise(self.text) != stored and self.is_cited():
+                raise ValidationError({"text": "This source's text is cited, so it is fixed."})
+            self.fix_text()
+        super().save(*args, **kwargs)
 
 
 class CitationManager(RecordManager):
@@ -157,11 +317,18 @@ class Citation(TimestampedModel):
     natural_key.dependencies = ["records.source"]
 
     def locate(self):
-        """Set the offsets from the quote: the quote must occur exactly once in the source's text."""
+        """
+        Set the offsets from the quote: the quote (its line endings normalised, as the text's were) must occur
+        exactly once in the source's text. When it does not occur, the error shows the closest passage and how the
+        two differ.
+        """
+        self.quote = normalise(self.quote)
         text = self.source.text
         first = text.find(self.quote)
         if first < 0:
-            raise ValidationError({"quote": "This quote does not occur in the source's text."})
+            closest = closest_passage(text, self.quote)
+            hint = f" {closest.describe()}" if closest is not None else ""
+            raise ValidationError({"quote": f"This quote does not occur in the source's text.{hint}"})
         if text.find(self.quote, first + 1) >= 0:
             raise ValidationError({"quote": "This quote occurs more than once in the source; quote more words."})
         self.char_start, self.char_end = first, first + len(self.quote)
@@ -173,10 +340,8 @@ class Citation(TimestampedModel):
         if self.char_start is None and self.char_end is None:
             self.locate()
             return
-        try:
-            text = self.source.text
-        except OSError as exc:
-            raise ValidationError({"source": f"The source's text cannot be read: {exc}."}) from exc
+        self.quote = normalise(self.quote)
+        text = self.source.text
         if text[self.char_start : self.char_end] != self.quote:
             raise ValidationError(
                 {"quote": f"The source's text at {self.char_start}..{self.char_end} is not this quote."}
@@ -203,9 +368,12 @@ class Citation(TimestampedModel):
     @property
     def context(self):
         """(before, quote, after): the quote with up to 120 characters of its surroundings, for display."""
-        text = self.source.text
+        return self.context_in(self.source.text)
+
+    def context_in(self, text, width=120):
+        """`context`, given the source's text (when it is already at hand)."""
         return (
-            text[max(0, self.char_start - 120) : self.char_start],
+            text[max(0, self.char_start - width) : self.char_start],
             self.quote,
-            text[self.char_end : self.char_end + 120],
+            text[self.char_end : self.char_end + width],
         )

@@ -11,6 +11,7 @@ import io
 import json
 
 from rest_framework import serializers
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -157,3 +158,35 @@ class GeoJSONRenderer(BaseRenderer):
         else:
             body = site_feature(data)
         return _dumps(body).encode("utf-8")
+
+
+# --- Files --------------------------------------------------------------------------------------------------------
+
+
+class PlainTextRenderer(BaseRenderer):
+    """A source's text (`.../text/`): the view answers with the text itself; errors are rendered as JSON."""
+
+    media_type = "text/plain"
+    format = "txt"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode(self.charset) if isinstance(data, str) else b""
+
+
+class PassthroughRenderer(BaseRenderer):
+    """A stored file (`.../original/`): the view answers with the file as it is; errors are rendered as JSON."""
+
+    media_type = "*/*"
+    format = "file"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return b""
+
+
+class OneFormatNegotiation(DefaultContentNegotiation):
+    """An endpoint with one format (a text, a file) answers in it whatever the client's Accept header says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type

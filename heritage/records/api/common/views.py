@@ -18,7 +18,7 @@ from ..fast.renderers import ORJSONRenderer
 from ..fast.views import RowsListMixin
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
-from .renderers import CSVRenderer, GeoJSONRenderer, stream_csv
+from .renderers import CSVRenderer, stream_csv
 from .schema import feature_collection_schema, feature_schema
 
 FORMAT_DESCRIPTIONS = {
@@ -146,7 +146,7 @@ class ExportMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are always JSON: a 400 explaining a bad filter must be readable whatever format was asked for.
         accepted = getattr(request, "accepted_renderer", None)
-        if getattr(response, "exception", False) and isinstance(accepted, CSVRenderer | GeoJSONRenderer):
+        if getattr(response, "exception", False) and not isinstance(accepted, ORJSONRenderer | BrowsableAPIRenderer):
             request.accepted_renderer = ORJSONRenderer()
             request.accepted_media_type = ORJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)

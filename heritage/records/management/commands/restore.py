@@ -1,9 +1,19 @@
-"""manage.py restore: load a `backup` file into an empty, migrated database, all or nothing."""
+"""manage.py restore: load a `backup` archive into an empty, migrated database, with its originals, all or nothing."""
+
+import json
+import tempfile
+import zipfile
+from pathlib import Path
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from ...backups import FORMAT, MANIFEST, RECORDS, original_member
+from ...models import Source
+from ...texts import sha256
 
 
 def tables_with_rows():
@@ -14,12 +24,13 @@ def tables_with_rows():
 
 class Command(BaseCommand):
     help = (
-        "Restore a file written by `manage.py backup` into this database, which must be migrated and empty. "
-        "Every record is validated; any error restores nothing."
+        "Restore an archive written by `manage.py backup` into this database, which must be migrated and empty. "
+        "Every part's SHA-256 is checked, every record validated (texts against their checksums), and every "
+        "original against its source's; any error restores nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("input", help="The backup file.")
+        parser.add_argument("input", help="The backup archive (.zip).")
 
     def handle(self, *args, input, **options):
         occupied = tables_with_rows()
@@ -28,6 +39,58 @@ class Command(BaseCommand):
                 "The database is not empty (rows in " + ", ".join(sorted(occupied)) + "). "
                 "Restore into a freshly migrated database."
             )
-        with transaction.atomic():
-            call_command("loaddata", input, verbosity=0)
-        self.stdout.write(f"Restored {input}.")
+        try:
+            archive = zipfile.ZipFile(input)
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise CommandError(f"{input} is not a backup archive ({exc}).") from exc
+        with archive, tempfile.TemporaryDirectory() as folder:
+            records, originals = self.verified_parts(archive, Path(folder))
+            written = []
+            try:
+                with transaction.atomic():
+                    call_command("loaddata", str(records), verbosity=0)
+                    storage = Source.original.field.storage
+                    for name, data in originals.items():
+                        if not storage.exists(name):
+                            storage.save(name, ContentFile(data))
+                            written.append(name)
+            except Exception:
+                for name in written:  # the database rolled back: so does storage
+                    Source.original.field.storage.delete(name)
+                raise
+        self.stdout.write(f"Restored {input}: the records and {len(originals)} original(s), checksums verified.")
+
+    def verified_parts(self, archive, folder):
+        """The records' fixture (extracted into `folder`) and {storage name: bytes} of the originals, all checked."""
+        try:
+            manifest = json.loads(archive.read(MANIFEST))
+            checksums = manifest["sha256"]
+        except (KeyError, ValueError) as exc:
+            raise CommandError(f"The archive has no readable {MANIFEST}: not a backup.") from exc
+        if manifest.get("format") != FORMAT:
+            raise CommandError(f"The archive's format is {manifest.get('format')!r}; this version reads {FORMAT!r}.")
+        parts = {}
+        for member, expected in checksums.items():
+            try:
+                data = archive.read(member)
+            except KeyError:
+                raise CommandError(f"The archive lacks {member}, which its manifest lists.") from None
+            if sha256(data) != expected:
+                raise CommandError(f"{member} does not match its SHA-256 in the manifest: the archive is damaged.")
+            parts[member] = data
+        if RECORDS not in parts:
+            raise CommandError(f"The archive holds no {RECORDS}.")
+        originals = {}
+        for record in json.loads(parts[RECORDS]):
+            if record.get("model") != "records.source" or not record["fields"].get("original"):
+                continue
+            name, expected = record["fields"]["original"], record["fields"].get("original_sha256")
+            data = parts.get(original_member(name))
+            if data is None:
+                raise CommandError(f"Source {record['fields'].get('slug')}: its original {name} is not in the archive.")
+            if sha256(data) != expected:
+                raise CommandError(f"Source {record['fields'].get('slug')}: its original does not match its SHA-256.")
+            originals[name] = data
+        records = folder / RECORDS
+        records.write_bytes(parts[RECORDS])
+        return records, originals
