@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
-FIXTURES := fixtures/vocabularies.json fixtures/palmyra.json
+FIXTURES := fixtures/eamena-vocabularies.json fixtures/vocabularies.json fixtures/palmyra.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Test processes (pytest-xdist): on two cores, three keep both busy while one waits on a subprocess or the browser.

@@ -43,7 +43,7 @@ VENV_BIN = Path(sys.executable).parent
 DB_NAME = "heritage_rel_load"
 HOST = "127.0.0.1"
 MAX_RETRIES = 20
-FIXTURES = ["fixtures/vocabularies.json", "fixtures/palmyra.json"]
+FIXTURES = ["fixtures/eamena-vocabularies.json", "fixtures/vocabularies.json", "fixtures/palmyra.json"]
 
 
 def log(message):

@@ -364,17 +364,13 @@ SPECTACULAR_SETTINGS = {
             "DesignationKind",
             "ActorKind",
             "Qualifier",
-            "QuantityUnit",
             "Severity",
             "Extent",
             "Certainty",
             "CurationStatus",
             "OccupationEnd",
-            "EventKind",
             "ParticipantRole",
             "ThreatTarget",
-            "SourceKind",
-            "DisturbanceCategory",
         ]
     },
 }

@@ -26,7 +26,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from heritage.records.models import Site, Source
 
-FIXTURES = ["fixtures/vocabularies.json", "fixtures/palmyra.json"]
+FIXTURES = ["fixtures/eamena-vocabularies.json", "fixtures/vocabularies.json", "fixtures/palmyra.json"]
 
 
 def load_article():

@@ -72,9 +72,10 @@ def table_contents(database_url):
 SEED = (
     "from django.core.management import call_command; from django.contrib.auth.models import User;"
     "from heritage.records import services, texts; from heritage.records.models import Source;"
-    "call_command('loaddata', 'fixtures/vocabularies.json', 'fixtures/palmyra.json', verbosity=0);"
+    "call_command('loaddata', 'fixtures/eamena-vocabularies.json', 'fixtures/vocabularies.json',"
+    " 'fixtures/palmyra.json', verbosity=0);"
     "User.objects.create_user('ana', password='x');"
-    "services.save_source(source=Source(slug='hatra', title='Hatra', kind='website', language='ar'),"
+    "services.save_source(source=Source(slug='hatra', title='Hatra', kind_id='website', language='ar'),"
     " document=texts.extract('<html><body><article><p>تعرضت مدينة الحضر للتدمير عام 2015.</p></article></body></html>'"
     ".encode(), name='hatra.html'))"
 )

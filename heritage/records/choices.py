@@ -1,8 +1,8 @@
 """
-Controlled vocabularies of the record.
+The record's fixed scales and closed lists, as choices.
 
-Fixed scales live here as choices. The open-ended EAMENA disturbance-cause thesaurus is a table
-(`DisturbanceCause`) loaded from fixtures, so curators can extend it without a migration.
+Open vocabularies (event types, quantity units, source types, disturbance causes and categories, site conditions)
+are tables curators extend, in models/vocabularies.py.
 """
 
 from django.db import models
@@ -65,23 +65,15 @@ class Qualifier(models.TextChoices):
     FEWER_THAN = "fewer_than", "fewer than"
 
 
-class QuantityUnit(models.TextChoices):
-    SORTIES = "sorties", "sorties"
-    TARGETS = "targets", "targets"
-    DAYS = "days", "days"
-    MONTHS = "months", "months"
-    MINES = "mines", "mines"
-    PEOPLE = "people", "people"
-    OBJECTS = "objects", "objects"
-
-
 class Severity(models.TextChoices):
-    """UNOSAT damage assessment scale."""
+    """UNOSAT damage assessment scale, and whether the site was assessed at all."""
 
     DESTROYED = "destroyed", "Destroyed"
     SEVERELY_DAMAGED = "severely_damaged", "Severely damaged"
     MODERATELY_DAMAGED = "moderately_damaged", "Moderately damaged"
     POSSIBLY_DAMAGED = "possibly_damaged", "Possibly damaged"
+    NO_VISIBLE_DAMAGE = "no_visible_damage", "No visible damage"
+    NOT_ASSESSED = "not_assessed", "Not assessed"
 
 
 class Extent(models.TextChoices):
@@ -95,8 +87,9 @@ class Extent(models.TextChoices):
 
 
 class Certainty(models.TextChoices):
-    """EAMENA-style confidence that the statement is true."""
+    """EAMENA's confidence that the statement is true; not applicable where nothing was identified."""
 
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
     NEGLIGIBLE = "negligible", "Negligible"
     LOW = "low", "Low"
     MEDIUM = "medium", "Medium"
@@ -121,18 +114,6 @@ class OccupationEnd(models.TextChoices):
     UNKNOWN = "unknown", "Ended, manner unknown"
 
 
-class EventKind(models.TextChoices):
-    MILITARY_OPERATION = "military_operation", "Military operation"
-    AIR_CAMPAIGN = "air_campaign", "Air campaign"
-    CAPTURE = "capture", "Capture or recapture of a place"
-    DECLARATION = "declaration", "Declaration"
-    STATEMENT = "statement", "Public statement"
-    CRITICISM = "criticism", "Criticism"
-    DISCOVERY = "discovery", "Discovery"
-    DISPLACEMENT = "displacement", "Displacement of people"
-    CONFLICT = "conflict", "Armed conflict"
-
-
 class ParticipantRole(models.TextChoices):
     AGENT = "agent", "Carried it out"
     SUPPORTER = "supporter", "Supported it"
@@ -148,27 +129,6 @@ class ThreatTarget(models.TextChoices):
     SITE = "site", "The site"
     PEOPLE = "people", "People at the site"
     SITE_AND_PEOPLE = "site_and_people", "The site and its people"
-
-
-class SourceKind(models.TextChoices):
-    NEWS_ARTICLE = "news_article", "News article"
-    REPORT = "report", "Report"
-    OFFICIAL_STATEMENT = "official_statement", "Official statement"
-    IMAGERY_ASSESSMENT = "imagery_assessment", "Satellite imagery assessment"
-    PUBLICATION = "publication", "Scholarly publication"
-    WEBSITE = "website", "Website"
-
-
-class DisturbanceCategory(models.TextChoices):
-    """EAMENA disturbance cause categories."""
-
-    CONFLICT = "conflict", "Military / conflict"
-    VANDALISM = "vandalism", "Vandalism / intentional destruction"
-    LOOTING = "looting", "Looting / illegal excavation"
-    DEVELOPMENT = "development", "Building / development"
-    AGRICULTURE = "agriculture", "Agricultural / pastoral"
-    NATURAL = "natural", "Natural"
-    UNKNOWN = "unknown", "Unknown"
 
 
 class TextDirection(models.TextChoices):

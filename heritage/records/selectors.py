@@ -20,7 +20,6 @@ from .models import (
     Citation,
     DamageReport,
     Designation,
-    DisturbanceCause,
     Event,
     EventParticipant,
     Occupation,
@@ -135,8 +134,9 @@ def citations(user):
     )
 
 
-def disturbance_causes(user):
-    return DisturbanceCause.objects.visible_to(user).order_by("category", "name", "pk")
+def terms(model, user):
+    """The terms of a managed vocabulary (models/vocabularies.py), by label; retired ones too (records use them)."""
+    return model.objects.visible_to(user).order_by("label", "pk")
 
 
 # --- A site's dossier -------------------------------------------------------------------------------------------
@@ -180,7 +180,7 @@ def site_dossier(site, user):
         .filter(site=site)
         .select_related("cause", "perpetrator", "structure", "occupation")
     )
-    threats = list(Threat.objects.visible_to(user).filter(site=site).select_related("cause"))
+    threats = list(Threat.objects.visible_to(user).filter(site=site).select_related("cause", "quantity_unit"))
     items = items_for_site(
         site,
         site_periods=site_periods,
@@ -263,7 +263,7 @@ READER_JOINS = {
     "SitePeriod": ("site", "period"),
     "Structure": ("site",),
     "EventParticipant": ("event", "actor"),
-    "EventFigure": ("event",),
+    "EventFigure": ("event", "quantity_unit"),
     "ActorAlias": ("actor",),
 }
 

@@ -21,7 +21,7 @@ class OccupationAdmin(ImportExportRecordAdmin):
     ]
     search_fields = ["slug", "site__name", "site__names__name", "occupier__name", "occupier__aliases__name"]
     list_select_related = ["site", "occupier"]
-    autocomplete_fields = ["site", "occupier", "ending_event"]
+    autocomplete_fields = ["site", "occupier", "ending_event", "quantity_unit"]
     date_hierarchy = "started_earliest"
     fieldsets = [
         (None, {"fields": ["slug", "site", "occupier", "description"]}),
@@ -51,6 +51,7 @@ class EventParticipantInline(TabularInline):
 
 class EventFigureInline(TabularInline):
     model = EventFigure
+    autocomplete_fields = ["quantity_unit"]
 
 
 @admin.register(Event)
@@ -58,8 +59,8 @@ class EventAdmin(RecordAdmin):
     list_display = ["title", "kind", "site", "occurred", "occurred_earliest", "occurred_latest", "part_of"]
     list_filter = ["kind", "site__country", ("site", admin.RelatedOnlyFieldListFilter), "occurred_inferred"]
     search_fields = ["title", "slug", "description", "statement", "participants__actor__name"]
-    list_select_related = ["site", "part_of"]
-    autocomplete_fields = ["site", "part_of"]
+    list_select_related = ["site", "part_of", "kind"]
+    autocomplete_fields = ["kind", "site", "part_of"]
     date_hierarchy = "occurred_earliest"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [EventParticipantInline, EventFigureInline]
@@ -88,5 +89,5 @@ class EventFigureAdmin(RecordAdmin):
     list_display = ["measure", "quantity_display", "event"]
     list_filter = ["quantity_unit", "quantity_qualifier"]
     search_fields = ["measure", "event__title"]
-    list_select_related = ["event"]
-    autocomplete_fields = ["event"]
+    list_select_related = ["event", "quantity_unit"]
+    autocomplete_fields = ["event", "quantity_unit"]

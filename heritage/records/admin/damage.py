@@ -1,4 +1,4 @@
-"""Damage reports (with the verification workflow), threats, and the disturbance-cause vocabulary."""
+"""Damage reports (with the verification workflow) and threats."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -6,7 +6,7 @@ from django.db.models import Count
 from import_export.formats.base_formats import CSV, XLSX
 
 from ..choices import CurationStatus
-from ..models import DamageReport, DisturbanceCause, Threat
+from ..models import DamageReport, Threat
 from ..resources import DamageReportResource
 from ..services import change_damage_report_status
 from .base import ImportExportRecordAdmin, RecordAdmin
@@ -71,7 +71,7 @@ class DamageReportAdmin(ImportExportRecordAdmin):
         "site__name",
         "site__names__name",
         "structure__name",
-        "cause__name",
+        "cause__label",
         "perpetrator__name",
         "perpetrator__aliases__name",
     ]
@@ -119,15 +119,7 @@ class DamageReportAdmin(ImportExportRecordAdmin):
 class ThreatAdmin(RecordAdmin):
     list_display = ["slug", "site", "cause", "endangers", "quantity_display", "observed", "certainty", "status"]
     list_filter = ["site__country", ("cause", admin.RelatedOnlyFieldListFilter), "endangers", "certainty", "status"]
-    search_fields = ["slug", "site__name", "site__names__name", "cause__name", "consequence", "description"]
-    list_select_related = ["site", "cause"]
-    autocomplete_fields = ["site", "cause"]
+    search_fields = ["slug", "site__name", "site__names__name", "cause__label", "consequence", "description"]
+    list_select_related = ["site", "cause", "quantity_unit"]
+    autocomplete_fields = ["site", "cause", "quantity_unit"]
     date_hierarchy = "observed_earliest"
-
-
-@admin.register(DisturbanceCause)
-class DisturbanceCauseAdmin(RecordAdmin):
-    list_display = ["name", "category", "scheme", "slug"]
-    list_filter = ["category", "scheme"]
-    search_fields = ["name", "slug", "scope_note"]
-    prepopulated_fields = {"slug": ["name"]}

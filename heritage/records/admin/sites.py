@@ -50,10 +50,12 @@ class SiteAdmin(ImportExportRecordAdmin):
     list_filter = ["country", "kind", "designations__kind", ("periods", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "names__name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["condition"]
     inlines = [SiteNameInline, DesignationInline, SitePeriodInline, StructureInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
         ("Location", {"fields": ["latitude", "longitude", "location_certainty"]}),
+        ("Condition", {"fields": ["condition", "condition_assessed"]}),
         ("Sources", {"fields": ["citations"]}),
         ("Record", {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
     ]

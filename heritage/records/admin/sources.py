@@ -327,7 +327,8 @@ class SourceAdmin(RecordAdmin):
     list_filter = ["kind", "language", "publisher"]
     search_fields = ["title", "slug", "publisher", "url", "text_sha256"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["supersedes"]
+    autocomplete_fields = ["kind", "supersedes"]
+    list_select_related = ["kind"]
     readonly_fields = ["fingerprint", "original_document"]
 
     def get_queryset(self, request):

@@ -8,9 +8,9 @@ from django.db.models import Q
 from rest_framework import serializers
 
 from .. import selectors
-from ..choices import EventKind, OccupationEnd, ParticipantRole
-from ..models import Actor, Event, EventFigure, EventParticipant, Occupation, Site
-from .common.fields import BriefRelatedField, DerivedField, QuantityField, UncertainDateField, api_url
+from ..choices import OccupationEnd, ParticipantRole
+from ..models import Actor, Event, EventFigure, EventParticipant, EventType, Occupation, Site
+from .common.fields import BriefRelatedField, DerivedField, QuantityField, TermField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
     BooleanFilter,
@@ -20,6 +20,7 @@ from .common.filters import (
     ordering,
     search_filter,
     slug_filter,
+    term_filter,
 )
 from .common.serializers import RecordSerializer, citations_field
 from .common.views import RecordViewSet, document
@@ -72,7 +73,7 @@ class OccupationFilterSet(BaseFilterSet):
 class EventFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the title, the description and the statement.")
     slug = slug_filter()
-    kind = choice_filter(EventKind.choices, "Kind of event; repeat for any of several.")
+    kind = term_filter(EventType, "Event type (/api/v1/event-types/); repeat for any of several.")
     site_id, site = fk_filters("site", Site)
     part_of_id, part_of = fk_filters("part_of", Event, label="larger event (part of)")
     actor_id, actor = fk_filters("actor", Actor, field_name="actors", label="participant (actor)", distinct=True)
@@ -84,7 +85,7 @@ class EventFilterSet(BaseFilterSet):
     )
     occurred_inferred = BooleanFilter(help_text="Whether the date was worked out, not stated.")
     occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")
-    ordering = ordering("title", "slug", "kind", "created", "last_updated", occurred="occurred_earliest")
+    ordering = ordering("title", "slug", "created", "last_updated", kind="kind_id", occurred="occurred_earliest")
 
     class Meta:
         model = Event
@@ -177,6 +178,7 @@ class EventSerializer(RecordSerializer):
 
     url = api_url("event")
     site = BriefRelatedField(queryset=Site.objects.all(), allow_null=True, required=False)
+    kind = TermField(queryset=EventType.objects.all(), help_text="An event type's slug (/api/v1/event-types/).")
     part_of = BriefRelatedField(queryset=Event.objects.all(), allow_null=True, required=False)
     occurred = UncertainDateField("occurred", help_text="When (EDTF; empty if undated), with the derived bounds.")
     participants = EventParticipantSerializer(many=True, read_only=True, help_text="Who took part, and how.")

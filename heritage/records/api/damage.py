@@ -1,9 +1,8 @@
 """
-The API of damage reports (`/api/v1/damage-reports/`, with the verification workflow's status move), threats
-(`/api/v1/threats/`) and the disturbance-cause vocabulary (`/api/v1/disturbance-causes/`).
+The API of damage reports (`/api/v1/damage-reports/`, with the verification workflow's status move) and threats
+(`/api/v1/threats/`).
 """
 
-import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
@@ -14,8 +13,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..choices import Certainty, CurationStatus, DisturbanceCategory, Extent, Severity, ThreatTarget
-from ..models import Actor, DamageReport, DisturbanceCause, Occupation, Site, Structure, Threat
+from ..choices import Certainty, CurationStatus, Extent, Severity, ThreatTarget
+from ..models import Actor, DamageReport, DisturbanceCategory, DisturbanceCause, Occupation, Site, Structure, Threat
 from .common.fields import BriefRelatedField, QuantityField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
@@ -26,9 +25,10 @@ from .common.filters import (
     ordering,
     search_filter,
     slug_filter,
+    term_filter,
 )
 from .common.serializers import RecordSerializer, as_field_errors, citations_field
-from .common.views import ERROR_RESPONSES, RecordViewSet, VocabularyViewSet, document, format_parameter
+from .common.views import ERROR_RESPONSES, RecordViewSet, document, format_parameter
 
 
 class DamageReportFilterSet(BaseFilterSet):
@@ -37,8 +37,10 @@ class DamageReportFilterSet(BaseFilterSet):
     site_id, site = fk_filters("site", Site)
     structure_id, structure = fk_filters("structure", Structure, label="structure within the site")
     cause_id, cause = fk_filters("cause", DisturbanceCause, label="damage type (disturbance cause)")
-    cause_category = choice_filter(
-        DisturbanceCategory.choices, "Category of the damage type; repeat for any of several.", "cause__category"
+    cause_category = term_filter(
+        DisturbanceCategory,
+        "Category of the damage type (/api/v1/disturbance-categories/); repeat for any of several.",
+        "cause__category",
     )
     occupation_id, occupation = fk_filters("occupation", Occupation, label="occupation it happened during")
     perpetrator_id, perpetrator = fk_filters("perpetrator", Actor, label="perpetrator (actor)")
@@ -65,7 +67,7 @@ class DamageReportFilterSet(BaseFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(
-            Q(description__icontains=value) | Q(site__name__icontains=value) | Q(cause__name__icontains=value)
+            Q(description__icontains=value) | Q(site__name__icontains=value) | Q(cause__label__icontains=value)
         )
 
 
@@ -90,21 +92,6 @@ class ThreatFilterSet(BaseFilterSet):
         return queryset.filter(
             Q(description__icontains=value) | Q(consequence__icontains=value) | Q(site__name__icontains=value)
         )
-
-
-class DisturbanceCauseFilterSet(BaseFilterSet):
-    q = search_filter("Case-insensitive search in the name and the scope note.")
-    slug = slug_filter()
-    category = choice_filter(DisturbanceCategory.choices, "EAMENA category; repeat for any of several.")
-    scheme = django_filters.CharFilter(lookup_expr="iexact", help_text="Thesaurus, e.g. EAMENA (case-insensitive).")
-    ordering = ordering("name", "slug", "category", "scheme")
-
-    class Meta:
-        model = DisturbanceCause
-        fields = []
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(scope_note__icontains=value))
 
 
 class DamageReportSerializer(RecordSerializer):
@@ -195,17 +182,6 @@ class ThreatSerializer(RecordSerializer):
         ]
 
 
-class DisturbanceCauseSerializer(RecordSerializer):
-    """A term of the disturbance-cause thesaurus (EAMENA)."""
-
-    url = api_url("disturbance-cause")
-
-    class Meta:
-        brief_fields = ["id", "url", "slug", "name", "category"]
-        model = DisturbanceCause
-        fields = ["id", "url", "slug", "name", "category", "scope_note", "scheme"]
-
-
 class CanChangeStatus(BasePermission):
     """The workflow's permission: records.change_status_damagereport (Curator group)."""
 
@@ -248,12 +224,3 @@ class ThreatViewSet(RecordViewSet):
     selector = staticmethod(selectors.threats)
     serializer_class = ThreatSerializer
     filterset_class = ThreatFilterSet
-
-
-@document(DisturbanceCauseSerializer, writable=False)
-class DisturbanceCauseViewSet(VocabularyViewSet):
-    """The disturbance-cause vocabulary (EAMENA's thesaurus, extended) that damage reports and threats use."""
-
-    selector = staticmethod(selectors.disturbance_causes)
-    serializer_class = DisturbanceCauseSerializer
-    filterset_class = DisturbanceCauseFilterSet

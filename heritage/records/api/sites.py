@@ -16,8 +16,8 @@ from rest_framework import serializers
 
 from .. import selectors
 from ..choices import DesignationKind, LocationCertainty, SiteKind
-from ..models import Actor, DamageReport, Designation, Period, Site, SiteName, Structure
-from .common.fields import BriefRelatedField, UncertainDateField, api_url
+from ..models import Actor, DamageReport, Designation, Period, Site, SiteCondition, SiteName, Structure
+from .common.fields import BriefRelatedField, TermField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
     BBoxFilter,
@@ -27,6 +27,7 @@ from .common.filters import (
     ordering,
     search_filter,
     slug_filter,
+    term_filter,
 )
 from .common.renderers import GeoJSONRenderer, stream_geojson
 from .common.serializers import RecordSerializer, citations_field, country_field
@@ -45,6 +46,7 @@ class SiteFilterSet(BaseFilterSet):
         help_text="ISO 3166-1 alpha-2 country code (e.g. SY); repeat for several.",
     )
     location_certainty = choice_filter(LocationCertainty.choices, "How well the coordinates locate the site.")
+    condition = term_filter(SiteCondition, "Overall condition (/api/v1/site-conditions/); repeat for any of several.")
     has_location = BooleanFilter(
         method="filter_has_location", help_text="true: sites with coordinates; false: sites without."
     )
@@ -194,6 +196,12 @@ class SiteSerializer(RecordSerializer):
     country_name = serializers.CharField(source="country.name", read_only=True)
     latitude = VisibleCoordinateField("latitude")
     longitude = VisibleCoordinateField("longitude")
+    condition = TermField(
+        queryset=SiteCondition.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="EAMENA's overall site condition's slug (/api/v1/site-conditions/), or null.",
+    )
     names = SiteNameSerializer(many=True, read_only=True, help_text="Other names: local, historical, epithets.")
     designations = DesignationSerializer(many=True, read_only=True, help_text="Protected statuses, past and present.")
     in_danger = serializers.SerializerMethodField(help_text="Currently on the List of World Heritage in Danger.")
@@ -215,6 +223,8 @@ class SiteSerializer(RecordSerializer):
             "latitude",
             "longitude",
             "location_certainty",
+            "condition",
+            "condition_assessed",
             "names",
             "designations",
             "in_danger",

@@ -19,18 +19,18 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 
 from .. import selectors, services, texts
-from ..choices import SourceKind, TextDirection
-from ..models import Actor, Citation, Source
+from ..choices import TextDirection
+from ..models import Actor, Citation, Source, SourceType
 from ..models.base import may_view
-from .common.fields import BriefRelatedField, api_url
+from .common.fields import BriefRelatedField, TermField, api_url
 from .common.filters import (
     BaseFilterSet,
     BooleanFilter,
-    choice_filter,
     fk_filters,
     ordering,
     search_filter,
     slug_filter,
+    term_filter,
 )
 from .common.parsers import JSONParser
 from .common.renderers import OneFormatNegotiation, PassthroughRenderer, PlainTextRenderer
@@ -50,7 +50,7 @@ class MayViewSources(BasePermission):
 class SourceFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the title, the publisher and the notes.")
     slug = slug_filter()
-    kind = choice_filter(SourceKind.choices, "Kind of source; repeat for any of several.")
+    kind = term_filter(SourceType, "Source type (/api/v1/source-types/); repeat for any of several.")
     publisher = django_filters.CharFilter(lookup_expr="iexact", help_text="Publisher, exactly (case-insensitive).")
     language = django_filters.CharFilter(
         lookup_expr="iexact", help_text="BCP 47 language tag of the text, exactly (case-insensitive), e.g. ar."
@@ -61,7 +61,9 @@ class SourceFilterSet(BaseFilterSet):
     original_sha256 = django_filters.CharFilter(help_text="SHA-256 of the original document's bytes (hex).")
     original_media_type = django_filters.CharFilter(help_text="Media type of the original, e.g. application/pdf.")
     supersedes_id, supersedes = fk_filters("supersedes", Source, label="source it corrects")
-    ordering = ordering("title", "slug", "kind", "publisher", "language", "text_length", "created", "last_updated")
+    ordering = ordering(
+        "title", "slug", "publisher", "language", "text_length", "created", "last_updated", kind="kind_id"
+    )
 
     class Meta:
         model = Source
@@ -138,6 +140,7 @@ class SourceSerializer(RecordSerializer):
     url = api_url("source")
     # The model's own `url` (where the document is published) is `web_url` here: `url` is the API link everywhere.
     web_url = serializers.URLField(source="url", max_length=500, required=False, allow_blank=True)
+    kind = TermField(queryset=SourceType.objects.all(), help_text="A source type's slug (/api/v1/source-types/).")
     text = serializers.CharField(
         write_only=True,
         required=False,

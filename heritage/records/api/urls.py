@@ -6,10 +6,18 @@ from rest_framework.routers import DefaultRouter
 
 from .actors import ActorViewSet
 from .conflict import EventViewSet, OccupationViewSet
-from .damage import DamageReportViewSet, DisturbanceCauseViewSet, ThreatViewSet
+from .damage import DamageReportViewSet, ThreatViewSet
 from .periods import PeriodViewSet
 from .sites import SiteViewSet
 from .sources import CitationViewSet, SourceViewSet
+from .vocabularies import (
+    DisturbanceCategoryViewSet,
+    DisturbanceCauseViewSet,
+    EventTypeViewSet,
+    QuantityUnitViewSet,
+    SiteConditionViewSet,
+    SourceTypeViewSet,
+)
 
 app_name = "api"
 
@@ -25,7 +33,13 @@ router.register("damage-reports", DamageReportViewSet, basename="damage-report")
 router.register("threats", ThreatViewSet, basename="threat")
 router.register("sources", SourceViewSet, basename="source")
 router.register("citations", CitationViewSet, basename="citation")
+# The managed vocabularies.
+router.register("event-types", EventTypeViewSet, basename="event-type")
+router.register("quantity-units", QuantityUnitViewSet, basename="quantity-unit")
+router.register("source-types", SourceTypeViewSet, basename="source-type")
+router.register("disturbance-categories", DisturbanceCategoryViewSet, basename="disturbance-category")
 router.register("disturbance-causes", DisturbanceCauseViewSet, basename="disturbance-cause")
+router.register("site-conditions", SiteConditionViewSet, basename="site-condition")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

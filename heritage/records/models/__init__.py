@@ -2,10 +2,19 @@
 
 from .actors import Actor, ActorAlias
 from .conflict import Event, EventFigure, EventParticipant, Occupation
-from .damage import DamageReport, DisturbanceCause, Threat
+from .damage import DamageReport, Threat
 from .periods import Period
 from .sites import Designation, Site, SiteName, SitePeriod, Structure
 from .sources import Citation, Source
+from .vocabularies import (
+    DisturbanceCategory,
+    DisturbanceCause,
+    EventType,
+    QuantityUnit,
+    SiteCondition,
+    SourceType,
+    Term,
+)
 
 __all__ = [
     "Actor",
@@ -13,16 +22,22 @@ __all__ = [
     "Citation",
     "DamageReport",
     "Designation",
+    "DisturbanceCategory",
     "DisturbanceCause",
     "Event",
+    "EventType",
     "EventFigure",
     "EventParticipant",
     "Occupation",
     "Period",
+    "QuantityUnit",
     "Site",
+    "SiteCondition",
     "SiteName",
     "SitePeriod",
     "Source",
+    "SourceType",
     "Structure",
+    "Term",
     "Threat",
 ]

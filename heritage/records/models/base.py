@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from ..choices import CurationStatus, Qualifier, QuantityUnit
+from ..choices import CurationStatus, Qualifier
 from ..dates import parse_edtf_bounds
 from ..history import RecordHistory
 
@@ -162,7 +162,16 @@ class QuantityModel(models.Model):
     quantity_qualifier = models.CharField(
         verbose_name="quantity qualifier", max_length=20, choices=Qualifier.choices, blank=True
     )
-    quantity_unit = models.CharField(verbose_name="unit", max_length=20, choices=QuantityUnit.choices, blank=True)
+    quantity_unit = models.ForeignKey(
+        to="records.QuantityUnit",
+        to_field="slug",
+        db_column="quantity_unit",
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        null=True,
+        blank=True,
+        verbose_name="unit",
+    )
 
     class Meta:
         abstract = True
@@ -173,8 +182,8 @@ class QuantityModel(models.Model):
                 violation_error_message="A quantity cannot be negative.",
             ),
             models.CheckConstraint(
-                condition=(Q(quantity__isnull=True) & Q(quantity_qualifier="") & Q(quantity_unit=""))
-                | (Q(quantity__isnull=False) & ~Q(quantity_qualifier="") & ~Q(quantity_unit="")),
+                condition=(Q(quantity__isnull=True) & Q(quantity_qualifier="") & Q(quantity_unit__isnull=True))
+                | (Q(quantity__isnull=False) & ~Q(quantity_qualifier="") & Q(quantity_unit__isnull=False)),
                 name="%(app_label)s_%(class)s_quantity_has_qualifier_and_unit",
                 violation_error_message="A quantity needs a qualifier and unit; a qualifier or unit needs a quantity.",
             ),
@@ -184,4 +193,4 @@ class QuantityModel(models.Model):
     def quantity_display(self):
         if self.quantity is None:
             return ""
-        return f"{self.get_quantity_qualifier_display()} {self.quantity:,} {self.get_quantity_unit_display()}"
+        return f"{self.get_quantity_qualifier_display()} {self.quantity:,} {self.quantity_unit.label}"

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from ..choices import EventKind, OccupationEnd, ParticipantRole
+from ..choices import OccupationEnd, ParticipantRole
 from ..dates import validate_edtf
 from .base import (
     CitedRecord,
@@ -146,7 +146,14 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
 
     slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
     title = models.CharField(verbose_name="title", max_length=300)
-    kind = models.CharField(verbose_name="kind", max_length=30, choices=EventKind.choices, db_index=True)
+    kind = models.ForeignKey(
+        to="records.EventType",
+        to_field="slug",
+        db_column="kind",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name="kind",
+    )
     site = models.ForeignKey(
         to="records.Site",
         on_delete=models.PROTECT,

@@ -4,48 +4,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..choices import Certainty, CurationStatus, DisturbanceCategory, Extent, Severity, ThreatTarget
+from ..choices import Certainty, CurationStatus, Extent, Severity, ThreatTarget
 from ..dates import validate_edtf
-from ..history import RecordHistory
 from .base import (
     CitedRecord,
     CuratedQuerySet,
     QuantityModel,
     SlugManager,
     SlugNaturalKeyMixin,
-    TimestampedModel,
     UncertainDatesMixin,
     date_bound_constraints,
 )
-
-
-class DisturbanceCause(SlugNaturalKeyMixin, TimestampedModel):
-    """
-    A term of the disturbance-cause thesaurus (EAMENA's, extended where it has no term): what did or may do harm.
-
-    Damage reports and threats name their cause from this vocabulary, so that "looting" means the same thing in
-    every record.
-    """
-
-    slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
-    name = models.CharField(verbose_name="name", max_length=100, unique=True)
-    category = models.CharField(verbose_name="category", max_length=20, choices=DisturbanceCategory.choices)
-    scope_note = models.TextField(verbose_name="scope note", blank=True, help_text="What the term covers.")
-    scheme = models.CharField(
-        verbose_name="scheme", max_length=50, default="EAMENA", help_text="The thesaurus the term comes from."
-    )
-
-    objects = SlugManager()
-    history = RecordHistory()
-
-    class Meta:
-        ordering = ["category", "name"]
-        verbose_name = "disturbance cause"
-        verbose_name_plural = "disturbance causes"
-
-    def __str__(self):
-        return self.name
-
+from .vocabularies import DisturbanceCause
 
 DAMAGE_DATES = {"occurred": ("occurred_earliest", "occurred_latest")}
 

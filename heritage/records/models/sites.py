@@ -116,6 +116,20 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
         default=False,
         help_text="At risk of looting: the public sees its coordinates only to 0.1 degree (about 11 km).",
     )
+    condition = models.ForeignKey(
+        to="records.SiteCondition",
+        to_field="slug",
+        db_column="condition",
+        on_delete=models.PROTECT,
+        related_name="sites",
+        null=True,
+        blank=True,
+        verbose_name="overall condition",
+        help_text="EAMENA's overall site condition, as last assessed.",
+    )
+    condition_assessed = models.DateField(
+        verbose_name="condition assessed", null=True, blank=True, help_text="When the condition was assessed."
+    )
     periods = models.ManyToManyField(
         to="records.Period",
         through="records.SitePeriod",
@@ -147,6 +161,11 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
                 | (Q(latitude__isnull=False) & Q(longitude__isnull=False) & ~Q(location_certainty="")),
                 name="records_site_location_complete",
                 violation_error_message="A location needs latitude, longitude and its certainty, or none of them.",
+            ),
+            models.CheckConstraint(
+                condition=Q(condition_assessed__isnull=True) | Q(condition__isnull=False),
+                name="records_site_condition_assessed_needs_condition",
+                violation_error_message="An assessment date (condition assessed) needs the condition assessed.",
             ),
         ]
 

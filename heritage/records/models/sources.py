@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, ProtectedError, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 
-from ..choices import CurationStatus, SourceKind, TextDirection
+from ..choices import CurationStatus, TextDirection
 from ..dates import validate_edtf
 from ..history import RecordHistory
 from ..languages import LANGUAGE_HELP, direction_of, validate_language_tag
@@ -51,7 +51,14 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
 
     slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
     title = models.CharField(verbose_name="title", max_length=300)
-    kind = models.CharField(verbose_name="kind", max_length=30, choices=SourceKind.choices)
+    kind = models.ForeignKey(
+        to="records.SourceType",
+        to_field="slug",
+        db_column="kind",
+        on_delete=models.PROTECT,
+        related_name="sources",
+        verbose_name="kind",
+    )
     publisher = models.CharField(verbose_name="publisher", max_length=200, blank=True)
     url = models.URLField(
         verbose_name="URL", max_length=500, blank=True, help_text="Where the document is published, or was found."

@@ -18,8 +18,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
-from ...choices import Qualifier, QuantityUnit
+from ...choices import Qualifier
 from ...dates import validate_edtf
+from ...models import QuantityUnit
 from ..fast.serializers import PrefetchedManyMixin, ReusedBriefMixin, TemplateURLMixin
 
 # The largest primary key the database stores (BigAutoField); larger numbers cannot name a record.
@@ -231,7 +232,7 @@ class QuantityField(ComputedField):
         return super().validate_empty_values(data)
 
     def value_columns(self, model):
-        return ["quantity", "quantity_qualifier", "quantity_unit"]
+        return ["quantity", "quantity_qualifier", "quantity_unit_id"]
 
     def from_values(self, value, qualifier, unit):
         if value is None:
@@ -240,18 +241,19 @@ class QuantityField(ComputedField):
 
     def to_internal_value(self, data):
         if data is None:
-            return {"quantity": None, "quantity_qualifier": "", "quantity_unit": ""}
+            return {"quantity": None, "quantity_qualifier": "", "quantity_unit": None}
         if not isinstance(data, dict):
             raise serializers.ValidationError('Expected {"value": ..., "qualifier": ..., "unit": ...} or null.')
         errors = {}
         parts = {
             "value": serializers.IntegerField(min_value=0, max_value=2**31 - 1),
             "qualifier": serializers.ChoiceField(choices=Qualifier.choices),
-            "unit": serializers.ChoiceField(choices=QuantityUnit.choices),
+            "unit": TermField(queryset=QuantityUnit.objects.all(), attname="quantity_unit_id"),
         }
         values = {}
         for key, field in parts.items():
             try:
+                field.bind(key, self)
                 values[key] = field.run_validation(data.get(key, serializers.empty))
             except serializers.ValidationError as exc:
                 errors[key] = exc.detail
@@ -283,3 +285,64 @@ class DerivedField(ComputedField):
 
     def from_values(self, *values):
         return self.function(*values)
+
+
+class TermField(serializers.SlugRelatedField):
+    """
+    A term of a managed vocabulary (models/vocabularies.py), by its slug: `"air_campaign"`.
+
+    The record's key holds the slug, so reading it costs no query (and the fast path reads the column). A write names
+    an existing term, or is refused naming it ("Unknown event type 'x'."); a retired term stays on the records that
+    have it but cannot be newly chosen.
+    """
+
+    default_error_messages = {
+        "unknown": "Unknown {vocabulary} '{value}'.",
+        "retired": "The {vocabulary} '{value}' is retired: choose a current one.",
+        "invalid": "Expected the slug of a {vocabulary}, a string.",
+    }
+
+    def __init__(self, *, attname=None, **kwargs):
+        # `attname`: the record's key column, when the field's own source is not the key (the unit of a quantity).
+        self.attname = attname
+        kwargs.setdefault("slug_field", "slug")
+        super().__init__(**kwargs)
+
+    @property
+    def vocabulary(self):
+        return self.get_queryset().model._meta.verbose_name
+
+    def key_attname(self, model):
+        return self.attname or model._meta.get_field(self.source).attname
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.key_attname(type(instance)))
+
+    def to_representation(self, value):
+        return value
+
+    def value_columns(self, model):
+        return [self.key_attname(model)]
+
+    def from_values(self, value):
+        return value
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", vocabulary=self.vocabulary)
+        term = self.get_queryset().filter(slug=data).first()
+        if term is None:
+            self.fail("unknown", vocabulary=self.vocabulary, value=data)
+        if not term.is_active and data != self.current_value():
+            self.fail("retired", vocabulary=self.vocabulary, value=data)
+        return term
+
+    def current_value(self):
+        """The slug the record being changed has now: None for a new record (or several at once)."""
+        serializer = self.parent
+        while serializer is not None and not isinstance(serializer, serializers.BaseSerializer):
+            serializer = serializer.parent
+        instance = getattr(serializer, "instance", None)
+        if instance is None or isinstance(instance, list | tuple):
+            return None
+        return self.get_attribute(instance)

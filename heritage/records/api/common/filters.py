@@ -338,6 +338,13 @@ def fk_filters(name, model, *, field_name=None, label=None, distinct=False):
     return by_id, by_slug
 
 
+def term_filter(model, help_text, field_name=None):
+    """A managed vocabulary's terms by slug (`kind=capture&kind=air_campaign`); an unknown slug is a 400."""
+    return SlugFilter(
+        field_name=field_name, queryset=model.objects.all(), to_field_name="slug", distinct=False, help_text=help_text
+    )
+
+
 def choice_filter(choices, help_text, field_name=None, *, distinct=False):
     # django-filter's MultipleChoiceFilter defaults to distinct=True, which makes every list query (and its count)
     # a SELECT DISTINCT over all columns: ask for it only where the filter follows a to-many relation.

@@ -19,7 +19,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import build_array_type, build_object_type
 from drf_spectacular.utils import OpenApiParameter
 
-from ...choices import Qualifier, QuantityUnit
+from ...choices import Qualifier
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
 
@@ -185,7 +185,7 @@ class QuantityFieldExtension(OpenApiSerializerFieldExtension):
                     "enum": Qualifier.values,
                     "description": "How it relates to the true number: " + ", ".join(Qualifier.values) + ".",
                 },
-                "unit": {"type": "string", "enum": QuantityUnit.values},
+                "unit": {"type": "string", "description": "A quantity unit's slug (/api/v1/quantity-units/)."},
             },
             required=["value", "qualifier", "unit"],
         )

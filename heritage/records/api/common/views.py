@@ -169,18 +169,3 @@ class RecordViewSet(
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
-
-
-class VocabularyViewSet(
-    ReadsOutsideTransactionMixin,
-    SelectorMixin,
-    ConditionalWriteMixin,
-    RowsListMixin,
-    ExportMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
-    """Base for a read-only vocabulary of the record: looked up by slug, JSON or CSV."""
-
-    lookup_field = "slug"
-    lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    renderer_classes = RecordViewSet.renderer_classes
