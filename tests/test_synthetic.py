@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
@@ -18,7 +17,9 @@ from heritage.records.models import (
     Citation,
     DamageReport,
     Designation,
+    DisturbanceCause,
     Event,
+    EventFigure,
     Occupation,
     Site,
     Source,
@@ -191,11 +192,14 @@ def test_refuses_to_run_twice_into_the_same_database():
     assert Site.objects.count() == SITES
 
 
-def test_loads_the_cause_vocabulary_when_the_table_is_empty():
-    """Causes come from the DisturbanceCause table; an empty table is filled from fixtures/vocabularies.json."""
+def test_loads_the_vocabularies_when_their_tables_are_empty():
+    """Causes, event types, units and source types come from their tables; empty tables are filled from the
+    vocabulary fixtures (EAMENA's and the project's)."""
     generate()
     assert DamageReport.objects.values("cause").distinct().count() > 3
-    assert Path(settings.BASE_DIR, "fixtures", "vocabularies.json").is_file()
+    assert DisturbanceCause.objects.filter(scheme="EAMENA", label_ar="ألغام أرضية", slug="landmines").exists()
+    assert set(Event.objects.values_list("kind", flat=True)) >= {"capture", "air_campaign", "statement"}
+    assert set(EventFigure.objects.values_list("quantity_unit", flat=True)) >= {"sorties", "targets"}
 
 
 def test_rows_added_afterwards_get_fresh_ids():

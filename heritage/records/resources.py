@@ -16,7 +16,7 @@ or XLSX, imports back unchanged.
 from django.db import models
 from import_export import fields, resources, widgets
 
-from .models import Actor, DamageReport, DisturbanceCause, Event, Occupation, Site
+from .models import Actor, DamageReport, DisturbanceCause, Event, Occupation, QuantityUnit, Site, SiteCondition, Term
 from .spreadsheets import escape_formula, unescape_formula
 
 
@@ -72,7 +72,13 @@ class RecordResource(resources.ModelResource):
         return kwargs
 
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.user)
+        # A row names its terms by slug: joined here, not fetched once a row.
+        terms = [
+            field.name
+            for field in self._meta.model._meta.concrete_fields
+            if field.is_relation and issubclass(field.related_model, Term)
+        ]
+        return super().get_queryset().visible_to(self.user).select_related(*terms)
 
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))
@@ -89,6 +95,8 @@ class RecordResource(resources.ModelResource):
 
 
 class SiteResource(RecordResource):
+    condition = slug_field("condition", SiteCondition)
+
     class Meta(RecordResource.Meta):
         model = Site
         fields = [
@@ -100,6 +108,8 @@ class SiteResource(RecordResource):
             "latitude",
             "longitude",
             "location_certainty",
+            "condition",
+            "condition_assessed",
         ]
         export_order = fields
 
@@ -117,6 +127,7 @@ class OccupationResource(RecordResource):
     site = slug_field("site", Site)
     occupier = slug_field("occupier", Actor)
     ending_event = slug_field("ending_event", Event)
+    quantity_unit = slug_field("quantity_unit", QuantityUnit)
     started_earliest = derived_field("started_earliest")
     started_latest = derived_field("started_latest")
     ended_earliest = derived_field("ended_earliest")

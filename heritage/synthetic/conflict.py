@@ -6,11 +6,9 @@ from django.utils.text import slugify
 
 from heritage.records.choices import (
     ActorKind,
-    EventKind,
     OccupationEnd,
     ParticipantRole,
     Qualifier,
-    QuantityUnit,
 )
 from heritage.records.models import (
     Actor,
@@ -200,7 +198,7 @@ class ConflictMixin:
                     end_kind=end_kind,
                     quantity=months,
                     quantity_qualifier=Qualifier.APPROXIMATELY if months else "",
-                    quantity_unit=QuantityUnit.MONTHS if months else "",
+                    quantity_unit_id="months" if months else None,
                     description="Synthetic occupation.",
                 )
                 said = f"{info.ref}: {occupier.name} held {info.name} from {started}"
@@ -234,7 +232,7 @@ class ConflictMixin:
             capture = Event(
                 slug=f"{SYNTHETIC_PREFIX}capture-{ref}",
                 title=f"{occupier.name} captures {info.name}",
-                kind=EventKind.CAPTURE,
+                kind_id="capture",
                 site_id=info.pk,
                 occurred=occupation.started,
                 occurred_earliest=occupation.started_earliest,
@@ -249,7 +247,7 @@ class ConflictMixin:
                 recapture = Event(
                     slug=f"{SYNTHETIC_PREFIX}recapture-{ref}",
                     title=f"{victor.name} recaptures {info.name}",
-                    kind=EventKind.CAPTURE,
+                    kind_id="capture",
                     site_id=info.pk,
                     occurred=occupation.ended,
                     occurred_earliest=occupation.ended_earliest,
@@ -275,7 +273,7 @@ class ConflictMixin:
                     campaign = Event(
                         slug=f"{SYNTHETIC_PREFIX}air-campaign-{ref}",
                         title=f"Air campaign over {info.name}",
-                        kind=EventKind.AIR_CAMPAIGN,
+                        kind_id="air_campaign",
                         site_id=info.pk,
                         occurred=campaign_dates,
                         occurred_earliest=bounds[0],
@@ -293,8 +291,8 @@ class ConflictMixin:
                     event_citations[campaign.slug] = campaign_citation
                     participants.append((campaign, supporter, ParticipantRole.AGENT))
                     figures += [
-                        (campaign, "sorties flown", sorties, Qualifier.APPROXIMATELY, QuantityUnit.SORTIES),
-                        (campaign, "targets hit", targets, Qualifier.MORE_THAN, QuantityUnit.TARGETS),
+                        (campaign, "sorties flown", sorties, Qualifier.APPROXIMATELY, "sorties"),
+                        (campaign, "targets hit", targets, Qualifier.MORE_THAN, "targets"),
                     ]
         for index, info in enumerate(self.sites):
             if index == 0 or rng.random() < 0.08:
@@ -304,7 +302,7 @@ class ConflictMixin:
                 event = Event(
                     slug=f"{SYNTHETIC_PREFIX}statement-{info.ref[6:]}",
                     title=f"{speaker.name} speaks on {info.name}",
-                    kind=EventKind.STATEMENT,
+                    kind_id="statement",
                     site_id=info.pk,
                     occurred=when,
                     occurred_earliest=dates.bounds(when)[0],
@@ -344,7 +342,9 @@ class ConflictMixin:
                 ],
             )
             figure_rows = [
-                EventFigure(event_id=event.pk, measure=measure, quantity=q, quantity_qualifier=qual, quantity_unit=unit)
+                EventFigure(
+                    event_id=event.pk, measure=measure, quantity=q, quantity_qualifier=qual, quantity_unit_id=unit
+                )
                 for event, measure, q, qual, unit in figures
             ]
             self.insert(EventFigure, figure_rows)

@@ -3,7 +3,6 @@
 from heritage.records.choices import (
     ActorKind,
     Qualifier,
-    QuantityUnit,
     ThreatTarget,
 )
 from heritage.records.models import (
@@ -60,13 +59,13 @@ class DamageMixin:
                 observed_latest=bounds[1],
                 certainty=self.choice(CERTAINTY_WEIGHTS),
                 status=self.choice(STATUS_WEIGHTS),
-                description=f"Synthetic threat: {cause.name.lower()}.",
+                description=f"Synthetic threat: {cause.label.lower()}.",
             )
-            said = f"{info.ref}: {cause.name.lower()} threatens {info.name}"
+            said = f"{info.ref}: {cause.label.lower()} threatens {info.name}"
             if cause.slug == "landmines":
                 threat.quantity = rng.randrange(10, 500, 10)
                 threat.quantity_qualifier = Qualifier.AT_LEAST
-                threat.quantity_unit = QuantityUnit.MINES
+                threat.quantity_unit_id = "mines"
                 said += f", with at least {threat.quantity} mines hidden around it"
             if observed:
                 said += f" (observed {observed})"
@@ -170,7 +169,7 @@ class DamageMixin:
                         if occupation
                         else (f"in {occurred}" if occurred else "at an unknown date")
                     )
-                    quote = f"{ref}: {what} {severity.label.lower()} ({cause.name.lower()}, {extent}) {when}"
+                    quote = f"{ref}: {what} {severity.label.lower()} ({cause.label.lower()}, {extent}) {when}"
                     if p_attributed < 0.1:
                         attributor = rng.choice(attributors)
                         citation = info.source.cite_values(

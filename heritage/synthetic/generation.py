@@ -7,12 +7,13 @@ from django.db import transaction
 from tqdm import tqdm
 
 from heritage.records.models import DisturbanceCause, Source
+from heritage.records.models.vocabularies import TERM_MODELS
 
 from .conflict import ConflictMixin
 from .damage import DamageMixin
 from .dates import DatePool
 from .marks import (
-    VOCABULARY_FIXTURE,
+    VOCABULARY_FIXTURES,
     CuratedDataPresent,
     SyntheticDataPresent,
     curated_counts,
@@ -106,10 +107,10 @@ class Generator(PlacesMixin, ConflictMixin, DamageMixin):
 
 
 def ensure_vocabulary():
-    """Load the disturbance-cause vocabulary from its fixture if the table is empty; returns True if it loaded."""
-    if DisturbanceCause.objects.exists():
+    """Load the vocabularies from their fixtures if any of their tables is empty; returns True if it loaded them."""
+    if all(model.objects.exists() for model in TERM_MODELS):
         return False
-    call_command("loaddata", str(VOCABULARY_FIXTURE), verbosity=0)
+    call_command("loaddata", *map(str, VOCABULARY_FIXTURES), verbosity=0)
     return True
 
 

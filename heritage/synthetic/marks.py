@@ -16,11 +16,15 @@ from heritage.records.models import (
 )
 
 SYNTHETIC_PREFIX = "syn-"
-VOCABULARY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "vocabularies.json"
+# The managed vocabularies the generator's records name (EAMENA's first: the project's causes name its categories).
+VOCABULARY_FIXTURES = [
+    Path(settings.BASE_DIR) / "fixtures" / "eamena-vocabularies.json",
+    Path(settings.BASE_DIR) / "fixtures" / "vocabularies.json",
+]
 
 # Models whose rows are curated records when their slug lacks the synthetic prefix. Every other record model hangs
 # off one of these (a site name off its site, a citation off its source), so checking these finds any curated data.
-# DisturbanceCause is left out on purpose: it is the shared vocabulary, loaded from fixtures, not curated data.
+# The vocabularies (models/vocabularies.py) are left out on purpose: shared terms, loaded from fixtures, not records.
 SLUGGED_RECORD_MODELS = [Site, DamageReport, Threat, Occupation, Event, Actor, Period, Source]
 
 

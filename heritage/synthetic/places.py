@@ -8,7 +8,6 @@ from heritage.records.choices import (
     DesignationKind,
     LocationCertainty,
     NameKind,
-    SourceKind,
 )
 from heritage.records.models import (
     Citation,
@@ -59,14 +58,14 @@ class PlacesMixin:
             Source(
                 slug=f"{SYNTHETIC_PREFIX}source-gazetteer",
                 title="Synthetic gazetteer of periods and parties",
-                kind=SourceKind.REPORT,
+                kind_id="report",
                 publisher="heritage synthetic data",
                 published="2024",
                 language="en",
                 notes=note,
             )
         ]
-        kinds = [SourceKind.IMAGERY_ASSESSMENT, SourceKind.REPORT, SourceKind.NEWS_ARTICLE]
+        kinds = ["imagery_assessment", "report", "news_article"]
         for i in range(n_site_sources):
             first, last = i * SITES_PER_SOURCE + 1, min((i + 1) * SITES_PER_SOURCE, self.n_sites)
             slug = f"{SYNTHETIC_PREFIX}source-{i + 1:04d}"
@@ -74,7 +73,7 @@ class PlacesMixin:
                 Source(
                     slug=slug,
                     title=f"Synthetic damage assessment no. {i + 1}: sites {first}-{last}",
-                    kind=rng.choice(kinds),
+                    kind_id=rng.choice(kinds),
                     publisher="heritage synthetic data",
                     published=rng.choice(self.dates.months),
                     language="en",
