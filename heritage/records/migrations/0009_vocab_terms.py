@@ -78,6 +78,15 @@ def insert_terms_in_use(apps, schema_editor):
             slug, label = CATEGORIES.get(old, (old, old))
             Category.objects.get_or_create(slug=slug, defaults={"label": label, "scheme": "EAMENA"})
             causes.filter(category=old).update(category=slug)
+    check_deferred_constraints_now(schema_editor)
+
+
+def check_deferred_constraints_now(schema_editor):
+    # PostgreSQL refuses to ALTER a table with pending (deferred) foreign-key checks, which the updates above queue:
+    # run them now, so the columns can become keys in the same transaction.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def restore_old_values(apps, schema_editor):
@@ -88,6 +97,7 @@ def restore_old_values(apps, schema_editor):
         causes = apps.get_model("records", model).objects
         for old, (slug, _) in CATEGORIES.items():
             causes.filter(category=slug).update(category=old)
+    check_deferred_constraints_now(schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -940,6 +950,17 @@ class Migration(migrations.Migration):
             model_name="historicalthreat",
             name="quantity_unit",
             field=models.CharField(blank=True, max_length=20, null=True, verbose_name="unit"),
+        ),
+        # Room for the EAMENA categories' slugs, longer than the old values.
+        migrations.AlterField(
+            model_name="disturbancecause",
+            name="category",
+            field=models.CharField(max_length=100, verbose_name="category"),
+        ),
+        migrations.AlterField(
+            model_name="historicaldisturbancecause",
+            name="category",
+            field=models.CharField(max_length=100, verbose_name="category"),
         ),
         # The data, between the old columns and the new keys: every term a record uses now exists.
         migrations.RunPython(insert_terms_in_use, restore_old_values),
