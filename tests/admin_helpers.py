@@ -29,7 +29,7 @@ def make_damage_reports(count, *, site=None, cause=None, status="reported"):
     cause = (
         cause
         or DisturbanceCause.objects.get_or_create(
-            slug="test-cause", defaults={"name": "Test cause", "category": "conflict"}
+            slug="test-cause", defaults={"label": "Test cause", "category_id": "military-armed-conflict"}
         )[0]
     )
     reports = []

@@ -33,9 +33,18 @@ def load_article():
     call_command("loaddata", *FIXTURES, verbosity=0)
 
 
+# The data migrations that make the roles, and their functions: a flush removes the groups, so they are run again.
+ROLE_MIGRATIONS = [("0003_roles", "create_roles"), ("0010_vocab_roles", "add_term_permissions")]
+
+
+def create_roles():
+    for migration, function in ROLE_MIGRATIONS:
+        getattr(importlib.import_module(f"heritage.records.migrations.{migration}"), function)(apps, None)
+
+
 def load_baseline():
-    """The roles (a flush removes the groups their data migration made) and the article."""
-    importlib.import_module("heritage.records.migrations.0003_roles").create_roles(apps, None)
+    """The roles (a flush removes the groups their data migrations made) and the article."""
+    create_roles()
     load_article()
 
 

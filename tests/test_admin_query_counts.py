@@ -102,7 +102,7 @@ class Rows:
             elif model is Source:
                 Source.objects.create(slug=f"src-{i}", title=f"Source {i}", kind="report", text=f"Source {i}.")
             elif model is DisturbanceCause:
-                DisturbanceCause.objects.create(slug=f"dc-{i}", name=f"Cause {i}", category="natural")
+                DisturbanceCause.objects.create(slug=f"dc-{i}", label=f"Cause {i}", category_id="natural")
             elif model is Citation:
                 start = 100 + i * 40
                 quote = self.source.text[start : start + 30]

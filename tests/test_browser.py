@@ -11,20 +11,18 @@ Never `playwright install`: the browser is the system's Chromium (`apt-get insta
 tests skip locally, saying so, and fail in CI (CI=true), where .ci/run installs it.
 """
 
-import importlib
 import os
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.db import connections
 
 from heritage.records.dates import EDTF_HELP
 from heritage.records.models import Citation, DamageReport, Site, Source
 
 from .admin_helpers import PASSWORD, make_user
-from .conftest import load_article
+from .conftest import create_roles, load_article
 from .documents import HATRA_HTML
 
 pytestmark = pytest.mark.browser
@@ -74,7 +72,7 @@ def page(monkeypatch):
 @pytest.fixture
 def curator(transactional_db):
     """The article's data and a curator. Transactional tests flush the database, groups included: re-create them."""
-    importlib.import_module("heritage.records.migrations.0003_roles").create_roles(apps, None)
+    create_roles()
     load_article()
     return make_user("curator", group="Curator")
 

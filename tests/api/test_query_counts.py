@@ -173,7 +173,7 @@ def make_citation(base):
 
 def make_disturbance_cause(base):
     n = next(counter)
-    return DisturbanceCause.objects.create(slug=f"dc-{n}", name=f"Cause {n}", category="unknown")
+    return DisturbanceCause.objects.create(slug=f"dc-{n}", label=f"Cause {n}", category_id="unknown")
 
 
 FACTORIES = {
