@@ -967,7 +967,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="disturbancecause",
             name="category",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 help_text="EAMENA's files do not link cause types to categories; empty where none was assigned.",
                 null=True,
@@ -982,7 +982,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicaldisturbancecause",
             name="category",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="category",
                 db_constraint=False,
@@ -998,7 +998,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="event",
             name="kind",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 db_column="kind",
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="events",
@@ -1010,7 +1010,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalevent",
             name="kind",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="kind",
                 db_constraint=False,
@@ -1060,7 +1060,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="eventfigure",
             name="quantity_unit",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="quantity_unit",
                 null=True,
@@ -1074,7 +1074,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicaleventfigure",
             name="quantity_unit",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="quantity_unit",
                 db_constraint=False,
@@ -1089,7 +1089,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicaloccupation",
             name="quantity_unit",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="quantity_unit",
                 db_constraint=False,
@@ -1104,7 +1104,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalthreat",
             name="quantity_unit",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="quantity_unit",
                 db_constraint=False,
@@ -1119,7 +1119,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="occupation",
             name="quantity_unit",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="quantity_unit",
                 null=True,
@@ -1133,7 +1133,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="threat",
             name="quantity_unit",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="quantity_unit",
                 null=True,
@@ -1195,7 +1195,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalsite",
             name="condition",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="condition",
                 db_constraint=False,
@@ -1211,7 +1211,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="site",
             name="condition",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="condition",
                 help_text="EAMENA's overall site condition, as last assessed.",
@@ -1234,7 +1234,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalsource",
             name="kind",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 blank=True,
                 db_column="kind",
                 db_constraint=False,
@@ -1249,7 +1249,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="source",
             name="kind",
-            field=models.ForeignKey(
+            field=heritage.records.models.base.TermForeignKey(
                 db_column="kind",
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="sources",

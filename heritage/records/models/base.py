@@ -5,6 +5,7 @@ import contextlib
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 
 from ..choices import CurationStatus, Qualifier
 from ..dates import parse_edtf_bounds
@@ -151,6 +152,34 @@ def date_bound_constraints(model_name, edtf_fields):
     return [bounds_in_order(model_name, field, earliest, latest) for field, (earliest, latest) in edtf_fields.items()]
 
 
+class TermDescriptor(ForwardManyToOneDescriptor):
+    """Lets a record name its term by slug, as fixtures and the API do: `Event(kind="capture")`."""
+
+    def __set__(self, instance, value):
+        if isinstance(value, str):
+            # The key column holds the slug: set it, and forget a term fetched for the previous value.
+            self.field.delete_cached_value(instance)
+            setattr(instance, self.field.attname, value)
+            return
+        super().__set__(instance, value)
+
+
+class TermForeignKey(models.ForeignKey):
+    """A record's reference to a term, by the term's slug, kept in the column named like the field."""
+
+    forward_related_accessor_class = TermDescriptor
+
+    def __init__(self, to, **kwargs):
+        kwargs.setdefault("to_field", "slug")
+        kwargs.setdefault("on_delete", models.PROTECT)
+        super().__init__(to, **kwargs)
+
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        # The column keeps the name it had as a choice field ("kind", not "kind_id"), so its values read the same.
+        self.db_column = self.db_column or name
+        super().contribute_to_class(cls, name, *args, **kwargs)
+
+
 class QuantityModel(models.Model):
     """
     A reported number with its qualifier: "around 500" is 500 approximately, "more than 2,000" is 2000 more_than.
@@ -162,11 +191,8 @@ class QuantityModel(models.Model):
     quantity_qualifier = models.CharField(
         verbose_name="quantity qualifier", max_length=20, choices=Qualifier.choices, blank=True
     )
-    quantity_unit = models.ForeignKey(
-        to="records.QuantityUnit",
-        to_field="slug",
-        db_column="quantity_unit",
-        on_delete=models.PROTECT,
+    quantity_unit = TermForeignKey(
+        "records.QuantityUnit",
         related_name="%(class)ss",
         null=True,
         blank=True,

@@ -12,6 +12,7 @@ from .base import (
     RecordQuerySet,
     SlugManager,
     SlugNaturalKeyMixin,
+    TermForeignKey,
     UncertainDatesMixin,
     bounds_in_order,
     date_bound_constraints,
@@ -146,11 +147,8 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
 
     slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
     title = models.CharField(verbose_name="title", max_length=300)
-    kind = models.ForeignKey(
-        to="records.EventType",
-        to_field="slug",
-        db_column="kind",
-        on_delete=models.PROTECT,
+    kind = TermForeignKey(
+        "records.EventType",
         related_name="events",
         verbose_name="kind",
     )

@@ -14,6 +14,7 @@ from .base import (
     RecordQuerySet,
     SlugManager,
     SlugNaturalKeyMixin,
+    TermForeignKey,
     UncertainDatesMixin,
     bounds_in_order,
     date_bound_constraints,
@@ -116,11 +117,8 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
         default=False,
         help_text="At risk of looting: the public sees its coordinates only to 0.1 degree (about 11 km).",
     )
-    condition = models.ForeignKey(
-        to="records.SiteCondition",
-        to_field="slug",
-        db_column="condition",
-        on_delete=models.PROTECT,
+    condition = TermForeignKey(
+        "records.SiteCondition",
         related_name="sites",
         null=True,
         blank=True,

@@ -14,7 +14,7 @@ from ..dates import validate_edtf
 from ..history import RecordHistory
 from ..languages import LANGUAGE_HELP, direction_of, validate_language_tag
 from ..texts import check_text, closest_passage, normalise, sha256
-from .base import RecordManager, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TimestampedModel
+from .base import RecordManager, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel
 
 
 def original_path(source, filename):
@@ -51,11 +51,8 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
 
     slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
     title = models.CharField(verbose_name="title", max_length=300)
-    kind = models.ForeignKey(
-        to="records.SourceType",
-        to_field="slug",
-        db_column="kind",
-        on_delete=models.PROTECT,
+    kind = TermForeignKey(
+        "records.SourceType",
         related_name="sources",
         verbose_name="kind",
     )

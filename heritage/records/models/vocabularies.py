@@ -13,7 +13,7 @@ Fixed scales (severity, certainty, extent) stay choices in choices.py: they are 
 from django.db import models
 
 from ..history import RecordHistory
-from .base import RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TimestampedModel
+from .base import RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel
 
 
 class TermQuerySet(RecordQuerySet):
@@ -105,11 +105,8 @@ class DisturbanceCause(Term):
     every record.
     """
 
-    category = models.ForeignKey(
-        to=DisturbanceCategory,
-        to_field="slug",
-        db_column="category",
-        on_delete=models.PROTECT,
+    category = TermForeignKey(
+        DisturbanceCategory,
         related_name="causes",
         null=True,
         blank=True,
