@@ -66,7 +66,7 @@ class APIResourceTests:
 
     def test_list_returns_every_object(self, world, anonymous):
         """GET on the list returns every record, paginated, each with its API url."""
-        response = anonymous.get(self.list_url())
+        response = anonymous.get(self.list_url(), {"page_size": 500})
         assert response.status_code == 200, response.content
         assert response["Content-Type"] == "application/json"
         body = response.json()

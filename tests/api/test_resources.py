@@ -4,12 +4,17 @@ from heritage.records.models import (
     Actor,
     Citation,
     DamageReport,
+    DisturbanceCategory,
     DisturbanceCause,
     Event,
+    EventType,
     Occupation,
     Period,
+    QuantityUnit,
     Site,
+    SiteCondition,
     Source,
+    SourceType,
     Threat,
 )
 
@@ -127,7 +132,43 @@ class TestCitations(APIResourceTests):
     update_data = {"attribution": "As the article puts it"}
 
 
+class TestEventTypes(APIResourceTests):
+    basename = "event-type"
+    model = EventType
+    create_data = {"slug": "siege", "label": "Siege", "scope_note": "A place cut off by armed forces."}
+    update_data = {"label_ar": "حصار"}
+
+
+class TestQuantityUnits(APIResourceTests):
+    basename = "quantity-unit"
+    model = QuantityUnit
+    create_data = {"slug": "minarets", "label": "minarets"}
+    update_data = {"scope_note": "Towers of mosques."}
+
+
+class TestSourceTypes(APIResourceTests):
+    basename = "source-type"
+    model = SourceType
+    create_data = {"slug": "podcast", "label": "Podcast"}
+    update_data = {"is_active": False}
+
+
+class TestDisturbanceCategories(APIResourceTests):
+    basename = "disturbance-category"
+    model = DisturbanceCategory
+    create_data = {"slug": "urban-warfare", "label": "Urban Warfare", "scheme": "heritage"}
+    update_data = {"scope_note": "Fighting street by street."}
+
+
 class TestDisturbanceCauses(APIResourceTests):
     basename = "disturbance-cause"
     model = DisturbanceCause
-    writable = False
+    create_data = {"slug": "tunnel-bombing", "label": "Tunnel bombing", "category": "military-armed-conflict"}
+    update_data = {"category": "vandalism"}
+
+
+class TestSiteConditions(APIResourceTests):
+    basename = "site-condition"
+    model = SiteCondition
+    create_data = {"slug": "partly-rebuilt", "label": "Partly rebuilt"}
+    update_data = {"label_ar": "أعيد بناؤه جزئيا"}

@@ -158,7 +158,8 @@ class TermDescriptor(ForwardManyToOneDescriptor):
     def __set__(self, instance, value):
         if isinstance(value, str):
             # The key column holds the slug: set it, and forget a term fetched for the previous value.
-            self.field.delete_cached_value(instance)
+            if self.field.is_cached(instance):
+                self.field.delete_cached_value(instance)
             setattr(instance, self.field.attname, value)
             return
         super().__set__(instance, value)
