@@ -36,7 +36,17 @@ pytestmark = pytest.mark.django_db
 
 # The resources whose lists are read from rows: if one of them stops compiling, its list silently falls back to
 # DRF's path (correct, but several times slower), which this list makes a failure instead.
-READ_FROM_ROWS = {"damage-report", "threat", "citation", "disturbance-cause"}
+READ_FROM_ROWS = {
+    "damage-report",
+    "threat",
+    "citation",
+    "event-type",
+    "quantity-unit",
+    "source-type",
+    "disturbance-category",
+    "disturbance-cause",
+    "site-condition",
+}
 
 
 def viewsets():
