@@ -13,14 +13,21 @@ from heritage.records.models import (
     Actor,
     Citation,
     DamageReport,
+    DisturbanceCategory,
     DisturbanceCause,
     Event,
+    EventType,
     Occupation,
     Period,
+    QuantityUnit,
     Site,
+    SiteCondition,
     Source,
+    SourceType,
     Threat,
 )
+from heritage.records.models.base import TermForeignKey
+from heritage.records.models.vocabularies import TERM_MODELS
 
 
 def slugs(client, basename, params, key="slug"):
@@ -185,8 +192,18 @@ CASES = [
     ("disturbance-cause", {"q": "deliberate breaking"}, {"breaking-smashing"}, {"looting"}),
     ("disturbance-cause", {"slug": "looting"}, {"looting"}, {"landmines"}),
     ("disturbance-cause", {"id": "PK:looting"}, {"looting"}, {"landmines"}),
-    ("disturbance-cause", {"category": "conflict"}, {"landmines"}, {"looting"}),
-    ("disturbance-cause", {"scheme": "eamena"}, {"looting"}, set()),
+    ("disturbance-cause", {"category": "military-armed-conflict"}, {"landmines"}, {"looting"}),
+    ("disturbance-cause", {"scheme": "eamena"}, {"landmines"}, {"looting"}),
+    ("disturbance-cause", {"scheme": "heritage"}, {"looting"}, {"landmines"}),
+    ("disturbance-cause", {"q": "ألغام"}, {"landmines"}, {"looting"}),
+    # the other vocabularies
+    ("event-type", {"q": "video"}, {"video_release"}, {"capture"}),
+    ("event-type", {"slug": "capture"}, {"capture"}, {"statement"}),
+    ("event-type", {"is_active": "true"}, {"capture"}, set()),
+    ("quantity-unit", {"q": "killed"}, {"killed"}, {"sorties"}),
+    ("source-type", {"scheme": "heritage"}, {"news_article"}, set()),
+    ("disturbance-category", {"q": "نزاع"}, {"military-armed-conflict"}, {"natural"}),
+    ("site-condition", {"scheme": "eamena"}, {"destroyed"}, set()),
 ]
 
 MODELS = {
@@ -199,6 +216,11 @@ MODELS = {
     "threat": Threat,
     "source": Source,
     "disturbance-cause": DisturbanceCause,
+    "event-type": EventType,
+    "quantity-unit": QuantityUnit,
+    "source-type": SourceType,
+    "disturbance-category": DisturbanceCategory,
+    "site-condition": SiteCondition,
 }
 STRUCTURE_SLUGS = {"great-temple"}
 
@@ -297,6 +319,8 @@ def test_default_ordering_is_stable_with_ties(world, anonymous):
     assert [row["slug"] for page in pages for row in page] == twins
 
 
+TERM_TEXT = {"label", "label_ar", "scope_note", "scope_note_ar"}
+
 # Fields that are not filters, and why. Any other field of these models must have a filter of its own name (a foreign
 # key: `<name>` by slug and `<name>_id` by id), so a field added to a model without one fails here.
 NOT_FILTERED = {
@@ -304,7 +328,8 @@ NOT_FILTERED = {
     "*": {"created", "last_updated", "citations", "description", "dating_note", "name", "title", "version"},
     # Location by bbox / has_location, periods by `period`. Never by `is_sensitive`: a public filter for it would list
     # exactly the sites at risk of looting whose coordinates are coarsened.
-    Site: {"latitude", "longitude", "periods", "is_sensitive"},
+    # The condition's assessment date qualifies the condition; sites are filtered by the condition itself.
+    Site: {"latitude", "longitude", "periods", "is_sensitive", "condition_assessed"},
     Period: {"label", "start_earliest", "start_latest", "stop_earliest", "stop_latest", "spatial_coverage"},
     Occupation: {
         "started",
@@ -344,7 +369,8 @@ NOT_FILTERED = {
         "original_size",
     },
     Citation: {"quote", "char_start", "char_end", "attribution"},
-    DisturbanceCause: {"scope_note"},
+    # A term is found by `q` (its labels and scope note) or its slug.
+    **dict.fromkeys(TERM_MODELS, TERM_TEXT),
 }
 # Every resource's filter set, by model (the router's viewsets name them).
 FILTERSETS = {
@@ -364,7 +390,9 @@ def test_missing_filters(model):
     for field in model._meta.get_fields():
         if field.auto_created or field.name in exempt:
             continue
-        if isinstance(field, models.ForeignKey):
+        if isinstance(field, TermForeignKey):
+            wanted = [field.name]  # a term is named by its slug, which is the key
+        elif isinstance(field, models.ForeignKey):
             wanted = [f"{field.name}_id"] + (
                 ["slug" in {f.name for f in field.related_model._meta.fields}] and [field.name]
             )
