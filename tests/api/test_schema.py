@@ -88,11 +88,34 @@ def test_enums_are_in_the_schema(openapi):
         "severely_damaged",
         "moderately_damaged",
         "possibly_damaged",
+        "no_visible_damage",
+        "not_assessed",
     }
+    assert "not_applicable" in schemas["CertaintyEnum"]["enum"]
     severity = next(
         p for p in openapi["paths"]["/api/v1/damage-reports/"]["get"]["parameters"] if p["name"] == "severity"
     )
     assert severity["schema"]["type"] == "array" and "destroyed" in severity["schema"]["items"]["enum"]
+
+
+@pytest.mark.parametrize(
+    ("schema", "field", "endpoint"),
+    [
+        ("Event", "kind", "/api/v1/event-types/"),
+        ("Source", "kind", "/api/v1/source-types/"),
+        ("Site", "condition", "/api/v1/site-conditions/"),
+        ("DisturbanceCause", "category", "/api/v1/disturbance-categories/"),
+    ],
+)
+def test_terms_are_slugs_of_their_vocabulary_endpoint(openapi, schema, field, endpoint):
+    """A managed vocabulary is not a fixed enum: the field is a slug, and its description names the endpoint that
+    lists the terms (which curators extend), itself in the schema."""
+    prop = openapi["components"]["schemas"][schema]["properties"][field]
+    assert prop["type"] == "string" and "enum" not in prop
+    assert endpoint in prop["description"]
+    assert endpoint in openapi["paths"]
+    unit = openapi["components"]["schemas"]["Threat"]["properties"]["quantity"]["properties"]["unit"]
+    assert "enum" not in unit and "/api/v1/quantity-units/" in unit["description"]
 
 
 def test_docs_pages_work_offline(anonymous):
@@ -163,9 +186,9 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
     operations = [result.ok() for result in api.get_all_operations()]
     methods = [operation.method.upper() for operation in operations]
-    # List and record of ten resources, and a source's text and original; create, update, partial update and
-    # delete of the nine writable ones; and the workflow's status move of a damage report.
-    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (22, 10, 59)
+    # List and record of fifteen resources (six of them vocabularies), and a source's text and original; create,
+    # update, partial update and delete of each; and the workflow's status move of a damage report.
+    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (32, 16, 93)
     token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}

@@ -10,6 +10,7 @@ chosen is retired (`is_active` off) and keeps its meaning for the records that u
 Fixed scales (severity, certainty, extent) stay choices in choices.py: they are scales, not open lists.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..history import RecordHistory
@@ -60,6 +61,25 @@ class Term(SlugNaturalKeyMixin, TimestampedModel):
 
     def __str__(self):
         return self.label
+
+    def clean(self):
+        super().clean()
+        if self.pk is None:
+            return
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("slug", flat=True).first()
+        if stored not in (None, self.slug) and self.used_as(stored):
+            raise ValidationError(
+                {"slug": f"Records use this term as '{stored}', so its slug cannot change. Add a new term instead."}
+            )
+
+    @classmethod
+    def used_as(cls, slug):
+        """Whether any record names a term of this vocabulary by `slug` (in a key that holds the slug)."""
+        return any(
+            relation.related_model._base_manager.filter(**{relation.field.attname: slug}).exists()
+            for relation in cls._meta.related_objects
+            if relation.one_to_many and relation.field.target_field.name == "slug"
+        )
 
 
 class EventType(Term):
