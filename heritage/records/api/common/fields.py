@@ -253,8 +253,11 @@ class QuantityField(ComputedField):
         values = {}
         for key, field in parts.items():
             try:
+                if key not in data:
+                    # Checked here: bound to a PATCH's serializer, a part would be skipped, not required.
+                    raise serializers.ValidationError(serializers.Field.default_error_messages["required"])
                 field.bind(key, self)
-                values[key] = field.run_validation(data.get(key, serializers.empty))
+                values[key] = field.run_validation(data[key])
             except serializers.ValidationError as exc:
                 errors[key] = exc.detail
         if errors:
