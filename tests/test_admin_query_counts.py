@@ -18,15 +18,18 @@ from heritage.records.models import (
     Event,
     EventFigure,
     EventParticipant,
+    EventType,
     Occupation,
     Period,
     Site,
+    SiteCondition,
     SiteName,
     SitePeriod,
     Source,
     Structure,
     Threat,
 )
+from heritage.records.models.vocabularies import TERM_MODELS
 
 from .admin_helpers import make_user
 
@@ -103,6 +106,13 @@ class Rows:
                 Source.objects.create(slug=f"src-{i}", title=f"Source {i}", kind="report", text=f"Source {i}.")
             elif model is DisturbanceCause:
                 DisturbanceCause.objects.create(slug=f"dc-{i}", label=f"Cause {i}", category_id="natural")
+            elif model in TERM_MODELS:
+                # Each term used by a record, so that the list's use counts have something to count.
+                term = model.objects.create(slug=f"term-{i}", label=f"Term {i}")
+                if model is EventType:
+                    Event.objects.create(slug=f"e-{i}", title=f"Event {i}", kind=term)
+                elif model is SiteCondition:
+                    Site.objects.filter(pk=self.site_(i).pk).update(condition=term)
             elif model is Citation:
                 start = 100 + i * 40
                 quote = self.source.text[start : start + 30]
@@ -142,7 +152,9 @@ ALL_RECORD_MODELS = [
     Source,
     Structure,
     Threat,
+    *TERM_MODELS,
 ]
+ALL_RECORD_MODELS = list(dict.fromkeys(ALL_RECORD_MODELS))  # DisturbanceCause is both a record and a term
 
 
 def test_every_registered_model_is_measured():

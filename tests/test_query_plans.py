@@ -70,7 +70,7 @@ def representative_values():
         "structure": report.structure.slug,
         "cause_id": report.cause_id,
         "cause": report.cause.slug,
-        "cause_category": report.cause.category,
+        "cause_category": report.cause.category_id,
         "occupation_id": report.occupation_id,
         "occupation": report.occupation.slug,
         "perpetrator_id": report.perpetrator_id,
