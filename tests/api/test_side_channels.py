@@ -123,6 +123,7 @@ def api_reads(site):
         "kind": ["archaeological_site"],
         "country": ["IQ", "SY"],
         "location_certainty": ["high"],
+        "condition": ["poor", "destroyed"],
         "has_location": ["true", "false"],
         "designation": ["unesco_world_heritage"],
         "in_danger": ["true", "false"],
