@@ -14,6 +14,7 @@ from django.urls import reverse
 from heritage.records.models import (
     DisturbanceCategory,
     DisturbanceCause,
+    Event,
     EventType,
     SiteCondition,
     Threat,
@@ -118,3 +119,21 @@ def test_deleting_a_term_in_use_says_which_records_use_it(client, palmyra):
     assert "protected" in page
     client.post(url, {"post": "yes"})
     assert EventType.objects.filter(pk=term.pk).exists()
+
+
+def test_a_curator_changes_an_events_kind_in_its_form(client, palmyra):
+    """The change form of an event takes its kind by slug (the autocomplete's value) and saves it; an unknown one is
+    a form error on `kind` and changes nothing."""
+    from .test_admin_stale_edit import form_data
+
+    client.force_login(make_user("cora", group="Curator"))
+    event = Event.objects.get(slug="recapture-of-palmyra")
+    url = reverse("admin:records_event_change", args=[event.pk])
+    data = form_data(client.get(url))
+    assert data["kind"] == "capture"
+    refused = client.post(url, {**data, "kind": "parade"})
+    assert refused.status_code == 200 and "kind" in refused.context["adminform"].form.errors
+    assert Event.objects.get(pk=event.pk).kind_id == "capture"
+    response = client.post(url, {**data, "kind": "military_operation"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Event.objects.get(pk=event.pk).kind_id == "military_operation"

@@ -31,7 +31,7 @@ def test_a_record_names_a_term_by_slug(curator):
     ("url", "body", "field", "message"),
     [
         ("/api/v1/events/", event_body(kind="parade"), "kind", "Unknown event type 'parade'."),
-        ("/api/v1/events/", event_body(kind=7), "kind", "Expected the slug of a event type, a string."),
+        ("/api/v1/events/", event_body(kind=7), "kind", "Expected the event type's slug, a string."),
         (
             "/api/v1/sources/",
             {"slug": "s", "title": "S", "kind": "rumour", "language": "en", "text": "Words."},

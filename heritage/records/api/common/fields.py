@@ -302,7 +302,7 @@ class TermField(serializers.SlugRelatedField):
     default_error_messages = {
         "unknown": "Unknown {vocabulary} '{value}'.",
         "retired": "The {vocabulary} '{value}' is retired: choose a current one.",
-        "invalid": "Expected the slug of a {vocabulary}, a string.",
+        "invalid": "Expected the {vocabulary}'s slug, a string.",
     }
 
     def __init__(self, *, attname=None, **kwargs):
