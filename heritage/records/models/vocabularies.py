@@ -147,5 +147,5 @@ class SiteCondition(Term):
         verbose_name_plural = "site conditions"
 
 
-# The vocabularies, in the order their fixtures and admin list them (a category before the causes in it).
+# Every managed vocabulary (a category before the causes that name it, as the fixtures load them).
 TERM_MODELS = [EventType, QuantityUnit, SourceType, DisturbanceCategory, DisturbanceCause, SiteCondition]
