@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
-from django.urls import clear_script_prefix, set_script_prefix
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -286,7 +286,7 @@ def test_csv_exports_from_rows_give_what_the_serializer_gives(synthetic, anonymo
     expected, _ = serializer_and_reader_output(viewset, request, compare=False)
     assert len(expected) > 1
     monkeypatch.setattr(viewset, "export_chunk_size", len(expected) // 3 + 1)
-    response = anonymous.get(f"/api/v1/{basename}s/", {"format": "csv"})
+    response = anonymous.get(reverse(f"api:{basename}-list"), {"format": "csv"})
     assert response.status_code == 200 and response.streaming
     columns = csv_columns(viewset.serializer_class())
     assert csv_rows(response) == [columns, *(csv_row(record, columns) for record in expected)]
