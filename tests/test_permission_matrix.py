@@ -11,13 +11,13 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from heritage.records.models import DamageReport, Site
 
 from .admin_helpers import make_user
 from .test_history import form_data
+from .tokens import token_header
 
 pytestmark = pytest.mark.django_db
 
@@ -184,5 +184,5 @@ def test_api(target, role, action):
     client = APIClient()
     user = user_for(role)
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=token_header(user))
     assert api_outcome(client, action, target) == API[action][ROLES.index(role)]

@@ -9,7 +9,6 @@ branch, which these tests must not depend on).
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from heritage.records.models import (
@@ -30,6 +29,8 @@ from heritage.records.models import (
     Structure,
     Threat,
 )
+
+from ..tokens import token_header
 
 
 @pytest.fixture(autouse=True)
@@ -56,12 +57,12 @@ def permissions(*actions):
 def token_client(username, *actions):
     user = User.objects.create_user(username=username, password=None)
     user.user_permissions.set(permissions(*actions))
-    token = Token.objects.create(user=user)
+    header = token_header(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=header)
     client.user = user
     # For clients other than Django's (schemathesis' WSGI calls).
-    client.credentials_header = {"Authorization": f"Token {token.key}"}
+    client.credentials_header = {"Authorization": header}
     return client
 
 

@@ -2,10 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from heritage.records.models import DamageReport
+
+from ..tokens import token_header
 
 URL = "/api/v1/damage-reports/palmyra-defaced-by-isis/status/"
 
@@ -14,7 +15,7 @@ def client_in(group):
     user = User.objects.create_user(group.lower())
     user.groups.add(Group.objects.get(name=group))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=token_header(user))
     return client, user
 
 
