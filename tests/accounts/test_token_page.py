@@ -182,7 +182,8 @@ def test_posts_without_the_csrf_token_are_refused(curator):
         ({"name": "x" * 101, "days": "5"}, "name", "at most 100 characters"),
     ],
 )
-def test_bad_input_is_a_form_error_and_issues_nothing(curator, data, field, message):
+def test_bad_input_is_a_form_error_and_issues_nothing(curator, settings, data, field, message):
+    settings.API_TOKEN_DAYS = 365
     before = ApiToken.objects.count()
     response = post(logged_in(curator), PAGE, data)
     assert response.status_code == 400
