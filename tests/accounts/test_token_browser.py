@@ -1,4 +1,7 @@
-"""In a real browser: a curator issues an API token in the admin, writes with it through the API, and revokes it."""
+"""
+In a real browser: a curator issues an API token in the admin, writes with it through the API, and revokes it. A
+screenshot of the page showing the new key goes to artifacts/tokens.png.
+"""
 
 import json
 import urllib.error
@@ -10,7 +13,7 @@ from heritage.accounts.models import ApiToken
 from heritage.records.models import Actor
 
 from ..browser_helpers import create_token_in_admin
-from ..test_browser import curator, log_in, page  # noqa: F401  (fixtures: the article and a curator; the browser)
+from ..test_browser import ARTIFACTS, curator, log_in, page  # noqa: F401  (fixtures: the article and a curator; the browser)
 
 pytestmark = pytest.mark.browser
 
@@ -35,6 +38,8 @@ def test_a_curator_issues_a_token_in_the_admin_writes_with_it_and_revokes_it(pag
     key = create_token_in_admin(page, live_server.url, name="field laptop")
     assert len(key) == 64
     assert "shown only once" in page.locator("#new-token").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "tokens.png"), full_page=True)
     actors = f"{live_server.url}/api/v1/actors/"
     assert api_post(actors, key, {"slug": "hatra-guards", "name": "Hatra guards", "kind": "armed_group"}) == 201
     assert Actor.objects.get(slug="hatra-guards").history.latest().history_user == curator
