@@ -153,6 +153,8 @@ class DamageReportSerializer(RecordSerializer):
         # citations and records who made it; a new report starts as a draft.
         read_only_fields = ["status", "status_changed_at"]
 
+    workflow_fields = {"status": "status"}
+
 
 class StatusChangeSerializer(serializers.Serializer):
     """A move of a damage report through the verification workflow."""
@@ -193,6 +195,10 @@ class ThreatSerializer(RecordSerializer):
             "created",
             "last_updated",
         ]
+        # As a damage report's: the status is the workflow's.
+        read_only_fields = ["status"]
+
+    workflow_fields = {"status": "status"}
 
 
 class DisturbanceCauseSerializer(RecordSerializer):
