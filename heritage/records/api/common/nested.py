@@ -11,9 +11,9 @@ record's JSON, PUT back as read, changes nothing.
 
 Each item is checked as the admin's inline checks it: the model's `full_clean()` (vocabularies, EDTF dates, check
 constraints, `clean()`) with the record as its parent, and, since the list replaces the record's whole list, the
-unique constraint within the list. Errors come back under the list, one object per item (`{}` for a valid one):
-`{"names": [{}, {"language": ["..."]}]}`, that is `names[1].language`. Nothing is written unless the record and
-every item are valid.
+unique constraint within the list. Errors come back under the list, by the position of each refused item (from 0),
+as DRF gives a list's errors (`LIST_SERIALIZER_ERRORS_AS_DICT`) and as batches do: `{"names": {"1": {"language":
+["..."]}}}`, that is `names[1].language`. Nothing is written unless the record and every item are valid.
 """
 
 import copy
@@ -140,7 +140,7 @@ class NestedWritesMixin:
         for nested_list, items in nested.items():
             rows, item_errors = nested_list.plan(record, items)
             if item_errors:
-                errors[nested_list.name] = [item_errors.get(position, {}) for position in range(len(items))]
+                errors[nested_list.name] = item_errors
             self._nested_rows[nested_list] = rows
         return errors
 
