@@ -242,3 +242,19 @@ def test_batches_name_the_record_and_the_item(world, curator):
     assert response.status_code == 400
     assert response.json()["errors"] == {"1": {"names": {"0": {"kind": ['"nope" is not a valid choice.']}}}}
     assert table_counts() == before
+
+
+def test_lists_sent_back_as_read_save_none_of_their_rows(world, curator):
+    """A site's lists PUT back as read: every row keeps its id and version, and nothing enters its history."""
+    url = "/api/v1/sites/hatra/"
+    hatra = world["hatra"]
+    rows = lambda: [  # noqa: E731
+        sorted(manager.values_list("pk", "version"))
+        for manager in (hatra.names, hatra.designations, hatra.site_periods)
+    ]
+    before, history = rows(), SiteName.history.count() + Designation.history.count() + SitePeriod.history.count()
+    read = curator.get(url)
+    response = curator.put(url, read.json(), format="json", HTTP_IF_MATCH=read["ETag"])
+    assert response.status_code == 200, response.content
+    assert rows() == before
+    assert SiteName.history.count() + Designation.history.count() + SitePeriod.history.count() == history

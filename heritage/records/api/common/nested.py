@@ -78,8 +78,8 @@ class NestedList:
 
     def plan(self, record, items):
         """
-        The rows to save for `items` (validated data) under `record` (saved or not): [(row, citations or None)], or
-        Django's ValidationError per item as {position: errors}.
+        The rows to save for `items` (validated data) under `record` (saved or not), as [(row, citations or None,
+        whether it is new or changed)], and the errors of refused items as {position: errors}.
         """
         existing = {}
         if record.pk is not None:
@@ -106,19 +106,29 @@ class NestedList:
                 where = self.natural_key[0] if len(self.natural_key) == 1 else api_settings.NON_FIELD_ERRORS_KEY
                 errors[position] = {where: [f"{self.duplicate_message} (item {seen[key]} has the same.)"]}
             seen.setdefault(key, position)
-            rows.append((row, citations))
+            rows.append((row, citations, matched is None or self._changed(matched, row)))
         return rows, errors
 
+    def _changed(self, before, after):
+        return any(
+            getattr(before, field.attname) != getattr(after, field.attname)
+            for field in self.model._meta.concrete_fields
+        )
+
     def save(self, record, rows):
-        """Replace the record's rows with `rows` (from plan()): delete the unmatched, then update and create."""
-        keep = [row.pk for row, _ in rows if row.pk is not None]
+        """
+        Replace the record's rows with `rows` (from plan()): delete the unmatched, then update the changed and create
+        the new. A row sent back as it was is not saved again (no new version, nothing in its history).
+        """
+        keep = [row.pk for row, _, _ in rows if row.pk is not None]
         for gone in getattr(record, self.source).exclude(pk__in=keep):
             gone.delete()  # one by one, so that each deletion is in the row's history
-        for row, citations in rows:
+        for row, citations, changed in rows:
             setattr(row, self.parent_key, record)
-            row.save()
+            if changed:
+                row.save()
             if citations is not None:
-                row.citations.set(citations)
+                row.citations.set(citations)  # adds and removes only the difference
 
 
 class NestedWritesMixin:
