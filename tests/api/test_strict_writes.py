@@ -84,3 +84,12 @@ def test_an_unknown_field_and_a_bad_value_are_named_together(world, curator):
     )
     assert response.status_code == 400
     assert set(response.json()) == {"severity", "sevrity"}
+
+
+def test_the_workflow_refuses_unknown_keys_too(world, curator):
+    """A status move with a key it does not take (a misspelt `reason`) is a 400 naming it; the status stays."""
+    url = "/api/v1/damage-reports/hatra-statues-smashed/status/"
+    response = curator.post(url, {"status": "disputed", "reson": "Contradicted."}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"reson": ["Unknown field."]}
+    assert DamageReport.objects.get(slug="hatra-statues-smashed").status == "verified"

@@ -28,6 +28,7 @@ from .common.filters import (
     slug_filter,
 )
 from .common.serializers import RecordSerializer, as_field_errors, citations_field
+from .common.strict import StrictWritesMixin
 from .common.views import ERROR_RESPONSES, RecordViewSet, VocabularyViewSet, document, format_parameter
 
 
@@ -156,7 +157,7 @@ class DamageReportSerializer(RecordSerializer):
     workflow_fields = {"status": "status"}
 
 
-class StatusChangeSerializer(serializers.Serializer):
+class StatusChangeSerializer(StrictWritesMixin, serializers.Serializer):
     """A move of a damage report through the verification workflow."""
 
     status = serializers.ChoiceField(choices=CurationStatus.choices, help_text="The status to move the report to.")
