@@ -22,10 +22,12 @@ from .models import (
     Designation,
     DisturbanceCause,
     Event,
+    EventFigure,
     EventParticipant,
     Occupation,
     Period,
     Site,
+    SiteName,
     SitePeriod,
     Source,
     Threat,
@@ -45,9 +47,11 @@ def sites(user):
     return (
         Site.objects.visible_to(user)
         .prefetch_related(
-            "names",
-            Prefetch("designations", queryset=Designation.objects.select_related("granted_by")),
-            "periods",
+            Prefetch("names", queryset=SiteName.objects.prefetch_related(CITATIONS)),
+            Prefetch(
+                "designations", queryset=Designation.objects.select_related("granted_by").prefetch_related(CITATIONS)
+            ),
+            Prefetch("site_periods", queryset=SitePeriod.objects.select_related("period").prefetch_related(CITATIONS)),
             CITATIONS,
         )
         .order_by("name", "pk")
@@ -88,8 +92,10 @@ def events(user):
         Event.objects.visible_to(user)
         .select_related("site", "part_of")
         .prefetch_related(
-            Prefetch("participants", queryset=EventParticipant.objects.select_related("actor")),
-            "figures",
+            Prefetch(
+                "participants", queryset=EventParticipant.objects.select_related("actor").prefetch_related(CITATIONS)
+            ),
+            Prefetch("figures", queryset=EventFigure.objects.prefetch_related(CITATIONS)),
             CITATIONS,
         )
         .order_by(F("occurred_earliest").asc(nulls_last=True), "title", "pk")

@@ -57,12 +57,13 @@ def test_researchers_and_anonymous_clients_cannot_move_a_report(palmyra):
 
 @pytest.mark.django_db
 def test_status_is_read_only_in_ordinary_writes(palmyra):
-    """A PATCH cannot skip the workflow: the status it sends is ignored."""
+    """A PATCH cannot skip the workflow: a status in it is a 400 that gives the workflow's address; nothing changes."""
     client, _ = client_in("Curator")
     report = DamageReport.objects.get(slug="palmyra-defaced-by-isis")
     headers = {"HTTP_IF_MATCH": f'"{report.version}"'}  # ignored until ETags land; required after
     response = client.patch(
         "/api/v1/damage-reports/palmyra-defaced-by-isis/", {"status": "verified"}, format="json", **headers
     )
-    assert response.status_code == 200, response.content
+    assert response.status_code == 400, response.content
+    assert "POST /api/v1/damage-reports/palmyra-defaced-by-isis/status/" in response.json()["status"][0]
     assert DamageReport.objects.get(slug="palmyra-defaced-by-isis").status == "reported"

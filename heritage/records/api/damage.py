@@ -28,6 +28,7 @@ from .common.filters import (
     slug_filter,
 )
 from .common.serializers import RecordSerializer, as_field_errors, citations_field
+from .common.strict import StrictWritesMixin
 from .common.views import ERROR_RESPONSES, RecordViewSet, VocabularyViewSet, document, format_parameter
 
 
@@ -153,8 +154,10 @@ class DamageReportSerializer(RecordSerializer):
         # citations and records who made it; a new report starts as a draft.
         read_only_fields = ["status", "status_changed_at"]
 
+    workflow_fields = {"status": "status"}
 
-class StatusChangeSerializer(serializers.Serializer):
+
+class StatusChangeSerializer(StrictWritesMixin, serializers.Serializer):
     """A move of a damage report through the verification workflow."""
 
     status = serializers.ChoiceField(choices=CurationStatus.choices, help_text="The status to move the report to.")
@@ -193,6 +196,10 @@ class ThreatSerializer(RecordSerializer):
             "created",
             "last_updated",
         ]
+        # As a damage report's: the status is the workflow's.
+        read_only_fields = ["status"]
+
+    workflow_fields = {"status": "status"}
 
 
 class DisturbanceCauseSerializer(RecordSerializer):

@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from .. import selectors
 from ..choices import DesignationKind, LocationCertainty, SiteKind
-from ..models import Actor, DamageReport, Designation, Period, Site, SiteName, Structure
+from ..models import Actor, DamageReport, Designation, Period, Site, SiteName, SitePeriod, Structure
 from .common.fields import BriefRelatedField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
@@ -28,6 +28,7 @@ from .common.filters import (
     search_filter,
     slug_filter,
 )
+from .common.nested import NestedItemSerializer
 from .common.renderers import GeoJSONRenderer, stream_geojson
 from .common.serializers import RecordSerializer, citations_field, country_field
 from .common.views import ExportMixin, RecordViewSet, document
@@ -153,25 +154,39 @@ class VisibleCoordinateField(serializers.DecimalField):
         return instance.coordinates_for(getattr(self.context.get("request"), "user", None))[self.axis]
 
 
-class SiteNameSerializer(serializers.ModelSerializer):
+class SiteNameSerializer(NestedItemSerializer):
     """Another name of a site: local, historical, an epithet."""
+
+    citations = citations_field()
 
     class Meta:
         model = SiteName
-        fields = ["name", "kind", "language"]
+        fields = ["name", "kind", "language", "citations"]
 
 
-class DesignationSerializer(serializers.ModelSerializer):
+class DesignationSerializer(NestedItemSerializer):
     """A protected status a site held over a span of time."""
 
-    valid_from = UncertainDateField("valid_from", read_only=True)
-    valid_to = UncertainDateField("valid_to", read_only=True, help_text="Empty EDTF while the status holds.")
-    granted_by = BriefRelatedField(model=Actor, read_only=True, allow_null=True)
-    is_current = serializers.BooleanField(read_only=True)
+    valid_from = UncertainDateField("valid_from", required=True, help_text="Since when (EDTF), with the bounds.")
+    valid_to = UncertainDateField("valid_to", help_text="Until when (EDTF); empty while the status holds.")
+    granted_by = BriefRelatedField(queryset=Actor.objects.all(), allow_null=True, required=False)
+    is_current = serializers.BooleanField(read_only=True, help_text="Whether it holds now (no end date).")
+    citations = citations_field()
 
     class Meta:
         model = Designation
-        fields = ["kind", "reference", "valid_from", "valid_to", "is_current", "granted_by"]
+        fields = ["kind", "reference", "valid_from", "valid_to", "is_current", "granted_by", "citations"]
+
+
+class SitePeriodSerializer(NestedItemSerializer):
+    """The statement that a site's remains date from a period, with the passages that say so."""
+
+    period = BriefRelatedField(queryset=Period.objects.all())
+    citations = citations_field()
+
+    class Meta:
+        model = SitePeriod
+        fields = ["period", "citations"]
 
 
 class StructureSerializer(RecordSerializer):
@@ -185,8 +200,8 @@ class StructureSerializer(RecordSerializer):
 @extend_schema_serializer(examples=[SITE_EXAMPLE])
 class SiteSerializer(RecordSerializer):
     """
-    A heritage place; `periods`, `names` and `designations` are read-only here (curated in the admin). A sensitive
-    site's coordinates are exact only for users who may view sites.
+    A heritage place. Its `names`, `designations` and `periods` are written with it: a list sent replaces the
+    site's list (common/nested.py). A sensitive site's coordinates are exact only for users who may view sites.
     """
 
     url = api_url("site")
@@ -194,10 +209,12 @@ class SiteSerializer(RecordSerializer):
     country_name = serializers.CharField(source="country.name", read_only=True)
     latitude = VisibleCoordinateField("latitude")
     longitude = VisibleCoordinateField("longitude")
-    names = SiteNameSerializer(many=True, read_only=True, help_text="Other names: local, historical, epithets.")
-    designations = DesignationSerializer(many=True, read_only=True, help_text="Protected statuses, past and present.")
+    names = SiteNameSerializer(many=True, required=False, help_text="Other names: local, historical, epithets.")
+    designations = DesignationSerializer(many=True, required=False, help_text="Protected statuses, past and present.")
     in_danger = serializers.SerializerMethodField(help_text="Currently on the List of World Heritage in Danger.")
-    periods = BriefRelatedField(model=Period, many=True, read_only=True, help_text="The periods its remains date from.")
+    periods = SitePeriodSerializer(
+        source="site_periods", many=True, required=False, help_text="The periods its remains date from."
+    )
     citations = citations_field()
 
     class Meta:

@@ -8,6 +8,7 @@ these by inheriting the mixins:
 - `ConditionalWriteMixin`: PUT, PATCH and DELETE take a *required* `If-Match` header (so generated clients and
   schemathesis send one) and document 412 (body: the current record) and 428; records and writes return `ETag`.
 - `BatchCreateMixin`: POST takes one record or a list of them, and answers with one or a list.
+- `StrictWritesMixin`: a request body has no properties beside its fields (`additionalProperties: false`).
 
 A brief form of a record (`Serializer(brief=True)`) is its own component, `<Model>Brief`. The custom serializer
 fields read as objects but are written as plain values (the extensions below), and a GeoJSON body is described by
@@ -22,6 +23,7 @@ from drf_spectacular.utils import OpenApiParameter
 from ...choices import Qualifier, QuantityUnit
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
+from .strict import StrictWritesMixin
 
 ETAG_HEADER = {
     "ETag": {
@@ -67,6 +69,13 @@ class RecordAutoSchema(AutoSchema):
         if getattr(serializer, "brief", False):  # SiteSerializer(brief=True): the component SiteBrief
             return name.removesuffix("Serializer") + "Brief"
         return name
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictWritesMixin):
+            # Writes refuse keys they cannot write (strict.py): the request body's schema says so.
+            schema["additionalProperties"] = False
+        return schema
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
