@@ -47,6 +47,7 @@ class DamageReportFilterSet(BaseFilterSet):
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
     is_permanent = BooleanFilter(help_text="Whether the loss is known to be permanent.")
+    occurred_inferred = BooleanFilter(help_text="Whether the date was worked out, not stated.")
     occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")
     ordering = ordering(
         "slug",
@@ -139,6 +140,8 @@ class DamageReportSerializer(RecordSerializer):
             "extent",
             "is_permanent",
             "occurred",
+            "occurred_inferred",
+            "dating_note",
             "occupation",
             "perpetrator",
             "certainty",

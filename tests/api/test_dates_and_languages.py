@@ -1,0 +1,82 @@
+"""
+The API's dates and languages in their human forms: period years as "300 BCE", BCP 47 tags, unspecified EDTF digits,
+a damage report's inferred date and dating note, and damage reports dated by an occupation following it.
+"""
+
+import pytest
+
+from heritage.records.models import DamageReport, Source
+
+from .base import if_match
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_api_refuses_a_language_name_and_stores_a_tag_in_its_standard_form(palmyra, curator):
+    source = {"slug": "akkadian-letter", "title": "A letter", "kind": "report", "text": "Words."}
+    source["language"] = "Akkadian"
+    before = Source.objects.count()
+    response = curator.post("/api/v1/sources/", source, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["language"]
+    assert Source.objects.count() == before
+    response = curator.post("/api/v1/sources/", {**source, "language": "AKK"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["language"] == "akk"
+    assert Source.objects.get(slug="akkadian-letter").language == "akk"
+
+
+def report(**fields):
+    return {
+        "slug": "hatra-gate-burnt",
+        "site": "hatra",
+        "cause": "looting",
+        "severity": "severely_damaged",
+        "certainty": "medium",
+        **fields,
+    }
+
+
+def test_a_damage_report_keeps_its_inferred_date_and_dating_note(world, curator):
+    """Regression: `occurred_inferred` was ignored on damage reports (the field did not exist)."""
+    note = "The source says 5 March; the year is that of the occupation."
+    response = curator.post(
+        "/api/v1/damage-reports/",
+        report(occurred="2015-03-05", occurred_inferred=True, dating_note=note),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["occurred_inferred"] is True
+    assert response.json()["dating_note"] == note
+    stored = DamageReport.objects.get(slug="hatra-gate-burnt")
+    assert (stored.occurred_inferred, stored.dating_note) == (True, note)
+    url = "/api/v1/damage-reports/hatra-gate-burnt/"
+    response = curator.patch(url, {"occurred_inferred": False}, format="json", **if_match(curator, url))
+    assert response.status_code == 200, response.content
+    assert DamageReport.objects.get(slug="hatra-gate-burnt").occurred_inferred is False
+    assert curator.get(url).json()["occurred_inferred"] is False
+
+
+def test_damage_reports_filter_on_an_inferred_date(world, researcher):
+    DamageReport.objects.filter(slug="hatra-statues-smashed").update(occurred_inferred=True)
+    inferred = researcher.get("/api/v1/damage-reports/", {"occurred_inferred": "true"}).json()["results"]
+    stated = researcher.get("/api/v1/damage-reports/", {"occurred_inferred": "false"}).json()["results"]
+    assert [r["slug"] for r in inferred] == ["hatra-statues-smashed"]
+    assert stated and "hatra-statues-smashed" not in {r["slug"] for r in stated}
+
+
+def test_the_csv_export_has_the_inferred_flag_and_the_dating_note(world, researcher):
+    DamageReport.objects.filter(slug="hatra-statues-smashed").update(occurred_inferred=True, dating_note="Worked out.")
+    response = researcher.get("/api/v1/damage-reports/", {"format": "csv", "slug": "hatra-statues-smashed"})
+    header, row = b"".join(response.streaming_content).decode().splitlines()[:2]
+    columns = dict(zip(header.split(","), row.split(","), strict=True))
+    assert (columns["occurred_inferred"], columns["dating_note"]) == ("true", "Worked out.")
+
+
+@pytest.mark.parametrize("text", ["XXXX-03-05", "X999", "-0100"])
+def test_a_date_with_no_honest_bounds_is_a_400_on_its_field_and_writes_nothing(world, curator, text):
+    before = DamageReport.objects.count()
+    response = curator.post("/api/v1/damage-reports/", report(occurred=text), format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["occurred"]
+    assert DamageReport.objects.count() == before
