@@ -6,7 +6,7 @@ a damage report's inferred date and dating note, and damage reports dated by an 
 import pytest
 
 from heritage.records.integrity import CheckResult, check_dates
-from heritage.records.models import DamageReport, Source
+from heritage.records.models import DamageReport, Period, Source
 
 from .base import if_match
 
@@ -101,3 +101,71 @@ def test_editing_an_occupation_redates_the_reports_dated_by_it(world, curator):
     dates = CheckResult(number=3, title="dates")
     check_dates(dates)  # check_integrity's date check (Hatra's records are uncited, which other checks report)
     assert dates.checked and dates.ok, dates.problems
+
+
+def period(**years):
+    return {
+        "slug": "hellenistic",
+        "name": "Hellenistic",
+        **{"start_earliest": "323 BCE", "start_latest": "300 BCE", "stop_earliest": "31 BCE", "stop_latest": "AD 14"},
+        **years,
+    }
+
+
+def test_period_years_are_written_in_their_historical_form_and_read_in_both(world, curator):
+    response = curator.post("/api/v1/periods/", period(), format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [body[name] for name in ("start_earliest", "start_latest", "stop_earliest", "stop_latest")] == [
+        -322,
+        -299,
+        -30,
+        14,
+    ]
+    assert body["historical_years"] == {
+        "start_earliest": "323 BCE",
+        "start_latest": "300 BCE",
+        "stop_earliest": "31 BCE",
+        "stop_latest": "14 CE",
+    }
+    assert Period.objects.get(slug="hellenistic").start_earliest == -322
+
+
+def test_period_years_written_as_astronomical_numbers_are_read_as_before(world, curator):
+    """The API's first form stays: a number, or a signed number as text, is an astronomical year."""
+    years = {"start_earliest": -322, "start_latest": "-299", "stop_earliest": -30, "stop_latest": 14}
+    response = curator.post("/api/v1/periods/", period(**years), format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["historical_years"]["start_latest"] == "300 BCE"
+    url = "/api/v1/periods/hellenistic/"
+    response = curator.patch(url, {"stop_latest": "30 CE"}, format="json", **if_match(curator, url))
+    assert response.status_code == 200, response.content
+    assert response.json()["stop_latest"] == 30
+
+
+@pytest.mark.parametrize(
+    ("years", "field", "message"),
+    [
+        ({"start_earliest": "0 BCE"}, "start_earliest", "There is no year 0"),
+        ({"stop_latest": "0 CE"}, "stop_latest", "There is no year 0"),
+        ({"stop_earliest": "3rd century"}, "stop_earliest", "is not a year"),
+        ({"start_latest": True}, "start_latest", "valid integer"),
+        ({"start_latest": "400 BCE"}, "start_latest", "is before its earliest year (323 BCE)"),
+        ({"stop_earliest": "330 BCE"}, "stop_earliest", "cannot stop (330 BCE) before it starts (323 BCE)"),
+        ({"stop_latest": "40 BCE"}, "stop_latest", "The stop's latest year (40 BCE) is before its earliest"),
+    ],
+)
+def test_a_bad_period_year_is_a_400_naming_the_field_and_writes_nothing(world, curator, years, field, message):
+    before = Period.objects.count()
+    response = curator.post("/api/v1/periods/", period(**years), format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert message in response.json()[field][0]
+    assert Period.objects.count() == before
+
+
+def test_the_csv_export_has_the_historical_years(world, researcher):
+    response = researcher.get("/api/v1/periods/", {"format": "csv", "slug": "parthian"})
+    header, row = b"".join(response.streaming_content).decode().splitlines()[:2]
+    assert "historical_years.start_earliest" in header.split(",")
+    assert "247 BCE" in row.split(",")
