@@ -22,13 +22,13 @@ class PeriodFilterSet(BaseFilterSet):
     slug = slug_filter()
     year = YearFilter(
         method="filter_year",
-        help_text="Periods that may include this astronomical year (1 BCE is 0, 1800 BCE is -1799), using their "
-        "widest bounds: start_earliest <= year <= stop_latest.",
+        help_text="Periods that may include this year, using their widest bounds: start_earliest <= year <= "
+        "stop_latest. A historical year (1800 BCE, AD 241) or an astronomical one (1 BCE is 0, 1800 BCE is -1799).",
     )
     overlaps = YearRangeFilter(
         method="filter_overlaps",
-        help_text="start,stop (astronomical years, start <= stop): periods that may overlap that span, using their "
-        "widest bounds.",
+        help_text="start,stop (start <= stop; historical years such as 2001 BCE,1501 BCE or astronomical ones such "
+        "as -2000,-1500): periods that may overlap that span, using their widest bounds.",
     )
     site_id, site = fk_filters("site", Site, field_name="sites", distinct=True)
     ordering = ordering("name", "slug", "start_earliest", "start_latest", "stop_earliest", "stop_latest")
