@@ -116,7 +116,8 @@ class DamageReportSerializer(RecordSerializer):
     structure = BriefRelatedField(queryset=Structure.objects.all(), allow_null=True, required=False)
     cause = BriefRelatedField(queryset=DisturbanceCause.objects.all())
     occurred = UncertainDateField(
-        "occurred", help_text="When (EDTF). Empty with an occupation: the bounds are then the occupation's."
+        "occurred",
+        help_text="When (EDTF). Empty with an occupation: the bounds are then the occupation's, and follow it.",
     )
     occupation = BriefRelatedField(
         queryset=Occupation.objects.select_related("site", "occupier"),
