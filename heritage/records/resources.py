@@ -168,6 +168,8 @@ class DamageReportResource(RecordResource):
             "occurred",
             "occurred_earliest",
             "occurred_latest",
+            "occurred_inferred",
+            "dating_note",
             "occupation",
             "perpetrator",
             "certainty",

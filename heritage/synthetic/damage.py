@@ -31,6 +31,9 @@ from .vocabulary import (
     _weighted,
 )
 
+# The dating note of the few synthetic reports whose date is marked inferred (5% of the dated ones).
+INFERRED_NOTE = "Synthetic: the source gives the day and month; the year is worked out from its context."
+
 
 class DamageMixin:
     """The generator's threats and damage reports."""
@@ -106,7 +109,7 @@ class DamageMixin:
         status_column = column(STATUS_WEIGHTS)
         cause_column = rng.choices(self.causes, self.cause_weights, k=n)
         permanence_column = rng.choices([None, True, False], [2, 1, 1], k=n)
-        random_column = [(rng.random(), rng.random(), rng.random(), rng.random()) for _ in range(n)]
+        random_column = [(rng.random(), rng.random(), rng.random(), rng.random(), rng.random()) for _ in range(n)]
         attributors = [
             a
             for a in self.actors
@@ -124,7 +127,7 @@ class DamageMixin:
                     number += 1
                     ref = f"SYN-DR-{number:07d}"
                     shape = shape_column[row]
-                    p_structure, p_perpetrator, p_attributed, p_second = random_column[row]
+                    p_structure, p_perpetrator, p_attributed, p_second, p_inferred = random_column[row]
                     occupation = None
                     if shape == "occupation":
                         if info.occupations:
@@ -138,6 +141,8 @@ class DamageMixin:
                         earliest, latest = dates.bounds(occurred)
                     else:
                         earliest = latest = None
+                    # A dated report whose source gave the day without the year, which the curator worked out.
+                    inferred = bool(occurred) and p_inferred < 0.05
                     structure = None
                     if info.structures and p_structure < 0.6:
                         structure = rng.choice(info.structures)
@@ -158,6 +163,8 @@ class DamageMixin:
                         occurred,
                         earliest,
                         latest,
+                        inferred,
+                        INFERRED_NOTE if inferred else "",
                         occupation[0] if occupation else None,
                         perpetrator,
                         certainty_column[row],

@@ -61,6 +61,7 @@ class DamageReportAdmin(ImportExportRecordAdmin):
         "extent",
         "certainty",
         "status",
+        "occurred_inferred",
         ("perpetrator", admin.RelatedOnlyFieldListFilter),
         ("site__periods", admin.RelatedOnlyFieldListFilter),
         "site__designations__kind",
@@ -88,7 +89,17 @@ class DamageReportAdmin(ImportExportRecordAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "site", "structure", "description"]}),
         ("What", {"fields": ["cause", "severity", "extent", "is_permanent", "perpetrator", "certainty"]}),
-        ("When", {"fields": [("occurred", "occurred_earliest", "occurred_latest"), "occupation"]}),
+        (
+            "When",
+            {
+                "fields": [
+                    ("occurred", "occurred_earliest", "occurred_latest"),
+                    "occupation",
+                    "occurred_inferred",
+                    "dating_note",
+                ]
+            },
+        ),
         ("Sources", {"fields": ["citations"]}),
         (
             "Verification",

@@ -48,6 +48,7 @@ class DamageReportFilterSet(BaseFilterSet):
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
     is_permanent = BooleanFilter(help_text="Whether the loss is known to be permanent.")
+    occurred_inferred = BooleanFilter(help_text="Whether the date was worked out, not stated.")
     occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")
     ordering = ordering(
         "slug",
@@ -116,7 +117,8 @@ class DamageReportSerializer(RecordSerializer):
     structure = BriefRelatedField(queryset=Structure.objects.all(), allow_null=True, required=False)
     cause = BriefRelatedField(queryset=DisturbanceCause.objects.all())
     occurred = UncertainDateField(
-        "occurred", help_text="When (EDTF). Empty with an occupation: the bounds are then the occupation's."
+        "occurred",
+        help_text="When (EDTF). Empty with an occupation: the bounds are then the occupation's, and follow it.",
     )
     occupation = BriefRelatedField(
         queryset=Occupation.objects.select_related("site", "occupier"),
@@ -140,6 +142,8 @@ class DamageReportSerializer(RecordSerializer):
             "extent",
             "is_permanent",
             "occurred",
+            "occurred_inferred",
+            "dating_note",
             "occupation",
             "perpetrator",
             "certainty",

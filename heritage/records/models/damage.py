@@ -56,7 +56,9 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
     whom, how sure we are, and how far the claim has been checked.
 
     `occurred` is EDTF. When the source dates the damage only as "during the occupation", leave `occurred` empty and
-    set `occupation`: the date bounds are then the occupation's. Threats (dangers that have not yet done harm) are a
+    set `occupation`: the date bounds are then the occupation's, and follow it when it changes
+    (`Occupation.save()`). A date worked out rather than stated is marked `occurred_inferred`, with how in
+    `dating_note`, as on events and occupations. Threats (dangers that have not yet done harm) are a
     separate record, `Threat`.
     """
 
@@ -103,6 +105,12 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         blank=True,
         verbose_name="during occupation",
     )
+    occurred_inferred = models.BooleanField(
+        verbose_name="date inferred",
+        default=False,
+        help_text="The source does not fully state the date (e.g. gives no year); it was worked out.",
+    )
+    dating_note = models.TextField(verbose_name="dating note", blank=True, help_text="How the date was arrived at.")
     perpetrator = models.ForeignKey(
         to="records.Actor",
         on_delete=models.PROTECT,
@@ -161,6 +169,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
                     ("certainty", "certainty"),
                     ("extent", "extent"),
                     ("is_permanent", "permanent"),
+                    ("occurred_inferred", "inferred"),
                     ("occurred_earliest", "earliest"),
                     ("occurred_latest", "latest"),
                     ("cause", "cause"),

@@ -12,7 +12,7 @@ from django.db.models.lookups import Exact
 from ..choices import CurationStatus, SourceKind, TextDirection
 from ..dates import validate_edtf
 from ..history import RecordHistory
-from ..languages import LANGUAGE_HELP, direction_of, validate_language_tag
+from ..languages import LanguageTagField, direction_of
 from ..texts import check_text, closest_passage, normalise, sha256
 from .base import RecordManager, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TimestampedModel
 
@@ -74,9 +74,7 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
     text_length = models.PositiveIntegerField(
         verbose_name="text length", editable=False, help_text="In characters (what citations' offsets count)."
     )
-    language = models.CharField(
-        verbose_name="language", max_length=35, validators=[validate_language_tag], help_text=LANGUAGE_HELP
-    )
+    language = LanguageTagField(verbose_name="language")
     direction = models.CharField(
         verbose_name="direction",
         max_length=3,

@@ -31,6 +31,7 @@ from django.template import loader
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from drf_spectacular.drainage import set_override
 
+from ...years import parse_year
 from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
 
 MAX_PK = 2**63 - 1
@@ -130,14 +131,21 @@ class StrictBooleanField(forms.NullBooleanField):
 
 
 class YearField(forms.IntegerField):
+    """An astronomical year (-1799), or a historical one ("1800 BCE"; years.parse_year)."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(**kwargs)
 
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return parse_year(value, astronomical=True)
+
 
 class YearRangeField(forms.CharField):
-    """Two astronomical years `start,stop` with start <= stop, e.g. `-2000,-1500`."""
+    """Two years `start,stop` with start <= stop: astronomical (`-2000,-1500`) or historical (`2001 BCE,1501 BCE`)."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -147,10 +155,11 @@ class YearRangeField(forms.CharField):
         try:
             if len(parts) != 2:
                 raise ValueError
-            start, stop = (int(part) for part in parts)
-        except ValueError:
+            start, stop = (parse_year(part, astronomical=True) for part in parts)
+        except (ValueError, forms.ValidationError):
             raise forms.ValidationError(
-                "Expected two years separated by a comma, start first, e.g. -2000,-1500.", code="invalid"
+                "Expected two years separated by a comma, start first, e.g. -2000,-1500 or 2001 BCE,1501 BCE.",
+                code="invalid",
             ) from None
         if not (MIN_YEAR <= start <= MAX_YEAR and MIN_YEAR <= stop <= MAX_YEAR):
             raise forms.ValidationError(f"Years must lie between {MIN_YEAR} and {MAX_YEAR}.", code="out_of_range")
@@ -238,12 +247,17 @@ class IdListFilter(DescribedSchemaMixin, django_filters.Filter):
 
 
 class YearFilter(DescribedSchemaMixin, django_filters.Filter):
-    openapi_schema = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+    openapi_schema = {
+        "oneOf": [
+            {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+            {"type": "string", "example": "1800 BCE"},
+        ]
+    }
     field_class = YearField
 
 
 class YearRangeFilter(DescribedSchemaMixin, django_filters.Filter):
-    openapi_schema = {"type": "string", "example": "-2000,-1500"}
+    openapi_schema = {"type": "string", "example": "2001 BCE,1501 BCE"}
     field_class = YearRangeField
 
 
