@@ -2,6 +2,7 @@
 
 # A reported number becomes its smallest and largest values (quantity_min, quantity_max), with the qualifier kept.
 
+import django.core.validators
 from django.db import migrations, models
 from django.db.models import F
 
@@ -89,62 +90,62 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='eventfigure',
             name='quantity_max',
-            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, verbose_name='quantity max'),
+            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity max'),
         ),
         migrations.AddField(
             model_name='eventfigure',
             name='quantity_min',
-            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, verbose_name='quantity min'),
+            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity min'),
         ),
         migrations.AddField(
             model_name='historicaleventfigure',
             name='quantity_max',
-            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, verbose_name='quantity max'),
+            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity max'),
         ),
         migrations.AddField(
             model_name='historicaleventfigure',
             name='quantity_min',
-            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, verbose_name='quantity min'),
+            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity min'),
         ),
         migrations.AddField(
             model_name='historicaloccupation',
             name='quantity_max',
-            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, verbose_name='quantity max'),
+            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity max'),
         ),
         migrations.AddField(
             model_name='historicaloccupation',
             name='quantity_min',
-            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, verbose_name='quantity min'),
+            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity min'),
         ),
         migrations.AddField(
             model_name='historicalthreat',
             name='quantity_max',
-            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, verbose_name='quantity max'),
+            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity max'),
         ),
         migrations.AddField(
             model_name='historicalthreat',
             name='quantity_min',
-            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, verbose_name='quantity min'),
+            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity min'),
         ),
         migrations.AddField(
             model_name='occupation',
             name='quantity_max',
-            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, verbose_name='quantity max'),
+            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity max'),
         ),
         migrations.AddField(
             model_name='occupation',
             name='quantity_min',
-            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, verbose_name='quantity min'),
+            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity min'),
         ),
         migrations.AddField(
             model_name='threat',
             name='quantity_max',
-            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, verbose_name='quantity max'),
+            field=models.PositiveIntegerField(blank=True, help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity max'),
         ),
         migrations.AddField(
             model_name='threat',
             name='quantity_min',
-            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, verbose_name='quantity min'),
+            field=models.PositiveIntegerField(blank=True, help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.', null=True, validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='quantity min'),
         ),
         migrations.AlterField(
             model_name='eventfigure',

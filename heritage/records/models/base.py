@@ -3,6 +3,7 @@
 import contextlib
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -231,12 +232,14 @@ class QuantityModel(models.Model):
         verbose_name="quantity min",
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_QUANTITY)],
         help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.',
     )
     quantity_max = models.PositiveIntegerField(
         verbose_name="quantity max",
         null=True,
         blank=True,
+        validators=[MaxValueValidator(MAX_QUANTITY)],
         help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").',
     )
     quantity_qualifier = models.CharField(
