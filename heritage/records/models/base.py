@@ -294,7 +294,10 @@ class QuantityModel(models.Model):
 
     def clean(self):
         super().clean()
-        errors = quantity_errors(self.quantity_min, self.quantity_max, self.quantity_qualifier)
+        bounds = (self.quantity_min, self.quantity_max)
+        if any(bound is not None and not (isinstance(bound, int) and 0 <= bound <= MAX_QUANTITY) for bound in bounds):
+            return  # the bound's own field reports it
+        errors = quantity_errors(*bounds, self.quantity_qualifier)
         if errors:
             raise ValidationError(errors)
 
