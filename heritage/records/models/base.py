@@ -302,10 +302,6 @@ class QuantityModel(models.Model):
             raise ValidationError(errors)
 
     @property
-    def has_quantity(self):
-        return self.quantity_min is not None or self.quantity_max is not None
-
-    @property
     def quantity_display(self):
         return describe_quantity(
             self.quantity_min, self.quantity_max, self.quantity_qualifier, self.get_quantity_unit_display()
