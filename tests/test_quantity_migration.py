@@ -39,6 +39,15 @@ get("HistoricalThreat").objects.create(id=1, slug="mines", site_id=site.pk, caus
     history_date=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc), history_type="+")
 """
 
+READ_OLD_ROWS = """
+import json
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+apps = MigrationExecutor(connection).loader.project_state(("records", "%(before)s")).apps
+figures = apps.get_model("records", "EventFigure").objects.values_list("measure", "quantity", "quantity_qualifier")
+print(json.dumps({measure: [value, qualifier] for measure, value, qualifier in figures}))
+"""
+
 READ_NEW_ROWS = """
 import json
 from heritage.records.models import EventFigure, Occupation, Threat
@@ -65,7 +74,7 @@ def manage(database, *args):
     return result.stdout
 
 
-def test_each_single_value_becomes_the_bounds_its_qualifier_implies(tmp_path):
+def test_each_single_value_becomes_the_bounds_its_qualifier_implies_and_back(tmp_path):
     database = tmp_path / "old.sqlite3"
     manage(database, "migrate", "records", BEFORE, "-v0")
     manage(database, "shell", "--no-imports", "-c", WRITE_OLD_ROWS % {"before": BEFORE})
@@ -89,3 +98,17 @@ def test_each_single_value_becomes_the_bounds_its_qualifier_implies(tmp_path):
     }
     assert after["threat"] == [150, None, "at_least", "mines"]
     assert after["history"] == [[101, None, "more_than", "mines"]]
+
+    # Back to single values, each as it was, but the two that could not be stored as they were ("g" and "h").
+    manage(database, "migrate", "records", BEFORE, "-v0")
+    back = json.loads(manage(database, "shell", "--no-imports", "-c", READ_OLD_ROWS % {"before": BEFORE}))
+    assert back == {
+        "a": [7, "exactly"],
+        "b": [500, "approximately"],
+        "c": [150, "at_least"],
+        "d": [2000, "more_than"],
+        "e": [20, "at_most"],
+        "f": [20, "fewer_than"],
+        "g": [1, "fewer_than"],
+        "h": [2**31 - 2, "more_than"],
+    }
