@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from heritage.records.models import DisturbanceCause, Threat
+from heritage.records.models.base import describe_quantity
 
 from .admin_helpers import make_user
 
@@ -74,3 +75,22 @@ def test_a_number_needs_its_qualifier_and_unit(client, palmyra):
     assert response.status_code == 200
     assert "A quantity needs a qualifier and unit" in " ".join(response.context["adminform"].form.non_field_errors())
     assert Threat.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("bounds", "qualifier", "words"),
+    [
+        ((7, 7), "exactly", "exactly 7 people"),
+        ((500, 500), "approximately", "approximately 500 people"),
+        ((30, 40), "approximately", "approximately 30–40 people"),
+        ((30, 40), "between", "between 30 and 40 people"),
+        ((1500, None), "at_least", "at least 1,500 people"),
+        ((2001, None), "more_than", "more than 2,000 people"),
+        ((None, 20), "at_most", "at most 20 people"),
+        ((None, 19), "fewer_than", "fewer than 20 people"),
+        ((None, None), "", ""),
+    ],
+)
+def test_a_quantity_reads_as_the_source_worded_it(bounds, qualifier, words):
+    """What the lists and the dossier show: the wording back from the bounds ("more than 2,000" is stored as 2,001)."""
+    assert describe_quantity(*bounds, qualifier, "people" if qualifier else "") == words

@@ -78,6 +78,7 @@ def test_every_constraint_is_named_and_explains_itself():
         (EventFigure, {"measure": "sorties flown"}, {"quantity_qualifier": "between"}),
         (EventFigure, {"measure": "sorties flown"}, {"quantity_qualifier": "exactly", "quantity_max": 600}),
         (EventFigure, {"measure": "ISIS targets hit"}, {"quantity_max": 3000}),
+        (EventFigure, {"measure": "ISIS targets hit"}, {"quantity_min": 0}),  # "more than -1"
         (EventFigure, {"measure": "duration"}, {"quantity_min": 5}),
         (DamageReport, {"slug": "palmyra-defaced-by-isis"}, {"occurred_latest": datetime.date(2014, 1, 1)}),
         (Threat, {"slug": "palmyra-landmines-2016"}, {"quantity_min": -150}),
@@ -214,6 +215,7 @@ def test_the_database_keeps_a_range_and_a_single_number(palmyra):
         ({"quantity_min": None, "quantity_max": 40, "quantity_qualifier": "more_than"}, "quantity_min", "smallest"),
         ({"quantity_min": 30, "quantity_max": 40, "quantity_qualifier": "fewer_than"}, "quantity_min", "leave"),
         ({"quantity_min": 30, "quantity_max": None, "quantity_qualifier": "at_most"}, "quantity_max", "largest"),
+        ({"quantity_min": 0, "quantity_max": None, "quantity_qualifier": "more_than"}, "quantity_min", "at least 1"),
         ({"quantity_min": 2**31, "quantity_max": None, "quantity_qualifier": "at_least"}, "quantity_min", "less than"),
     ],
 )

@@ -65,6 +65,7 @@ BAD_QUANTITIES = [
     ({"min": 5, "max": 9, "qualifier": "exactly", "unit": "objects"}, ["max"], "one number"),
     ({"min": 5, "max": 9, "qualifier": "at_least", "unit": "objects"}, ["max"], "leave the largest empty"),
     ({"max": 9, "qualifier": "more_than", "unit": "objects"}, ["min"], "needs the smallest"),
+    ({"min": 0, "qualifier": "more_than", "unit": "objects"}, ["min"], "at least 1"),
     ({"qualifier": "at_least", "unit": "objects"}, ["min"], "at least one bound"),
     ({"min": 3, "max": 3}, ["qualifier", "unit"], "required"),
     ({"min": 3, "max": 3, "qualifier": "roughly", "unit": "objects"}, ["qualifier"], "not a valid choice"),

@@ -153,11 +153,11 @@ def date_bound_constraints(model_name, edtf_fields):
 
 
 # Which bounds each qualifier's wording states (see QuantityModel): one number, a range, or one end only.
-ONE_NUMBER = {Qualifier.EXACTLY}
-ONE_NUMBER_OR_RANGE = {Qualifier.APPROXIMATELY}
-RANGE = {Qualifier.BETWEEN}
-LOWER_END = {Qualifier.AT_LEAST, Qualifier.MORE_THAN}
-UPPER_END = {Qualifier.AT_MOST, Qualifier.FEWER_THAN}
+ONE_NUMBER = (Qualifier.EXACTLY,)
+ONE_NUMBER_OR_RANGE = (Qualifier.APPROXIMATELY,)
+RANGE = (Qualifier.BETWEEN,)
+LOWER_END = (Qualifier.AT_LEAST, Qualifier.MORE_THAN)
+UPPER_END = (Qualifier.AT_MOST, Qualifier.FEWER_THAN)
 # The largest bound the columns hold (PositiveIntegerField on every database).
 MAX_QUANTITY = 2**31 - 1
 
@@ -174,7 +174,7 @@ def quantity_errors(low, high, qualifier):
     label = f'"{Qualifier(qualifier).label}"'
     if qualifier in ONE_NUMBER and not (low is not None and low == high):
         return {"quantity_max": f"{label} states one number: enter it as both the smallest and the largest."}
-    if qualifier in ONE_NUMBER_OR_RANGE | RANGE and (low is None or high is None):
+    if qualifier in (*ONE_NUMBER_OR_RANGE, *RANGE) and (low is None or high is None):
         return {"quantity_min" if low is None else "quantity_max": f"{label} needs the smallest and the largest."}
     if qualifier in RANGE and low == high:
         return {"quantity_max": f'{label} needs a largest number above the smallest (one number is "exactly").'}
@@ -183,6 +183,8 @@ def quantity_errors(low, high, qualifier):
             return {"quantity_min": f"{label} needs the smallest number."}
         if high is not None:
             return {"quantity_max": f"{label} states only the smallest number: leave the largest empty."}
+        if qualifier == Qualifier.MORE_THAN and low == 0:
+            return {"quantity_min": f"{label} N is N + 1 and up: the smallest number is at least 1."}
     if qualifier in UPPER_END:
         if high is None:
             return {"quantity_max": f"{label} needs the largest number."}
@@ -195,17 +197,16 @@ def describe_quantity(low, high, qualifier, unit):
     """The quantity as the source worded it: "more than 2,000 targets" (stored as 2,001 and up)."""
     if low is None and high is None:
         return ""
-    if qualifier == Qualifier.MORE_THAN:
+    if qualifier == Qualifier.MORE_THAN and low is not None:
         number = f"{low - 1:,}"
-    elif qualifier == Qualifier.FEWER_THAN:
+    elif qualifier == Qualifier.FEWER_THAN and high is not None:
         number = f"{high + 1:,}"
-    elif qualifier == Qualifier.BETWEEN:
-        number = f"{low:,} and {high:,}"
     elif low is not None and high is not None and low != high:
-        number = f"{low:,}–{high:,}"
+        number = f"{low:,} and {high:,}" if qualifier == Qualifier.BETWEEN else f"{low:,}–{high:,}"
     else:
         number = f"{low if low is not None else high:,}"
-    return " ".join(part for part in (Qualifier(qualifier).label if qualifier else "", number, unit) if part)
+    label = dict(Qualifier.choices).get(qualifier, qualifier)
+    return " ".join(part for part in (label, number, unit) if part)
 
 
 def _both(**lookups):
@@ -283,12 +284,13 @@ class QuantityModel(models.Model):
                 | _both(quantity_qualifier__in=ONE_NUMBER, quantity_max=models.F("quantity_min"))
                 | _both(quantity_qualifier__in=ONE_NUMBER_OR_RANGE)
                 | _both(quantity_qualifier__in=RANGE, quantity_max__gt=models.F("quantity_min"))
-                | Q(quantity_qualifier__in=LOWER_END, quantity_min__isnull=False, quantity_max__isnull=True)
+                | Q(quantity_qualifier=Qualifier.AT_LEAST, quantity_min__isnull=False, quantity_max__isnull=True)
+                | Q(quantity_qualifier=Qualifier.MORE_THAN, quantity_min__gte=1, quantity_max__isnull=True)
                 | Q(quantity_qualifier__in=UPPER_END, quantity_min__isnull=True, quantity_max__isnull=False),
                 name="%(app_label)s_%(class)s_quantity_fits_qualifier",
                 violation_error_message="A quantity's bounds must be those its qualifier states: one number for "
-                "exactly, a range for between, only the smallest for at least / more than, only the largest for at "
-                "most / fewer than.",
+                "exactly, a range for between, only the smallest for at least / more than (at least 1), only the "
+                "largest for at most / fewer than.",
             ),
         ]
 
