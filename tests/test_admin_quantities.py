@@ -1,10 +1,12 @@
-"""The admin's reported numbers: the smallest and the largest side by side, each error on the input to correct."""
+"""The admin's reported numbers: bounds side by side, each error on the input to correct, both ends in exports."""
 
 import pytest
 from django.urls import reverse
+from import_export.formats.base_formats import CSV, XLSX
 
-from heritage.records.models import DisturbanceCause, Threat
+from heritage.records.models import DisturbanceCause, Occupation, Threat
 from heritage.records.models.base import describe_quantity
+from heritage.records.resources import OccupationResource
 
 from .admin_helpers import make_user
 
@@ -94,3 +96,25 @@ def test_a_number_needs_its_qualifier_and_unit(client, palmyra):
 def test_a_quantity_reads_as_the_source_worded_it(bounds, qualifier, words):
     """What the lists and the dossier show: the wording back from the bounds ("more than 2,000" is stored as 2,001)."""
     assert describe_quantity(*bounds, qualifier, "people" if qualifier else "") == words
+
+
+def test_the_occupations_export_gives_both_ends_and_imports_a_range(palmyra):
+    """The admin's CSV and XLSX of occupations carry quantity_min and quantity_max; a range read back is stored."""
+    for fmt in (CSV(), XLSX()):
+        dataset = fmt.create_dataset(fmt.export_data(OccupationResource().export()))
+        row = dict(zip(dataset.headers, dataset[dataset["slug"].index("isis-palmyra-2015")], strict=True))
+        assert [str(row[name]) for name in ("quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit")] == [
+            "10",
+            "10",
+            "approximately",
+            "months",
+        ]
+    dataset = CSV().create_dataset(CSV().export_data(OccupationResource().export()))
+    index = dataset["slug"].index("isis-palmyra-2015")
+    row = dict(zip(dataset.headers, dataset[index], strict=True))
+    row.update(quantity_min="9", quantity_max="11", quantity_qualifier="between")
+    dataset[index] = [row[name] for name in dataset.headers]
+    result = OccupationResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    occupation = Occupation.objects.get(slug="isis-palmyra-2015")
+    assert occupation.quantity_display == "between 9 and 11 months"
