@@ -19,6 +19,7 @@ from heritage.records.models import (
     DamageReport,
     Designation,
     Event,
+    EventFigure,
     Occupation,
     Site,
     Source,
@@ -169,6 +170,21 @@ def test_damage_dates_come_in_every_shape():
     assert during.exists()
     assert all(report.perpetrator_id == report.occupation.occupier_id for report in during)
     assert DamageReport.objects.filter(occurred="", occupation__isnull=True).exists()
+
+
+def test_reported_numbers_come_as_single_values_ranges_and_open_ends():
+    """Occupations' durations as one number or a range (where their dates are vague), figures and threats open-ended."""
+    generate()
+    qualifiers = {
+        model.__name__: set(model.objects.exclude(quantity_qualifier="").values_list("quantity_qualifier", flat=True))
+        for model in (Occupation, EventFigure, Threat)
+    }
+    assert qualifiers["Occupation"] == {"approximately", "between"}
+    assert qualifiers["EventFigure"] == {"approximately", "more_than"}
+    assert qualifiers["Threat"] == {"at_least"}
+    ranged = Occupation.objects.filter(quantity_qualifier="between").first()
+    words = f"between {ranged.quantity_min} and {ranged.quantity_max} months"
+    assert any(words in citation.quote for citation in ranged.citations.all())
 
 
 def test_refuses_a_database_with_curated_data_unless_forced():

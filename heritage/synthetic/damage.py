@@ -67,10 +67,10 @@ class DamageMixin:
             )
             said = f"{info.ref}: {cause.name.lower()} threatens {info.name}"
             if cause.slug == "landmines":
-                threat.quantity = rng.randrange(10, 500, 10)
+                threat.quantity_min = rng.randrange(10, 500, 10)
                 threat.quantity_qualifier = Qualifier.AT_LEAST
                 threat.quantity_unit = QuantityUnit.MINES
-                said += f", with at least {threat.quantity} mines hidden around it"
+                said += f", with at least {threat.quantity_min} mines hidden around it"
             if observed:
                 said += f" (observed {observed})"
             threats.append(threat)

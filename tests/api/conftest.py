@@ -130,7 +130,12 @@ def world(palmyra):
     )
     EventParticipant.objects.create(event=recapture, actor=pmf, role="agent")
     EventFigure.objects.create(
-        event=recapture, measure="fighters", quantity=3000, quantity_qualifier="approximately", quantity_unit="people"
+        event=recapture,
+        measure="fighters",
+        quantity_min=3000,
+        quantity_max=3000,
+        quantity_qualifier="approximately",
+        quantity_unit="people",
     )
     held = Occupation.objects.create(
         slug="isis-hatra",
@@ -140,6 +145,9 @@ def world(palmyra):
         ended="2017-04-26",
         end_kind="recaptured",
         ending_event=recapture,
+        quantity_max=35,  # "fewer than three years"
+        quantity_qualifier="fewer_than",
+        quantity_unit="months",
     )
     after = Occupation.objects.create(slug="pmf-hatra", site=hatra, occupier=pmf, started="2017-04-26")
     smashed = DamageReport.objects.create(
@@ -165,6 +173,10 @@ def world(palmyra):
         certainty="low",
         status="draft",
         observed="2017",
+        quantity_min=30,  # "between 30 and 40 objects"
+        quantity_max=40,
+        quantity_qualifier="between",
+        quantity_unit="objects",
         description="Unguarded after the recapture.",
     )
     source = Source.objects.create(

@@ -177,6 +177,22 @@ CASES = [
     ("threat", {"endangers": "site"}, {"hatra-looting"}, {"palmyra-landmines-2016"}),
     ("threat", {"certainty": "medium"}, {"palmyra-landmines-2016"}, {"hatra-looting"}),
     ("threat", {"status": "draft"}, {"hatra-looting"}, {"palmyra-landmines-2016"}),
+    # Quantities match as "may be": at least 150 mines may be 1,000; 30-40 objects may be 40 but not 41.
+    ("threat", {"quantity_gte": "100"}, {"palmyra-landmines-2016"}, {"hatra-looting"}),
+    ("threat", {"quantity_gte": "40"}, {"palmyra-landmines-2016", "hatra-looting"}, set()),
+    ("threat", {"quantity_lte": "35"}, {"hatra-looting"}, {"palmyra-landmines-2016"}),
+    ("threat", {"quantity_lte": "150"}, {"palmyra-landmines-2016", "hatra-looting"}, set()),
+    ("threat", {"quantity_gte": "41", "quantity_lte": "149"}, set(), {"palmyra-landmines-2016", "hatra-looting"}),
+    # About 10 months; fewer than 36 months (an open start); no duration reported.
+    ("occupation", {"reported_duration_gte": "12"}, {"isis-hatra"}, {"isis-palmyra-2015", "pmf-hatra"}),
+    ("occupation", {"reported_duration_lte": "10"}, {"isis-palmyra-2015", "isis-hatra"}, {"pmf-hatra"}),
+    (
+        "occupation",
+        {"reported_duration_gte": "10", "reported_duration_lte": "10"},
+        {"isis-palmyra-2015", "isis-hatra"},
+        {"pmf-hatra"},
+    ),
+    ("occupation", {"reported_duration_lte": "9"}, {"isis-hatra"}, {"isis-palmyra-2015", "pmf-hatra"}),
     ("threat", {"observed_after": "2017-06-01"}, {"hatra-looting"}, {"palmyra-landmines-2016"}),
     ("threat", {"observed_before": "2016-12-31"}, set(), {"hatra-looting", "palmyra-landmines-2016"}),
     # sources
@@ -317,7 +333,8 @@ NOT_FILTERED = {
         "ended",
         "ended_earliest",
         "ended_latest",
-        "quantity",
+        "quantity_min",  # both bounds by reported_duration_gte / reported_duration_lte
+        "quantity_max",
         "quantity_qualifier",
         "quantity_unit",
     },
@@ -329,7 +346,8 @@ NOT_FILTERED = {
         "observed_earliest",
         "observed_latest",
         "consequence",
-        "quantity",
+        "quantity_min",  # both bounds by quantity_gte / quantity_lte
+        "quantity_max",
         "quantity_qualifier",
         "quantity_unit",
     },  # fmt: skip
@@ -384,6 +402,10 @@ def test_missing_filters(model):
     ("url", "params", "parameter"),
     [
         ("/api/v1/damage-reports/", {"occurred_after": "last tuesday"}, "occurred_after"),
+        ("/api/v1/threats/", {"quantity_gte": "thirty"}, "quantity_gte"),
+        ("/api/v1/threats/", {"quantity_lte": "-1"}, "quantity_lte"),
+        ("/api/v1/threats/", {"quantity_gte": "99999999999999999999"}, "quantity_gte"),
+        ("/api/v1/occupations/", {"reported_duration_gte": "1.5"}, "reported_duration_gte"),
         ("/api/v1/occupations/", {"active_on": "2016-02-30"}, "active_on"),
         ("/api/v1/damage-reports/", {"severity": ["destroyed", "obliterated"]}, "severity"),
         ("/api/v1/sites/", {"country": "XX"}, "country"),

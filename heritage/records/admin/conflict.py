@@ -37,7 +37,7 @@ class OccupationAdmin(ImportExportRecordAdmin):
                 ]
             },
         ),
-        ("Duration as reported", {"fields": [("quantity", "quantity_qualifier", "quantity_unit")]}),
+        ("Duration as reported", {"fields": [("quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit")]}),
         ("How it ended", {"fields": ["end_kind", "ending_event"]}),
         ("Sources", {"fields": ["citations"]}),
         ("Record", {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
@@ -90,3 +90,10 @@ class EventFigureAdmin(RecordAdmin):
     search_fields = ["measure", "event__title"]
     list_select_related = ["event"]
     autocomplete_fields = ["event"]
+    fields = [
+        "event",
+        "measure",
+        ("quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit"),
+        "citations",
+        ("created", "last_updated"),
+    ]

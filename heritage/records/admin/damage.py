@@ -134,6 +134,16 @@ class ThreatAdmin(RecordAdmin):
     list_select_related = ["site", "cause"]
     autocomplete_fields = ["site", "cause"]
     date_hierarchy = "observed_earliest"
+    fieldsets = [
+        (None, {"fields": ["slug", "site", "cause", "endangers", "consequence", "description"]}),
+        (
+            "When and how sure",
+            {"fields": [("observed", "observed_earliest", "observed_latest"), "certainty", "status"]},
+        ),
+        ("Number as reported", {"fields": [("quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit")]}),
+        ("Sources", {"fields": ["citations"]}),
+        ("Record", {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
+    ]
 
 
 @admin.register(DisturbanceCause)

@@ -18,6 +18,7 @@ from .common.filters import (
     date_filters,
     fk_filters,
     ordering,
+    quantity_filters,
     search_filter,
     slug_filter,
 )
@@ -45,6 +46,7 @@ class OccupationFilterSet(BaseFilterSet):
     )
     started_after, started_before = date_filters(("started_earliest", "started_latest"), "Started")
     ended_after, ended_before = date_filters(("ended_earliest", "ended_latest"), "Ended")
+    reported_duration_gte, reported_duration_lte = quantity_filters("The reported duration is")
     ordering = ordering(
         "slug",
         "created",

@@ -24,6 +24,7 @@ from .common.filters import (
     date_filters,
     fk_filters,
     ordering,
+    quantity_filters,
     search_filter,
     slug_filter,
 )
@@ -80,6 +81,7 @@ class ThreatFilterSet(BaseFilterSet):
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
     observed_after, observed_before = date_filters(("observed_earliest", "observed_latest"), "Reported")
+    quantity_gte, quantity_lte = quantity_filters("The reported number is")
     ordering = ordering(
         "slug", "certainty", "status", "created", "last_updated", site="site__name", observed="observed_earliest"
     )

@@ -293,7 +293,7 @@ class EventFigure(QuantityModel, CitedRecord):
                 violation_error_message="This event already has a figure for this measure.",
             ),
             models.CheckConstraint(
-                condition=Q(quantity__isnull=False),
+                condition=Q(quantity_min__isnull=False) | Q(quantity_max__isnull=False),
                 name="records_eventfigure_has_quantity",
                 violation_error_message="A figure needs its quantity.",
             ),

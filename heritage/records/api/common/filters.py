@@ -12,6 +12,9 @@ Conventions:
   latest possible date is on or after D, `occurred_before=D` those whose earliest possible date is on or before D.
   An open or unknown end (`2015-09/..`, `../2016-03-27`) is unbounded on that side, so it matches; a record with no
   date at all (both bounds unknown) matches no date filter.
+- Quantities match on their bounds in the same way, as "may be": `quantity_gte=N` keeps records whose largest
+  possible number is N or more, `quantity_lte=N` those whose smallest is N or less; together they keep the ranges
+  that overlap [gte, lte]. An open end (`at least 150`) is unbounded on that side; no quantity matches nothing.
 
 A value that does not parse (a date that is not YYYY-MM-DD, an unknown choice or slug, a malformed bbox) makes the
 filterset's form invalid, and the DRF backend answers 400 with the parameter's name and the problem. Custom filters
@@ -31,6 +34,7 @@ from django.template import loader
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from drf_spectacular.drainage import set_override
 
+from ...models.base import MAX_QUANTITY
 from ...years import parse_year
 from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
 
@@ -306,6 +310,55 @@ def date_filters(bounds, what):
             side="before",
             help_text=f"{what} possibly on or before this date (YYYY-MM-DD): its earliest possible date is not later. "
             "An open start matches; records with no date do not.",
+        ),
+    )
+
+
+class QuantityFilter(DescribedSchemaMixin, django_filters.Filter):
+    """
+    `<name>_gte` / `<name>_lte` on a quantity's bounds, as "may be at least / at most" (see the module docstring).
+
+    `bounds` names the (min, max) columns.
+    """
+
+    openapi_schema = {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY}
+    field_class = forms.IntegerField
+
+    def __init__(self, *, bounds, side, **kwargs):
+        self.low, self.high = bounds
+        self.side = side
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_QUANTITY)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if self.side == "gte":
+            condition = Q(**{f"{self.high}__gte": value}) | Q(
+                **{f"{self.high}__isnull": True, f"{self.low}__isnull": False}
+            )
+        else:
+            condition = Q(**{f"{self.low}__lte": value}) | Q(
+                **{f"{self.low}__isnull": True, f"{self.high}__isnull": False}
+            )
+        return qs.filter(condition)
+
+
+def quantity_filters(what, bounds=("quantity_min", "quantity_max")):
+    """The pair (`<name>_gte`, `<name>_lte`) for a quantity whose bound columns are `bounds`."""
+    return (
+        QuantityFilter(
+            bounds=bounds,
+            side="gte",
+            help_text=f"{what} possibly this number or more: its largest possible number is not smaller. An open "
+            "end matches; records without one do not.",
+        ),
+        QuantityFilter(
+            bounds=bounds,
+            side="lte",
+            help_text=f"{what} possibly this number or less: its smallest possible number is not larger. An open "
+            "start matches; records without one do not.",
         ),
     )
 

@@ -21,6 +21,7 @@ from drf_spectacular.plumbing import build_array_type, build_object_type
 from drf_spectacular.utils import OpenApiParameter
 
 from ...choices import Qualifier, QuantityUnit
+from ...models.base import MAX_QUANTITY
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
 from .strict import StrictWritesMixin
@@ -181,22 +182,24 @@ class UncertainDateFieldExtension(OpenApiSerializerFieldExtension):
 
 
 class QuantityFieldExtension(OpenApiSerializerFieldExtension):
-    """A reported quantity: {value, qualifier, unit}, or null."""
+    """A reported quantity: {min, max, qualifier, unit}, or null."""
 
     target_class = "heritage.records.api.common.fields.QuantityField"
 
     def map_serializer_field(self, auto_schema, direction):
+        bound = {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY, "nullable": True}
         schema = build_object_type(
             properties={
-                "value": {"type": "integer", "minimum": 0},
+                "min": {**bound, "description": "The smallest number the wording allows (more than 2,000: 2001)."},
+                "max": {**bound, "description": "The largest number it allows; null if open (at least 150)."},
                 "qualifier": {
                     "type": "string",
                     "enum": Qualifier.values,
-                    "description": "How it relates to the true number: " + ", ".join(Qualifier.values) + ".",
+                    "description": "The source's wording: " + ", ".join(Qualifier.values) + ".",
                 },
                 "unit": {"type": "string", "enum": QuantityUnit.values},
             },
-            required=["value", "qualifier", "unit"],
+            required=["min", "max", "qualifier", "unit"] if direction == "response" else ["qualifier", "unit"],
         )
         schema["nullable"] = True
         return schema
