@@ -16,7 +16,7 @@ TEXT = (
     "In March 2015 militants of the Islamic State smashed statues in the Great Temple with hammers.\n"
     "They also bulldozed part of the city wall.\n"
     "On 26 April 2017 the Popular Mobilization Forces retook Hatra from the Islamic State.\n"
-    "Some 3,000 fighters took part in the assault.\n"
+    "Between 2,500 and 3,000 fighters took part in the assault.\n"
 )
 
 
@@ -49,7 +49,7 @@ def test_a_curator_records_hatra_end_to_end(palmyra, curator):
         "statues": "smashed statues in the Great Temple with hammers",
         "wall": "bulldozed part of the city wall",
         "retook": "the Popular Mobilization Forces retook Hatra",
-        "fighters": "Some 3,000 fighters took part",
+        "fighters": "Between 2,500 and 3,000 fighters took part",
     }
     cited = {}
     for name, quote in quotes.items():
@@ -117,7 +117,7 @@ def test_a_curator_records_hatra_end_to_end(palmyra, curator):
         "figures": [
             {
                 "measure": "fighters",
-                "quantity": {"value": 3000, "qualifier": "approximately", "unit": "people"},
+                "quantity": {"min": 2500, "max": 3000, "qualifier": "between", "unit": "people"},
                 "citations": [cited["fighters"]],
             }
         ],

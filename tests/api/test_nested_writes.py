@@ -175,19 +175,24 @@ def test_an_event_is_created_with_its_participants_and_figures(world, curator):
             {"actor": "isis", "role": "agent", "description": "with bulldozers", "citations": [citation]},
             {"actor": "unesco", "role": "critic"},
         ],
-        "figures": [{"measure": "days", "quantity": {"value": 3, "qualifier": "at_least", "unit": "days"}}],
+        "figures": [{"measure": "days", "quantity": {"min": 3, "max": 5, "qualifier": "between", "unit": "days"}}],
     }
     response = curator.post("/api/v1/events/", body, format="json")
     assert response.status_code == 201, response.content
     event = Event.objects.get(slug="nimrud-bulldozed")
     assert sorted(event.participants.values_list("actor__slug", "role")) == [("isis", "agent"), ("unesco", "critic")]
     figure = event.figures.get()
-    assert (figure.quantity, figure.quantity_qualifier, figure.quantity_unit) == (3, "at_least", "days")
+    assert (figure.quantity_min, figure.quantity_max, figure.quantity_qualifier, figure.quantity_unit) == (
+        3,
+        5,
+        "between",
+        "days",
+    )
     read = curator.get("/api/v1/events/nimrud-bulldozed/").json()
     assert read == response.json()
     agent = next(p for p in read["participants"] if p["role"] == "agent")
     assert agent["actor"]["slug"] == "isis" and agent["citations"][0]["id"] == citation
-    assert read["figures"][0]["quantity"] == {"value": 3, "qualifier": "at_least", "unit": "days"}
+    assert read["figures"][0]["quantity"] == {"min": 3, "max": 5, "qualifier": "between", "unit": "days"}
 
 
 @pytest.mark.parametrize(
@@ -197,7 +202,11 @@ def test_an_event_is_created_with_its_participants_and_figures(world, curator):
         ({"participants": [{"actor": "isis", "role": "agent"}, {"actor": "isis", "role": "agent"}]}, None),
         ({"figures": [{"measure": "sorties"}]}, ("figures", "0", "non_field_errors")),
         (
-            {"figures": [{"measure": "sorties", "quantity": {"value": -1, "qualifier": "exactly", "unit": "days"}}]},
+            {
+                "figures": [
+                    {"measure": "sorties", "quantity": {"min": -1, "max": -1, "qualifier": "exactly", "unit": "days"}}
+                ]
+            },
             None,
         ),
     ],
@@ -227,11 +236,11 @@ def test_an_events_participants_are_replaced(world, curator):
     assert response.status_code == 200, response.content
     assert EventParticipant.objects.get(pk=kept.pk).description == "led the assault"
     assert recapture.participants.count() == 2
-    figures = [{"measure": "fighters", "quantity": {"value": 2000, "qualifier": "more_than", "unit": "people"}}]
+    figures = [{"measure": "fighters", "quantity": {"min": 2001, "qualifier": "more_than", "unit": "people"}}]
     kept_figure = recapture.figures.get()
     response = curator.patch(url, {"figures": figures}, format="json", **if_match(curator, url))
     assert response.status_code == 200, response.content
-    assert EventFigure.objects.get(pk=kept_figure.pk).quantity == 2000
+    assert EventFigure.objects.get(pk=kept_figure.pk).quantity_min == 2001
 
 
 def test_batches_name_the_record_and_the_item(world, curator):
