@@ -106,6 +106,21 @@ class FormFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class SlugAfterItsSourceMixin:
+    """
+    A slug is proposed from the field it is made of (`prepopulated_fields`): on a form without declared fieldsets,
+    it comes after that field, where the curator sees it filled in, not first.
+    """
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        sources = self.get_prepopulated_fields(request, obj).get("slug", ())
+        if "slug" in fields and sources and all(source in fields for source in sources):
+            fields.remove("slug")
+            fields.insert(max(fields.index(source) for source in sources) + 1, "slug")
+        return fields
+
+
 class RecordChangeList(ChangeList):
     """A change list whose date drill-down refuses years no date can have, as it refuses other bad lookups."""
 
@@ -122,7 +137,7 @@ def is_revert(request):
     return match is not None and match.url_name.endswith("_simple_history")
 
 
-class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
+class RecordAdmin(SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin):
     """
     Base admin of every record: history, read-only timestamps and derived date bounds, EDTF help on date fields,
     and autocomplete for citations.
@@ -256,7 +271,7 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
 
 
-class NoCitationsInline(FormFieldsMixin):
+class NoCitationsInline(SlugAfterItsSourceMixin, FormFieldsMixin):
     """Inline rows edit the record itself; its citations are added on the record's own page (show_change_link)."""
 
     exclude = ["citations"]
