@@ -53,7 +53,7 @@ class SiteAdmin(ImportExportRecordAdmin):
     inlines = [SiteNameInline, DesignationInline, SitePeriodInline, StructureInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
-        ("Location", {"fields": ["latitude", "longitude", "location_certainty"]}),
+        ("Location", {"fields": ["latitude", "longitude", "location_certainty", "is_sensitive"]}),
         ("Sources", {"fields": ["citations"]}),
         ("Record", {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
     ]
