@@ -1,5 +1,7 @@
 """Building blocks of the model admins: history, EDTF date fields, citations, import/export."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -10,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.safestring import SafeData, mark_safe
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -186,6 +189,9 @@ class RecordAdmin(SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin):
             keep_fields_the_form_does_not_edit(obj, form)
         super().save_model(request, obj, form, change)
 
+    def message_user(self, request, message, *args, **kwargs):
+        super().message_user(request, without_doubled_quotes(message), *args, **kwargs)
+
     # --- History -------------------------------------------------------------------------------------------------
 
     def record_pk(self, object_id):
@@ -238,6 +244,18 @@ class RecordAdmin(SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin):
         if obj is not None and not self.model._default_manager.filter(pk=obj.pk).exists():
             return True  # deleted: see history_form_view
         return super().revert_disabled(request, obj) or not self.has_change_permission(request, obj)
+
+
+# Django's messages put a record's name in quotes ("The citation “…” was added successfully."); a name that holds
+# quote marks itself (a citation's is its quote) would read ““…” (source)”. Such a name loses Django's pair, whether
+# Django made a link of it or not.
+QUOTED_NAME = re.compile(r"“(<a [^>]*>)?([^<]*[“”][^<]*?)(</a>)?”(?= was )")
+
+
+def without_doubled_quotes(message):
+    """`message` with a name that has quote marks of its own not quoted again; safe HTML stays safe."""
+    text = QUOTED_NAME.sub(r"\1\2\3", str(message))
+    return mark_safe(text) if isinstance(message, SafeData) else text  # noqa: S308  (only quote marks removed)
 
 
 def keep_fields_the_form_does_not_edit(obj, form):

@@ -120,7 +120,7 @@ class CitationAdmin(RecordAdmin):
             attached = form.attach()
             if attached:
                 names = "; ".join(f"{record._meta.verbose_name} “{record}”" for record in attached)
-                self.message_user(request, f"Attached to {len(attached)} record(s): {names}.", messages.SUCCESS)
+                self.message_user(request, f"Attached to the {names}.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:records_citation_change", args=[citation.pk]))
         context = {
             **self.admin_site.each_context(request),
