@@ -14,6 +14,7 @@ from heritage.records.services import change_status
 
 from .admin_helpers import make_records, make_user
 from .conftest import table_counts
+from .test_history import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +157,25 @@ def test_a_verified_threat_keeps_its_last_citation(palmyra):
         citation.delete()
     assert Citation.objects.filter(pk=citation.pk).exists()
     assert table_counts() == before
+
+
+def test_reverting_a_threat_keeps_its_status_and_who_changed_it(client, palmyra):
+    """As for a damage report: a version from before the move brings back its text, not its status."""
+    curator = make_user("cora", group="Curator")
+    client.force_login(curator)
+    threat = Threat.objects.get(slug=CITED[Threat])
+    url = reverse("admin:records_threat_change", args=[threat.pk])
+    client.post(url, {**form_data(client.get(url)), "description": "Earlier wording."})
+    threat = change_status(record=threat, status="disputed", user=curator)
+    client.post(url, {**form_data(client.get(url)), "description": "Later wording."})
+    old = threat.history.filter(description="Earlier wording.").earliest()
+    version = reverse("admin:records_threat_simple_history", args=[threat.pk, old.history_id])
+    response = client.post(version, {**form_data(client.get(version)), "status": "verified"})
+    assert response.status_code == 302
+    reverted = Threat.objects.get(pk=threat.pk)
+    assert reverted.description == "Earlier wording."
+    assert (reverted.status, reverted.status_changed_by, reverted.status_changed_at) == (
+        "disputed",
+        curator,
+        threat.status_changed_at,
+    )

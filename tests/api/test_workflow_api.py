@@ -65,7 +65,8 @@ def test_an_uncited_record_cannot_be_verified(palmyra, model):
 @pytest.mark.django_db
 @both_kinds
 @pytest.mark.parametrize(
-    ("status", "message"), [("draft", "cannot be draft"), ("verifed", "is not a valid choice"), ("", "")]
+    ("status", "message"),
+    [("draft", "cannot be draft"), ("verifed", "is not a valid choice"), ("", "is not a valid choice")],
 )
 def test_a_move_the_workflow_does_not_allow_is_refused_on_the_status_field(palmyra, model, status, message):
     """A move the workflow forbids, a status that does not exist or none at all: 400 on `status`, nothing written."""
