@@ -110,7 +110,7 @@ def test_bulk_verify_moves_the_cited_records_and_names_each_refused_one(client, 
     page = response.content.decode()
     opts = model._meta
     name = opts.verbose_name if len(cited) == 1 else opts.verbose_name_plural
-    assert f"{name.capitalize()} marked verified: {len(cited)}." in page
+    assert f"{len(cited)} {name} marked verified." in page
     assert f"({uncited.slug}) cannot be verified: it cites no source" in page
     assert set(model.objects.filter(status="verified").values_list("pk", flat=True)) == {r.pk for r in cited}
     assert model.objects.get(pk=uncited.pk).status == "reported"
@@ -129,7 +129,7 @@ def test_bulk_dispute_and_retract(client, palmyra, model, action):
         follow=True,
     )
     expected = action.removeprefix("mark_")
-    assert f"{model._meta.verbose_name_plural.capitalize()} marked {expected}: 3." in response.content.decode()
+    assert f"3 {model._meta.verbose_name_plural} marked {expected}." in response.content.decode()
     assert list(model.objects.filter(pk__in=[r.pk for r in records]).values_list("status", flat=True)) == [expected] * 3
 
 

@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.utils.text import capfirst
 from import_export.formats.base_formats import CSV, XLSX
 
 from ..choices import CurationStatus
@@ -31,7 +30,7 @@ def workflow_action(status, description):
             opts = modeladmin.model._meta
             name = opts.verbose_name if moved == 1 else opts.verbose_name_plural
             label = CurationStatus(status).label.lower()
-            modeladmin.message_user(request, f"{capfirst(name)} marked {label}: {moved}.", messages.SUCCESS)
+            modeladmin.message_user(request, f"{moved} {name} marked {label}.", messages.SUCCESS)
 
     action.__name__ = f"mark_{status}"
     return admin.action(description=description, permissions=["change_status"])(action)
