@@ -350,6 +350,8 @@ NOT_FILTERED = {
         "quantity_max",
         "quantity_qualifier",
         "quantity_unit",
+        "status_changed_by",
+        "status_changed_at",
     },  # fmt: skip
     # The text is served on its own (`.../text/`); a source is found by its text's or its original's checksum.
     Source: {

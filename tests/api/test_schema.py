@@ -164,8 +164,8 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     operations = [result.ok() for result in api.get_all_operations()]
     methods = [operation.method.upper() for operation in operations]
     # List and record of ten resources, and a source's text and original; create, update, partial update and
-    # delete of the nine writable ones; and the workflow's status move of a damage report.
-    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (22, 10, 59)
+    # delete of the nine writable ones; and the workflow's status move of a damage report and of a threat.
+    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (22, 11, 60)
     token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}

@@ -23,8 +23,9 @@ class OccupationAdmin(ImportExportRecordAdmin):
     list_select_related = ["site", "occupier"]
     autocomplete_fields = ["site", "occupier", "ending_event"]
     date_hierarchy = "started_earliest"
+    prepopulated_fields = {"slug": ["description"]}
     fieldsets = [
-        (None, {"fields": ["slug", "site", "occupier", "description"]}),
+        (None, {"fields": ["site", "occupier", "description", "slug"]}),
         (
             "When",
             {

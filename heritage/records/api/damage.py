@@ -1,12 +1,12 @@
 """
-The API of damage reports (`/api/v1/damage-reports/`, with the verification workflow's status move), threats
-(`/api/v1/threats/`) and the disturbance-cause vocabulary (`/api/v1/disturbance-causes/`).
+The API of damage reports (`/api/v1/damage-reports/`) and threats (`/api/v1/threats/`), each with the verification
+workflow's status move (`.../<slug>/status/`), and the disturbance-cause vocabulary (`/api/v1/disturbance-causes/`).
 """
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -164,11 +164,11 @@ class DamageReportSerializer(RecordSerializer):
 
 
 class StatusChangeSerializer(StrictWritesMixin, serializers.Serializer):
-    """A move of a damage report through the verification workflow."""
+    """A move of a damage report or a threat through the verification workflow."""
 
-    status = serializers.ChoiceField(choices=CurationStatus.choices, help_text="The status to move the report to.")
+    status = serializers.ChoiceField(choices=CurationStatus.choices, help_text="The status to move the record to.")
     reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=500, help_text="Why, for the report's history."
+        required=False, allow_blank=True, max_length=500, help_text="Why, for the record's history."
     )
 
 
@@ -197,13 +197,14 @@ class ThreatSerializer(RecordSerializer):
             "quantity",
             "certainty",
             "status",
+            "status_changed_at",
             "description",
             "citations",
             "created",
             "last_updated",
         ]
-        # As a damage report's: the status is the workflow's.
-        read_only_fields = ["status"]
+        # As a damage report's: the status moves only through the workflow (POST .../status/).
+        read_only_fields = ["status", "status_changed_at"]
 
     workflow_fields = {"status": "status"}
 
@@ -220,42 +221,54 @@ class DisturbanceCauseSerializer(RecordSerializer):
 
 
 class CanChangeStatus(BasePermission):
-    """The workflow's permission: records.change_status_damagereport (Curator group)."""
+    """The workflow's permission for the view's model: records.change_status_<model> (Curator group)."""
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.has_perm("records.change_status_damagereport"))
+        return services.may_change_status(request.user, view.serializer_class.Meta.model)
+
+
+class WorkflowMixin:
+    """`POST .../<slug>/status/`: a damage report's or a threat's move through the verification workflow."""
+
+    @action(detail=True, methods=["post"], url_path="status", permission_classes=[CanChangeStatus])
+    def change_status(self, request, slug=None):
+        record = self.get_object()
+        change = StatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        try:
+            record = services.change_status(record=record, user=request.user, **change.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(as_field_errors(exc)) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+
+def document_status_move(serializer):
+    """The schema of a workflow move of the serializer's records (damage reports, threats)."""
+    opts = serializer.Meta.model._meta
+    name, plural = opts.verbose_name, opts.verbose_name_plural
+    return extend_schema(
+        summary=f"Move a {name} through the verification workflow",
+        description="draft → reported → verified / disputed / retracted (see the README). Verifying needs at least "
+        f"one citation. Needs the permission to change the status of {plural} (the Curator group has it).",
+        request=StatusChangeSerializer,
+        parameters=[format_parameter(["json"])],
+        responses={200: serializer, **ERROR_RESPONSES},
+    )
 
 
 @document(DamageReportSerializer)
-class DamageReportViewSet(RecordViewSet):
+@extend_schema_view(change_status=document_status_move(DamageReportSerializer))
+class DamageReportViewSet(WorkflowMixin, RecordViewSet):
     """Observed damage to sites: what, how badly, when, by whom, how sure, and on whose word."""
 
     selector = staticmethod(selectors.damage_reports)
     serializer_class = DamageReportSerializer
     filterset_class = DamageReportFilterSet
 
-    @extend_schema(
-        summary="Move a damage report through the verification workflow",
-        description="draft → reported → verified / disputed / retracted (see the README). Verifying needs at least "
-        "one citation. Needs the permission to change a report's status (the Curator group has it).",
-        request=StatusChangeSerializer,
-        parameters=[format_parameter(["json"])],
-        responses={200: DamageReportSerializer, **ERROR_RESPONSES},
-    )
-    @action(detail=True, methods=["post"], url_path="status", permission_classes=[CanChangeStatus])
-    def change_status(self, request, slug=None):
-        report = self.get_object()
-        change = StatusChangeSerializer(data=request.data)
-        change.is_valid(raise_exception=True)
-        try:
-            report = services.change_damage_report_status(report=report, user=request.user, **change.validated_data)
-        except DjangoValidationError as exc:
-            raise ValidationError(as_field_errors(exc)) from exc
-        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
-
 
 @document(ThreatSerializer)
-class ThreatViewSet(RecordViewSet):
+@extend_schema_view(change_status=document_status_move(ThreatSerializer))
+class ThreatViewSet(WorkflowMixin, RecordViewSet):
     """Present dangers to sites or their people that are not (yet) recorded as damage."""
 
     selector = staticmethod(selectors.threats)

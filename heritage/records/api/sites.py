@@ -4,8 +4,9 @@ citations; their filters; and their GeoJSON.
 
 A sensitive site (models/sites.py) shows its exact coordinates only to users who may view sites; everyone else
 gets them to 0.1 degree, in every representation (JSON, CSV and GeoJSON, lists and records, the body of a 412) and
-every location filter (`bbox` matches by the coordinates the user may see). The schema's example shows coarse,
-generic coordinates, never a real site's exact ones.
+every location filter (`bbox` matches by the coordinates the user may see). Which sites are sensitive is itself
+shown only to those users: to anyone else it would be a list of places worth looting. The schema's example shows
+coarse, generic coordinates, never a real site's exact ones.
 """
 
 import django_filters
@@ -17,6 +18,7 @@ from rest_framework import serializers
 from .. import selectors
 from ..choices import DesignationKind, LocationCertainty, SiteKind
 from ..models import Actor, DamageReport, Designation, Period, Site, SiteName, SitePeriod, Structure
+from ..models.sites import may_see_exact_locations
 from .common.fields import BriefRelatedField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
@@ -127,6 +129,7 @@ SITE_EXAMPLE = OpenApiExample(
         "latitude": "34.600000",
         "longitude": "38.300000",
         "location_certainty": "high",
+        "is_sensitive": None,
         "names": [],
         "designations": [],
         "in_danger": False,
@@ -152,6 +155,31 @@ class VisibleCoordinateField(serializers.DecimalField):
 
     def get_attribute(self, instance):
         return instance.coordinates_for(getattr(self.context.get("request"), "user", None))[self.axis]
+
+
+class VisibleSensitivityField(serializers.BooleanField):
+    """
+    Whether a site's location is sensitive, for users who may see exact locations (`may_see_exact_locations`); null
+    for everyone else. Users who may change sites set and clear it.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.update(
+            required=False,
+            allow_null=True,
+            help_text="Sensitive location: the public sees the coordinates only to 0.1 degree. Shown only to users "
+            "who may see exact locations (null for others); set by users who may change sites.",
+        )
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        user = getattr(self.context.get("request"), "user", None)
+        return instance.is_sensitive if may_see_exact_locations(user) else None
+
+    def to_representation(self, value):
+        # A method of its own, so that the fast path never takes it for a plain column (fast/serializers.is_plain)
+        # and reads the flag past get_attribute.
+        return None if value is None else bool(value)
 
 
 class SiteNameSerializer(NestedItemSerializer):
@@ -209,6 +237,7 @@ class SiteSerializer(RecordSerializer):
     country_name = serializers.CharField(source="country.name", read_only=True)
     latitude = VisibleCoordinateField("latitude")
     longitude = VisibleCoordinateField("longitude")
+    is_sensitive = VisibleSensitivityField()
     names = SiteNameSerializer(many=True, required=False, help_text="Other names: local, historical, epithets.")
     designations = DesignationSerializer(many=True, required=False, help_text="Protected statuses, past and present.")
     in_danger = serializers.SerializerMethodField(help_text="Currently on the List of World Heritage in Danger.")
@@ -232,6 +261,7 @@ class SiteSerializer(RecordSerializer):
             "latitude",
             "longitude",
             "location_certainty",
+            "is_sensitive",
             "names",
             "designations",
             "in_danger",
@@ -255,6 +285,11 @@ class SiteSerializer(RecordSerializer):
                     )
                 attrs.pop(name, None)
         return super().validate(attrs)
+
+    def validate_is_sensitive(self, value):
+        if value is None:
+            raise serializers.ValidationError("Must be true or false.")
+        return value
 
     def get_in_danger(self, site) -> bool:
         # Reads the prefetched designations: no query per site.

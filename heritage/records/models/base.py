@@ -2,6 +2,7 @@
 
 import contextlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -107,6 +108,53 @@ class CitedRecord(TimestampedModel):
 
     def clean_citations(self, citations):
         """Hook: raise ValidationError (on "citations") if the record may not have exactly these citations."""
+
+
+class CuratedRecord(CitedRecord):
+    """
+    A cited claim that curators check before vouching for it (damage reports, threats): it starts as a draft, and
+    its status moves only through the verification workflow (`services.change_status`), which records who moved it
+    and when. A verified record rests on its citations, so it keeps at least one.
+    """
+
+    status = models.CharField(
+        verbose_name="curation status",
+        max_length=20,
+        choices=CurationStatus.choices,
+        default=CurationStatus.DRAFT,
+        db_index=True,
+        help_text="Changed only through the verification workflow.",
+    )
+    status_changed_by = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name="status changed by",
+    )
+    status_changed_at = models.DateTimeField(verbose_name="status changed at", null=True, blank=True, editable=False)
+
+    objects = SlugManager.from_queryset(CuratedQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def status_permission(cls):
+        """The permission to move this model's records through the workflow (`change_status_<model>`)."""
+        return f"{cls._meta.app_label}.change_status_{cls._meta.model_name}"
+
+    def clean_citations(self, citations):
+        if self.status == CurationStatus.VERIFIED and not citations:
+            name = self._meta.verbose_name
+            raise ValidationError(
+                {
+                    "citations": f"A verified {name} must cite at least one source. To withdraw its evidence, mark "
+                    "it disputed or retracted first."
+                }
+            )
 
 
 class UncertainDatesMixin:

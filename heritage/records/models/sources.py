@@ -348,20 +348,28 @@ class Citation(TimestampedModel):
     def delete(self, *args, **kwargs):
         # Refused before anything is deleted, as Django refuses to delete a record others PROTECT (the API answers
         # 409 naming them; the admin lists them on its confirmation page: CitationAdmin.get_deleted_objects).
-        resting = list(self.verified_reports_resting_on_it())
+        resting = self.verified_records_resting_on_it()
         if resting:
             raise ProtectedError(
-                "This citation is the only one of verified damage reports; dispute or retract them first.",
+                "This citation is the only one of verified records (damage reports, threats); dispute or retract "
+                "them first.",
                 set(resting),
             )
         return super().delete(*args, **kwargs)
 
-    def verified_reports_resting_on_it(self):
-        """The verified damage reports whose only citation this is: without it they would be verified on nothing."""
-        from .damage import DamageReport
+    def verified_records_resting_on_it(self):
+        """
+        The verified damage reports and threats whose only citation this is: without it they would be verified on
+        nothing.
+        """
+        from .damage import DamageReport, Threat
 
-        others = DamageReport.citations.through.objects.filter(damagereport=OuterRef("pk")).exclude(citation=self)
-        return DamageReport.objects.filter(status=CurationStatus.VERIFIED, citations=self).exclude(Exists(others))
+        resting = []
+        for model in (DamageReport, Threat):
+            column = model._meta.model_name
+            others = model.citations.through.objects.filter(**{column: OuterRef("pk")}).exclude(citation=self)
+            resting += model.objects.filter(status=CurationStatus.VERIFIED, citations=self).exclude(Exists(others))
+        return resting
 
     @property
     def context(self):
