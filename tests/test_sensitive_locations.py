@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser, Permission, User
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from heritage.records.models import Site
@@ -16,6 +15,7 @@ from heritage.records.models import Site
 from .admin_helpers import make_user
 from .conftest import table_counts
 from .test_history import form_data
+from .tokens import token_header
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def located(site):
 def api_client(user=None):
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=token_header(user))
     return client
 
 

@@ -288,6 +288,10 @@ class SiteSerializer(RecordSerializer):
 
     def validate_is_sensitive(self, value):
         if value is None:
+            # The null a user who may not see exact locations was shown, sent back (a GET then PUT): unchanged.
+            user = getattr(self.context.get("request"), "user", None)
+            if self.instance is not None and not may_see_exact_locations(user):
+                return self.instance.is_sensitive
             raise serializers.ValidationError("Must be true or false.")
         return value
 
