@@ -78,11 +78,11 @@ def manage(env, *args, capture=False):
 
 CREATE_CURATOR = """
 from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
+from heritage.accounts.services import issue_token
 user = User.objects.create_user("load-curator", password=None)
 user.user_permissions.set(Permission.objects.filter(content_type__app_label="records",
                                                     codename__regex=r"^(add|change|view)_"))
-print(Token.objects.create(user=user).key)
+print(issue_token(user=user, name='load test')[1])
 """
 
 

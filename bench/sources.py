@@ -62,8 +62,8 @@ def main():
     from django.db import transaction
     from django.db.models import Count
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
+    from heritage.accounts.services import issue_token
     from heritage.records.models import Source
     from heritage.records.texts import closest_passage
 
@@ -73,10 +73,10 @@ def main():
     text = source.text
     user, _ = User.objects.get_or_create(username="bench-curator", defaults={"is_staff": True})
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="records"))
-    token, _ = Token.objects.get_or_create(user=user)
+    _, key = issue_token(user=user, name="bench")
     admin = Client(HTTP_HOST="127.0.0.1")
     admin.force_login(user)
-    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {token.key}")
+    api = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {key}")
     reader_url = f"/admin/records/source/{source.pk}/change/"
     text_url = f"/api/v1/sources/{source.slug}/text/"
     quote = text[len(text) // 2 : len(text) // 2 + 120].replace("a", "o")  # alike, but nowhere in the text

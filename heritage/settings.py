@@ -12,6 +12,7 @@ Production (DEBUG=false) refuses to start without a real SECRET_KEY and an expli
     TRUSTED_PROXIES  how many reverse proxies in front append to X-Forwarded-For (default: 0, none)
     CACHE_DIR      where throttle counts are kept, shared by every worker process (default: .cache/ here)
     MAP_TILE_URL   the dossier map's tile server, {z}/{x}/{y} template (default: OpenStreetMap); empty: no tiles
+    API_TOKEN_DAYS how long a new API token lasts, in days (default: 365)
 
 Production only (DEBUG=false), all optional:
     CSRF_TRUSTED_ORIGINS     comma-separated origins, e.g. https://heritage.example.org
@@ -120,7 +121,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -128,6 +129,7 @@ INSTALLED_APPS = [
     "axes",
     "heritage.records",
     "heritage.synthetic",
+    "heritage.accounts",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +313,19 @@ API_USER_RATE = os.environ.get("API_USER_RATE", "600/minute")
 API_FAILED_LOGIN_RATE = os.environ.get("API_FAILED_LOGIN_RATE", "20/minute")
 # The API's fast read path (heritage/records/api/fast/): on, off (plain DRF everywhere), or the pieces to keep.
 API_FAST_PATH = os.environ.get("API_FAST_PATH", "on")
+
+# API tokens (heritage/accounts): django-rest-knox keeps only each key's digest, so a stolen database holds no usable
+# key. Users issue and revoke their own on the admin's "API tokens" page; each lasts API_TOKEN_DAYS at most. The
+# header is the one the API has always taken: `Authorization: Token <key>`.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365, minimum=1)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+}
+# knox's migrations build its own token table, which KNOX_TOKEN_MODEL swaps out: without them, no such table is made.
+MIGRATION_MODULES = {"knox": None}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -33,18 +33,19 @@ def load_article():
     call_command("loaddata", *FIXTURES, verbosity=0)
 
 
-# The data migrations that make the roles, and their functions: a flush removes the groups, so they are run again.
-ROLE_MIGRATIONS = [("0003_roles", "create_roles"), ("0010_vocab_roles", "add_term_permissions")]
-
-
-def create_roles():
-    for migration, function in ROLE_MIGRATIONS:
-        getattr(importlib.import_module(f"heritage.records.migrations.{migration}"), function)(apps, None)
+# The data migrations that make the roles or grant them permissions, and the function of each, in migration order:
+# test databases are built from the models (--no-migrations), so the baseline runs them itself.
+ROLE_MIGRATIONS = {
+    "0003_roles": "create_roles",
+    "0011_workflow_threat_status": "grant_threat_workflow",
+    "0013_vocab_roles": "add_term_permissions",
+}
 
 
 def load_baseline():
     """The roles (a flush removes the groups their data migrations made) and the article."""
-    create_roles()
+    for migration, function in ROLE_MIGRATIONS.items():
+        getattr(importlib.import_module(f"heritage.records.migrations.{migration}"), function)(apps, None)
     load_article()
 
 

@@ -100,7 +100,12 @@ class Rows:
             elif model is EventFigure:
                 event = Event.objects.create(slug=f"e-{i}", title=f"Event {i}", kind="air_campaign")
                 EventFigure.objects.create(
-                    event=event, measure="sorties", quantity=i, quantity_qualifier="exactly", quantity_unit="sorties"
+                    event=event,
+                    measure="sorties",
+                    quantity_min=i,
+                    quantity_max=i,
+                    quantity_qualifier="exactly",
+                    quantity_unit="sorties",
                 )
             elif model is Source:
                 Source.objects.create(slug=f"src-{i}", title=f"Source {i}", kind="report", text=f"Source {i}.")

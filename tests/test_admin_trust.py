@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from heritage.records.models import Citation, DamageReport, Site, Source, Threat
-from heritage.records.services import change_damage_report_status
+from heritage.records.services import change_status
 
 from .admin_helpers import PASSWORD, make_user
 from .test_history import form_data
@@ -109,7 +109,7 @@ def test_reverting_a_report_keeps_its_workflow_status_and_who_changed_it(client,
     client.force_login(curator)
     url = reverse("admin:records_damagereport_change", args=[report.pk])
     client.post(url, {**form_data(client.get(url)), "description": "Draft wording."})
-    report = change_damage_report_status(report=report, status="disputed", user=curator, reason="Doubtful.")
+    report = change_status(record=report, status="disputed", user=curator, reason="Doubtful.")
     version = first_version_url(report)
     response = client.post(version, {**form_data(client.get(version)), "status": "verified"})
     assert response.status_code == 302
@@ -177,7 +177,7 @@ def test_an_unchanged_xlsx_export_imports_back(client, palmyra, model):
 
 def test_a_verified_report_cannot_drop_its_last_citation_in_the_admin(client, report):
     curator = make_user("cora", group="Curator")
-    change_damage_report_status(report=report, status="verified", user=curator)
+    change_status(record=report, status="verified", user=curator)
     client.force_login(curator)
     url = reverse("admin:records_damagereport_change", args=[report.pk])
     data = form_data(client.get(url))
@@ -192,7 +192,7 @@ def test_the_only_citation_of_a_verified_report_is_not_deleted(client, report):
     """The confirmation page names the report it would leave unsupported, and confirming deletes nothing."""
     admin = make_user("ada", superuser=True)
     report.citations.set(report.citations.all()[:1])
-    change_damage_report_status(report=report, status="verified", user=admin)
+    change_status(record=report, status="verified", user=admin)
     citation = report.citations.get()
     client.force_login(admin)
     url = reverse("admin:records_citation_delete", args=[citation.pk])

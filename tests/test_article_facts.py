@@ -82,11 +82,13 @@ def test_isis_held_palmyra_about_ten_months_until_the_recapture(palmyra):
     assert {actor.slug for actor in occupation.ended_by} >= {"syrian-army", "russian-armed-forces"}
     months = (occupation.ended_latest - occupation.started_earliest).days / 30.44
     assert 9 <= months <= 11
-    assert (occupation.quantity, occupation.quantity_qualifier, occupation.quantity_unit_id) == (
-        10,
+    bounds = (occupation.quantity_min, occupation.quantity_max)
+    assert (bounds, occupation.quantity_qualifier, occupation.quantity_unit_id) == (
+        (10, 10),
         Qualifier.APPROXIMATELY,
         "months",
     )
+    assert occupation.quantity_display == "approximately 10 months"
     assert occupation.ended_inferred
     assert Occupation.objects.active_on(datetime.date(2015, 12, 1)).filter(pk=occupation.pk).exists()
     assert not Occupation.objects.active_on(datetime.date(2016, 4, 1)).filter(pk=occupation.pk).exists()
@@ -128,20 +130,40 @@ def test_the_victory_legitimizes_russias_presence_criticised_by_the_us_and_allie
 
 
 @pytest.mark.parametrize(
-    ("measure", "value", "qualifier", "unit", "words"),
+    ("measure", "bounds", "qualifier", "unit", "display", "words"),
     [
-        ("sorties flown", 500, Qualifier.APPROXIMATELY, "sorties", "around 500 sorties"),
-        ("ISIS targets hit", 2000, Qualifier.MORE_THAN, "targets", "more than 2,000 ISIS targets"),
-        ("duration", 20, Qualifier.AT_MOST, "days", "within a span of twenty days"),
+        (
+            "sorties flown",
+            (500, 500),
+            Qualifier.APPROXIMATELY,
+            "sorties",
+            "approximately 500 sorties",
+            "around 500 sorties",
+        ),
+        (
+            "ISIS targets hit",
+            (2001, None),
+            Qualifier.MORE_THAN,
+            "targets",
+            "more than 2,000 targets",
+            "more than 2,000 ISIS targets",
+        ),
+        ("duration", (None, 20), Qualifier.AT_MOST, "days", "at most 20 days", "within a span of twenty days"),
     ],
 )
 def test_air_campaign_figures_according_to_the_russian_defense_ministry(
-    palmyra, measure, value, qualifier, unit, words
+    palmyra, measure, bounds, qualifier, unit, display, words
 ):
     """ "According to the Russian Defense Ministry ... warplanes carrying out around 500 sorties and hitting more
-    than 2,000 ISIS targets within a span of twenty days": numbers with their qualifiers, attributed."""
+    than 2,000 ISIS targets within a span of twenty days": numbers with their qualifiers, attributed. The bounds are
+    what the wording implies: more than 2,000 is 2,001 and up, within twenty days is at most 20."""
     figure = EventFigure.objects.get(event__kind="air_campaign", measure=measure)
-    assert (figure.quantity, figure.quantity_qualifier, figure.quantity_unit_id) == (value, qualifier, unit)
+    assert ((figure.quantity_min, figure.quantity_max), figure.quantity_qualifier, figure.quantity_unit_id) == (
+        bounds,
+        qualifier,
+        unit,
+    )
+    assert figure.quantity_display == display
     assert figure.event.part_of.slug == "recapture-of-palmyra"
     citation = figure.citations.get()
     assert citation.quote == words
@@ -185,7 +207,9 @@ def test_pearl_of_the_middle_east_and_queen_of_the_syrian_desert(palmyra):
 def test_at_least_150_mines_make_the_city_unsafe_for_civilians_to_return(palmyra):
     threat = Threat.objects.get(site=palmyra)
     assert threat.cause.slug == "landmines"
-    assert (threat.quantity, threat.quantity_qualifier, threat.quantity_unit_id) == (150, Qualifier.AT_LEAST, "mines")
+    bounds = (threat.quantity_min, threat.quantity_max)
+    assert (bounds, threat.quantity_qualifier, threat.quantity_unit_id) == ((150, None), Qualifier.AT_LEAST, "mines")
+    assert threat.quantity_display == "at least 150 mines"
     assert threat.endangers == "people"
     assert "civilians" in threat.consequence
     assert not DamageReport.objects.filter(cause__slug="landmines").exists()  # a threat, not observed damage

@@ -21,7 +21,8 @@ CASES = {
     "invalid_edtf_date.json": ("records.Event", "occurred: '2016-13-45' is not a valid EDTF date"),
     "end_before_start.json": ("records.Occupation", "must not be before its start"),
     "quote_not_in_source.json": ("records.Citation", "quote: The source's text at 10..37 is not this quote"),
-    "negative_quantity.json": ("records.EventFigure", "quantity: Ensure this value is greater than or equal to 0"),
+    "negative_quantity.json": ("records.EventFigure", "quantity_min: Ensure this value is greater than or equal to 0"),
+    "reversed_quantity.json": ("records.EventFigure", "quantity_max: The largest number must not be smaller"),
     "unknown_vocabulary_term.json": ("records.DamageReport", "severity: Value 'obliterated' is not a valid choice"),
     "unknown_cause_term.json": (
         "records.DamageReport",

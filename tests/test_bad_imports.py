@@ -23,7 +23,8 @@ CASES = {
     "damage_reports-unknown_vocabulary_term.csv": ("severity", "'obliterated' is not a valid choice"),
     "damage_reports-unknown_cause_term.csv": ("cause", "meteor-strike"),
     "occupations-end_before_start.csv": ("", "must not be before its start"),
-    "occupations-negative_quantity.csv": ("quantity", "greater than or equal to 0"),
+    "occupations-negative_quantity.csv": ("quantity_min", "greater than or equal to 0"),
+    "occupations-reversed_quantity.csv": ("quantity_max", "must not be smaller than the smallest"),
 }
 
 

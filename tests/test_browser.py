@@ -22,7 +22,7 @@ from heritage.records.dates import EDTF_HELP
 from heritage.records.models import Citation, DamageReport, Site, Source
 
 from .admin_helpers import PASSWORD, make_user
-from .conftest import create_roles, load_article
+from .conftest import load_baseline
 from .documents import HATRA_HTML
 
 pytestmark = pytest.mark.browser
@@ -72,8 +72,7 @@ def page(monkeypatch):
 @pytest.fixture
 def curator(transactional_db):
     """The article's data and a curator. Transactional tests flush the database, groups included: re-create them."""
-    create_roles()
-    load_article()
+    load_baseline()
     return make_user("curator", group="Curator")
 
 
@@ -161,6 +160,28 @@ def test_curator_adds_a_dated_cited_damage_report_and_sees_it_everywhere(page, l
     history = page.locator("#change-history").inner_text()
     assert "curator" in history
     assert re.search(r"Created|Added|\+", history)
+
+
+def test_the_site_form_fits_a_1280_pixel_window(page, live_server, curator):
+    """The dossier (form, inlines, timeline, tables) needs no horizontal scrolling in a 1,280 px wide window."""
+    assert page.viewport_size["width"] == 1280
+    log_in(page, live_server, curator)
+    open_palmyra(page, live_server)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "site-form-1280.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, page.evaluate(TOO_WIDE)
+    page.goto(f"{live_server.url}/admin/records/site/add/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, page.evaluate(TOO_WIDE)
+
+
+# The innermost elements that reach past the window's right edge, to say what overflows when something does.
+TOO_WIDE = """
+[...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth)
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth))
+  .slice(0, 10)
+  .map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px)`)
+"""
 
 
 def test_bad_edtf_date_on_an_occupation_shows_the_error(page, live_server, curator):

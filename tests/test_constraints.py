@@ -63,19 +63,27 @@ def test_every_constraint_is_named_and_explains_itself():
         (Occupation, {"slug": "isis-palmyra-2015"}, {"ended_latest": datetime.date(2015, 1, 1)}),
         (Occupation, {"slug": "isis-palmyra-2015"}, {"started_latest": datetime.date(2015, 1, 1)}),
         (Occupation, {"slug": "isis-palmyra-2015"}, {"ended": ""}),
-        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity": -1}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity_min": -1}),
         (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity_qualifier": ""}),
-        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity": None}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity_min": None, "quantity_max": None}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity_min": 11, "quantity_qualifier": "between"}),
+        (Occupation, {"slug": "isis-palmyra-2015"}, {"quantity_max": None}),
         (Event, {"slug": "recapture-of-palmyra"}, {"occurred_latest": datetime.date(2016, 3, 1)}),
-        (EventFigure, {"measure": "sorties flown"}, {"quantity": -500}),
+        (EventFigure, {"measure": "sorties flown"}, {"quantity_max": -500}),
         (
             EventFigure,
             {"measure": "sorties flown"},
-            {"quantity": None, "quantity_qualifier": "", "quantity_unit": None},
+            {"quantity_min": None, "quantity_max": None, "quantity_qualifier": "", "quantity_unit": None},
         ),
+        (EventFigure, {"measure": "sorties flown"}, {"quantity_qualifier": "between"}),
+        (EventFigure, {"measure": "sorties flown"}, {"quantity_qualifier": "exactly", "quantity_max": 600}),
+        (EventFigure, {"measure": "ISIS targets hit"}, {"quantity_max": 3000}),
+        (EventFigure, {"measure": "ISIS targets hit"}, {"quantity_min": 0}),  # "more than -1"
+        (EventFigure, {"measure": "duration"}, {"quantity_min": 5}),
         (DamageReport, {"slug": "palmyra-defaced-by-isis"}, {"occurred_latest": datetime.date(2014, 1, 1)}),
-        (Threat, {"slug": "palmyra-landmines-2016"}, {"quantity": -150}),
+        (Threat, {"slug": "palmyra-landmines-2016"}, {"quantity_min": -150}),
         (Threat, {"slug": "palmyra-landmines-2016"}, {"quantity_unit": None}),
+        (Threat, {"slug": "palmyra-landmines-2016"}, {"quantity_min": None, "quantity_max": 150}),
         (Citation, {"quote": "around 500 sorties"}, {"char_end": models.F("char_start")}),
         (Citation, {"quote": "around 500 sorties"}, {"char_end": models.F("char_end") + 1}),
         (Citation, {"quote": "around 500 sorties"}, {"char_start": -1, "char_end": 17}),
@@ -176,10 +184,50 @@ def test_full_clean_names_the_field_and_reason_for_bad_input(palmyra):
     assert "does not occur in the source" in caught.value.message_dict["quote"][0]
 
     threat = Threat.objects.get()
-    threat.quantity = -3
+    threat.quantity_min = -3
     with pytest.raises(ValidationError) as caught:
         threat.full_clean()
-    assert "quantity" in caught.value.message_dict
+    assert "quantity_min" in caught.value.message_dict
+
+
+def test_the_database_keeps_a_range_and_a_single_number(palmyra):
+    """The shapes the wording gives are stored as they are: a range, an approximate range, one number, open ends."""
+    figures = EventFigure.objects.filter(measure="sorties flown")
+    for bounds in [
+        {"quantity_qualifier": "between", "quantity_min": 400, "quantity_max": 600},
+        {"quantity_qualifier": "approximately", "quantity_min": 400, "quantity_max": 600},
+        {"quantity_qualifier": "exactly", "quantity_min": 0, "quantity_max": 0},
+        {"quantity_qualifier": "more_than", "quantity_min": 2**31 - 1, "quantity_max": None},
+        {"quantity_qualifier": "fewer_than", "quantity_min": None, "quantity_max": 0},
+    ]:
+        assert figures.update(**bounds) == 1
+        assert figures.values(*bounds).get() == bounds
+
+
+@pytest.mark.parametrize(
+    ("bounds", "field", "words"),
+    [
+        ({"quantity_min": 40, "quantity_max": 30, "quantity_qualifier": "between"}, "quantity_max", "smaller than"),
+        ({"quantity_min": 30, "quantity_max": 30, "quantity_qualifier": "between"}, "quantity_max", "above"),
+        ({"quantity_min": 30, "quantity_max": None, "quantity_qualifier": "between"}, "quantity_max", "largest"),
+        ({"quantity_min": 30, "quantity_max": 40, "quantity_qualifier": "exactly"}, "quantity_max", "one number"),
+        ({"quantity_min": 30, "quantity_max": 40, "quantity_qualifier": "at_least"}, "quantity_max", "leave"),
+        ({"quantity_min": None, "quantity_max": 40, "quantity_qualifier": "more_than"}, "quantity_min", "smallest"),
+        ({"quantity_min": 30, "quantity_max": 40, "quantity_qualifier": "fewer_than"}, "quantity_min", "leave"),
+        ({"quantity_min": 30, "quantity_max": None, "quantity_qualifier": "at_most"}, "quantity_max", "largest"),
+        ({"quantity_min": 0, "quantity_max": None, "quantity_qualifier": "more_than"}, "quantity_min", "at least 1"),
+        ({"quantity_min": 2**31, "quantity_max": None, "quantity_qualifier": "at_least"}, "quantity_min", "less than"),
+    ],
+)
+def test_full_clean_names_the_bound_that_is_wrong(palmyra, bounds, field, words):
+    """A curator's form reports a bad range against the field to correct, with a reason, not as a whole-record error."""
+    threat = Threat.objects.get()
+    for name, value in bounds.items():
+        setattr(threat, name, value)
+    with pytest.raises(ValidationError) as caught:
+        threat.full_clean()
+    assert list(caught.value.message_dict) == [field]
+    assert words in caught.value.message_dict[field][0]
 
 
 def test_a_structure_of_another_site_is_refused(palmyra):

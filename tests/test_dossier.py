@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from heritage.records.models import Event, Site
+from heritage.records.models import Citation, DamageReport, Event, Period, Site, Threat
 from heritage.records.selectors import site_dossier
 from heritage.records.timeline import BREAK_GAP_YEARS, Item, build_segments, render_svg
 
@@ -52,6 +52,51 @@ def test_dossier_lists_linked_records_and_highlighted_citations(client, palmyra)
     assert "Occupations (1)" in page and "Damage reports (2)" in page and "Threats (1)" in page
     assert reverse("admin:records_damagereport_change", args=[palmyra.damage_reports.first().pk]) in page
     assert re.search(r"<mark><a href=\"[^\"]+\">At least 150 mines", page)
+
+
+def citation_rows(page):
+    """The rows of the dossier's citations table, each as its HTML."""
+    table = page[page.index('id="dossier-citations"') :]
+    table = table[: table.index("</table>")]
+    return re.findall(r"<tr><td class=\"quote-context\">.*?</tr>", table, flags=re.S)
+
+
+def test_each_citation_says_which_records_it_supports(client, palmyra):
+    """A passage's row names each record it supports, by kind, with a link to the record."""
+    page = dossier_page(client, palmyra)
+    [mines] = [row for row in citation_rows(page) if re.search(r"<mark><a [^>]+>At least 150 mines", row)]
+    threat = Threat.objects.get(slug="palmyra-landmines-2016")
+    link = reverse("admin:records_threat_change", args=[threat.pk])
+    assert f'Threat: <a href="{link}">{threat}</a>' in mines
+
+
+def test_the_citations_table_includes_every_record_of_the_site(client, palmyra):
+    """The site's period (and the period itself), events within its events, their participants and figures."""
+    page = dossier_page(client, palmyra)
+    rows = citation_rows(page)
+    period = Period.objects.get(slug="early-second-millennium-bce")
+    period_link = reverse("admin:records_period_change", args=[period.pk])
+    assert any(f'Period: <a href="{period_link}">' in row for row in rows)
+    assert any("Site period: <a " in row for row in rows)
+    assert any("Event figure: <a " in row for row in rows)
+    assert any("Event participant: <a " in row for row in rows)
+    cited = {c.pk for c in Citation.objects.filter(periods=period)}
+    listed = {int(pk) for pk in re.findall(r"/admin/records/citation/(\d+)/change/", "".join(rows))}
+    assert cited <= listed
+    assert len(rows) == len(listed)  # one row a passage, however many records it supports
+
+
+def test_a_draft_is_not_listed_as_supported_to_those_who_may_not_see_drafts(palmyra):
+    """The dossier's citations follow what the user may see: an anonymous reader's list names no draft."""
+    DamageReport.objects.filter(slug="palmyra-defaced-by-isis").update(status="draft")
+    kinds = {record["label"] for *_, supports in site_dossier(palmyra, None)["citations"] for record in supports}
+    draft = str(DamageReport.objects.get(slug="palmyra-defaced-by-isis"))
+    assert draft not in kinds
+    assert draft in {
+        record["label"]
+        for *_, supports in site_dossier(palmyra, make_user("rita", group="Researcher"))["citations"]
+        for record in supports
+    }
 
 
 def test_no_map_without_coordinates(client, palmyra):

@@ -127,3 +127,23 @@ def test_admin_offers_csv_and_xlsx(client, palmyra):
     client.force_login(make_user("cora", group="Curator"))
     page = client.get(reverse("admin:records_occupation_export")).content.decode()
     assert ">csv<" in page and ">xlsx<" in page
+
+
+def test_a_damage_reports_inferred_date_and_dating_note_export_and_import(palmyra):
+    """Both formats carry the flag and the note, and an edited file changes them."""
+    for fmt in (CSV(), XLSX()):
+        DamageReport.objects.filter(slug="palmyra-defaced-by-isis").update(
+            occurred_inferred=True, dating_note="Inferred."
+        )
+        dataset = fmt.create_dataset(fmt.export_data(DamageReportResource().export()))
+        index = dataset["slug"].index("palmyra-defaced-by-isis")
+        row = dict(zip(dataset.headers, dataset[index], strict=True))
+        assert str(row["occurred_inferred"]) in {"1", "True"} and row["dating_note"] == "Inferred."
+        edited = list(dataset[index])
+        edited[dataset.headers.index("dating_note")] = f"Worked out ({fmt.get_title()})."
+        dataset[index] = edited
+        result = DamageReportResource().import_data(dataset, dry_run=False)
+        assert not result.has_errors() and not result.has_validation_errors()
+        assert (
+            DamageReport.objects.get(slug="palmyra-defaced-by-isis").dating_note == f"Worked out ({fmt.get_title()})."
+        )

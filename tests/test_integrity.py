@@ -27,7 +27,7 @@ def test_the_article_passes_every_check(palmyra):
     assert code == 0, out
     assert "1. Source texts and originals match their checksums: ok" in out
     assert "2. Citation quotes stand in their sources: ok" in out
-    assert "All 7 checks passed." in out
+    assert "All 8 checks passed." in out
 
 
 @pytest.mark.django_db

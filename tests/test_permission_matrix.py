@@ -11,13 +11,13 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from heritage.records.models import DamageReport, Site
+from heritage.records.models import DamageReport, Site, Threat
 
 from .admin_helpers import make_user
 from .test_history import form_data
+from .tokens import token_header
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ ADMIN = {
     "import": (DENIED, DENIED, DENIED, OK, DENIED),
     "export": (DENIED, DENIED, OK, OK, DENIED),
     "verify": (DENIED, DENIED, DENIED, OK, DENIED),
+    "verify_threat": (DENIED, DENIED, DENIED, OK, DENIED),
 }
 API = {
     "list": (OK, OK, OK, OK, OK),
@@ -45,6 +46,7 @@ API = {
     "update": (DENIED, DENIED, DENIED, OK, OK),
     "delete": (DENIED, DENIED, DENIED, OK, DENIED),
     "status": (DENIED, DENIED, DENIED, OK, DENIED),
+    "threat_status": (DENIED, DENIED, DENIED, OK, DENIED),
 }
 
 
@@ -70,10 +72,12 @@ def target(palmyra):
 
 def state(site):
     report = DamageReport.objects.get(slug="palmyra-defaced-by-isis")
+    threat = Threat.objects.get(slug="palmyra-landmines-2016")
     return (
         Site.objects.filter(pk=site.pk).values_list("name", "description", "version").first(),
         Site.objects.count(),
         report.status,
+        threat.status,
     )
 
 
@@ -124,19 +128,25 @@ def admin_outcome(client, action, site):
         data = {name: field.initial for name, field in fields.items() if field.initial not in (None, False)}
         response = client.post(url, {**data, "format": "0", "resource": "0"})
         done = response.status_code == 200 and b"tell-x" in response.content
-    else:  # verify
-        report = DamageReport.objects.get(slug="palmyra-defaced-by-isis")
-        response = client.post(
-            reverse("admin:records_damagereport_changelist"),
-            {"action": "mark_verified", "_selected_action": [report.pk]},
+    else:  # verify, verify_threat
+        record = (
+            Threat.objects.get(slug="palmyra-landmines-2016")
+            if action == "verify_threat"
+            else DamageReport.objects.get(slug="palmyra-defaced-by-isis")
         )
-        done = DamageReport.objects.get(pk=report.pk).status == "verified"
+        response = client.post(
+            reverse(f"admin:records_{record._meta.model_name}_changelist"),
+            {"action": "mark_verified", "_selected_action": [record.pk]},
+        )
+        done = type(record).objects.get(pk=record.pk).status == "verified"
     if done:
         return OK
     # An action the user may not run is simply not offered: the list comes back (200), unchanged.
-    assert response.status_code in (302, 403, 404) or action == "verify", (action, response.status_code)
+    assert response.status_code in (302, 403, 404) or action.startswith("verify"), (action, response.status_code)
     if response.status_code == 302:
-        assert "/login/" in response["Location"] or action in ("revert", "verify"), response["Location"]
+        assert "/login/" in response["Location"] or action in ("revert", "verify", "verify_threat"), response[
+            "Location"
+        ]
     assert state(site) == before, f"a refused {action} changed something"
     return DENIED
 
@@ -157,10 +167,12 @@ def api_outcome(client, action, site):
         response = client.patch(url, {"description": "Changed."}, format="json", HTTP_IF_MATCH=etag)
     elif action == "delete":
         response = client.delete(url, HTTP_IF_MATCH=etag)
-    else:  # status
+    elif action == "status":
         response = client.post(
             "/api/v1/damage-reports/palmyra-defaced-by-isis/status/", {"status": "verified"}, format="json"
         )
+    else:  # threat_status
+        response = client.post("/api/v1/threats/palmyra-landmines-2016/status/", {"status": "verified"}, format="json")
     if response.status_code < 300:
         return OK
     assert response.status_code in (401, 403), (action, response.status_code, response.content)
@@ -184,5 +196,5 @@ def test_api(target, role, action):
     client = APIClient()
     user = user_for(role)
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=token_header(user))
     assert api_outcome(client, action, target) == API[action][ROLES.index(role)]

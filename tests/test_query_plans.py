@@ -80,6 +80,7 @@ def representative_values():
         "certainty": report.certainty,
         "status": report.status,
         "is_permanent": "true",
+        "occurred_inferred": "true",
         "occurred_after": "2015-06-01",
         "occurred_before": "2015-06-01",
         "q": "damage",

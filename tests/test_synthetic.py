@@ -172,6 +172,21 @@ def test_damage_dates_come_in_every_shape():
     assert DamageReport.objects.filter(occurred="", occupation__isnull=True).exists()
 
 
+def test_reported_numbers_come_as_single_values_ranges_and_open_ends():
+    """Occupations' durations as one number or a range (where their dates are vague), figures and threats open-ended."""
+    generate()
+    qualifiers = {
+        model.__name__: set(model.objects.exclude(quantity_qualifier="").values_list("quantity_qualifier", flat=True))
+        for model in (Occupation, EventFigure, Threat)
+    }
+    assert qualifiers["Occupation"] == {"approximately", "between"}
+    assert qualifiers["EventFigure"] == {"approximately", "more_than"}
+    assert qualifiers["Threat"] == {"at_least"}
+    ranged = Occupation.objects.filter(quantity_qualifier="between").first()
+    words = f"between {ranged.quantity_min} and {ranged.quantity_max} months"
+    assert any(words in citation.quote for citation in ranged.citations.all())
+
+
 def test_refuses_a_database_with_curated_data_unless_forced():
     """The Palmyra fixtures are curated: the generator refuses, writes nothing, and adds alongside with --force."""
     load_article()  # into the database this module empties

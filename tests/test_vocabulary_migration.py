@@ -1,10 +1,10 @@
 """
-Migration 0009_vocab_terms on a database that already holds records: every record keeps its meaning when the fixed
+Migration 0012_vocab_terms on a database that already holds records: every record keeps its meaning when the fixed
 choices become term tables, and migrating back restores the old values.
 
 Runs Django's MigrationExecutor in a subprocess against a fresh database file (and a fresh PostgreSQL database when
-the server is there, see test_backup.py), never the test database: it migrates to 0008, writes rows with the old
-values through 0008's models, migrates forward, and checks what the rows now say.
+the server is there, see test_backup.py), never the test database: it migrates to 0011, writes rows with the old
+values through 0011's models, migrates forward, and checks what the rows now say.
 """
 
 import json
@@ -23,7 +23,7 @@ django.setup()
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE, AFTER = ("records", "0008_source_texts"), ("records", "0009_vocab_terms")
+BEFORE, AFTER = ("records", "0011_workflow_threat_status"), ("records", "0012_vocab_terms")
 
 
 def migrate(target):
@@ -40,10 +40,12 @@ for slug, kind in (("s1", "report"), ("s2", "pamphlet")):
     get("Source").objects.create(slug=slug, title=slug, kind=kind, text=slug, text_sha256=slug * 32, text_length=2)
 capture = get("Event").objects.create(slug="e1", title="Capture", kind="capture")
 get("Event").objects.create(slug="e2", title="A siege", kind="siege")
-get("EventFigure").objects.create(event=capture, measure="fighters", quantity=300, quantity_qualifier="exactly",
+get("EventFigure").objects.create(event=capture, measure="fighters", quantity_min=300, quantity_max=300,
+                                  quantity_qualifier="exactly",
                                   quantity_unit="people")
 isis = get("Actor").objects.create(slug="isis", name="ISIS", kind="armed_group")
-get("Occupation").objects.create(slug="o1", site=site, occupier=isis, started="2015", quantity=10,
+get("Occupation").objects.create(slug="o1", site=site, occupier=isis, started="2015", quantity_min=10,
+                                 quantity_max=10,
                                  quantity_qualifier="approximately", quantity_unit="months")
 landmines = get("DisturbanceCause").objects.create(slug="landmines", name="Landmines", category="conflict")
 get("DisturbanceCause").objects.create(slug="looting", name="Looting", category="looting")

@@ -55,10 +55,14 @@ class ActorKind(models.TextChoices):
 
 
 class Qualifier(models.TextChoices):
-    """How a reported number relates to the true one: '500' versus 'around 500' versus 'more than 2,000'."""
+    """
+    How a reported number relates to the true one, in the source's wording: '500', 'around 500', 'between 30 and 40',
+    'more than 2,000'. Which bounds each one states: see QuantityModel.
+    """
 
     EXACTLY = "exactly", "exactly"
     APPROXIMATELY = "approximately", "approximately"
+    BETWEEN = "between", "between"
     AT_LEAST = "at_least", "at least"
     MORE_THAN = "more_than", "more than"
     AT_MOST = "at_most", "at most"

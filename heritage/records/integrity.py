@@ -3,7 +3,8 @@ Integrity checks of a live database: what the constraints cannot see.
 
 The database already refuses rows that break a constraint. These checks look at what lies across rows and storage:
 texts and original documents still matching their checksums, quotes still standing in their source texts, date
-bounds still derived from their EDTF text, damage reports with no citation, and records nothing refers to. Each
+bounds still derived from their EDTF text (a damage report dated by its occupation, from the occupation's),
+language tags that are tags, damage reports with no citation, and records nothing refers to. Each
 check yields problem descriptions; `run_checks()` runs them all. Used by `manage.py check_integrity`.
 """
 
@@ -13,14 +14,17 @@ from django.apps import apps
 from django.db.models import Count, F, Q
 
 from .dates import parse_edtf_bounds
+from .languages import is_language_tag
 from .models import (
     Actor,
+    ActorAlias,
     Citation,
     DamageReport,
     Designation,
     Event,
     Occupation,
     Period,
+    SiteName,
     Source,
     Threat,
 )
@@ -158,6 +162,15 @@ def check_consistency(result):
         result.problems.append(f"damage report {report.slug}: its structure or occupation is of another site")
 
 
+def check_language_tags(result):
+    """Every language is a BCP 47 tag (a value kept from before tags were validated is listed until it is fixed)."""
+    for model in (SiteName, ActorAlias, Source):
+        for pk, tag in model.objects.exclude(language="").values_list("pk", "language").iterator(CHUNK):
+            result.checked += 1
+            if not is_language_tag(tag):
+                result.problems.append(f"{model._meta.verbose_name} {pk}: language {tag!r} is not a BCP 47 tag")
+
+
 CHECKS = [
     ("Source texts and originals match their checksums", check_texts),
     ("Citation quotes stand in their sources", check_quotes),
@@ -166,6 +179,7 @@ CHECKS = [
     ("Every other record is cited", check_cited_records),
     ("No orphaned records", check_orphans),
     ("References agree on the site", check_consistency),
+    ("Languages are BCP 47 tags", check_language_tags),
 ]
 
 

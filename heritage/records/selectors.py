@@ -21,12 +21,15 @@ from .models import (
     DamageReport,
     Designation,
     Event,
+    EventFigure,
     EventParticipant,
     Occupation,
     Period,
     Site,
+    SiteName,
     SitePeriod,
     Source,
+    Structure,
     Threat,
 )
 from .models.base import CitedRecord
@@ -44,9 +47,11 @@ def sites(user):
     return (
         Site.objects.visible_to(user)
         .prefetch_related(
-            "names",
-            Prefetch("designations", queryset=Designation.objects.select_related("granted_by")),
-            "periods",
+            Prefetch("names", queryset=SiteName.objects.prefetch_related(CITATIONS)),
+            Prefetch(
+                "designations", queryset=Designation.objects.select_related("granted_by").prefetch_related(CITATIONS)
+            ),
+            Prefetch("site_periods", queryset=SitePeriod.objects.select_related("period").prefetch_related(CITATIONS)),
             CITATIONS,
         )
         .order_by("name", "pk")
@@ -87,8 +92,10 @@ def events(user):
         Event.objects.visible_to(user)
         .select_related("site", "part_of")
         .prefetch_related(
-            Prefetch("participants", queryset=EventParticipant.objects.select_related("actor")),
-            "figures",
+            Prefetch(
+                "participants", queryset=EventParticipant.objects.select_related("actor").prefetch_related(CITATIONS)
+            ),
+            Prefetch("figures", queryset=EventFigure.objects.prefetch_related(CITATIONS)),
             CITATIONS,
         )
         .order_by(F("occurred_earliest").asc(nulls_last=True), "title", "pk")
@@ -142,31 +149,73 @@ def terms(model, user):
 # --- A site's dossier -------------------------------------------------------------------------------------------
 
 
+def site_records(site, user):
+    """
+    Every record of `site` that `user` may see, by model: the site itself, its names, structures, designations and
+    periods (and the periods themselves), its occupations, its events (and the events within them) with their
+    participants and figures, its damage reports and threats.
+    """
+    events = Event.objects.filter(Q(site=site) | Q(part_of__site=site))
+    return {
+        Site: Site.objects.filter(pk=site.pk),
+        SiteName: SiteName.objects.filter(site=site),
+        Structure: Structure.objects.filter(site=site),
+        Designation: Designation.objects.filter(site=site),
+        SitePeriod: SitePeriod.objects.filter(site=site),
+        Period: Period.objects.filter(site_periods__site=site),
+        Occupation: Occupation.objects.filter(site=site),
+        Event: events,
+        EventParticipant: EventParticipant.objects.filter(event__in=events),
+        EventFigure: EventFigure.objects.filter(event__in=events),
+        DamageReport: DamageReport.objects.visible_to(user).filter(site=site),
+        Threat: Threat.objects.visible_to(user).filter(site=site),
+    }
+
+
+def records_citing(records, citation_filter=None):
+    """
+    {citation id: the records it supports}, for the citations of `records` ({model: queryset}) that pass
+    `citation_filter` (a Q on the link's `citation__...`). Each record as its kind, its name and its admin address,
+    in that order. Two queries per kind of record, whatever the number of citations.
+    """
+    supports = {}
+    for model, queryset in records.items():
+        through = model.citations.through
+        column = f"{model._meta.model_name}_id"
+        links = through.objects.filter(**{f"{column}__in": queryset.values("pk")})
+        links = list((links.filter(citation_filter) if citation_filter else links).values_list("citation_id", column))
+        if not links:
+            continue
+        named = queryset.select_related(*READER_JOINS.get(model.__name__, ())).in_bulk({pk for _, pk in links})
+        for citation_id, pk in links:
+            supports.setdefault(citation_id, []).append(
+                {
+                    "kind": str(model._meta.verbose_name),
+                    "label": str(named[pk]),
+                    "url": reverse(f"admin:records_{model._meta.model_name}_change", args=[pk]),
+                }
+            )
+    for supported in supports.values():
+        supported.sort(key=lambda item: (item["kind"], item["label"]))
+    return supports
+
+
 def site_citations(site, user):
-    """Every citation backing the site or one of its records that `user` may see, in source order."""
-    return (
-        Citation.objects.filter(
-            Q(sites=site)
-            | Q(sitenames__site=site)
-            | Q(siteperiods__site=site)
-            | Q(designations__site=site)
-            | Q(occupations__site=site)
-            | Q(damagereports__in=DamageReport.objects.visible_to(user).filter(site=site))
-            | Q(threats__in=Threat.objects.visible_to(user).filter(site=site))
-            | Q(events__site=site)
-        )
+    """
+    Every citation behind the site or one of its records that `user` may see (`site_records`), in source order,
+    each as (citation, before, quote, after, the records it supports); each source's text is read once.
+    """
+    supports = records_citing(site_records(site, user))
+    citations = list(
+        Citation.objects.filter(pk__in=supports)
         .select_related("source", "attributed_to")
         .defer("source__text")
-        .distinct()
         .order_by("source__title", "char_start")
     )
-
-
-def citations_in_context(citations):
-    """(citation, before, quote, after) for each citation, reading each source's text once, in one query."""
-    citations = list(citations)
     texts = dict(Source.objects.filter(pk__in={c.source_id for c in citations}).values_list("pk", "text"))
-    return [(citation, *citation.context_in(texts[citation.source_id])) for citation in citations]
+    return [
+        (citation, *citation.context_in(texts[citation.source_id]), supports[citation.pk]) for citation in citations
+    ]
 
 
 def site_dossier(site, user):
@@ -196,7 +245,7 @@ def site_dossier(site, user):
         "events": events,
         "damage_reports": damage_reports,
         "threats": threats,
-        "citations": citations_in_context(site_citations(site, user)),
+        "citations": site_citations(site, user),
     }
 
 
@@ -214,31 +263,14 @@ def source_reader(source, user):
     citations = list(
         Citation.objects.filter(source=source).select_related("attributed_to").order_by("char_start", "char_end")
     )
-    supports = {citation.pk: [] for citation in citations}
-    for relation in Citation._meta.related_objects:
-        if not (relation.many_to_many and issubclass(relation.related_model, CitedRecord)):
-            continue
-        model = relation.related_model
-        through = model.citations.through
-        column = f"{model._meta.model_name}_id"
-        visible = model.objects.visible_to(user)
-        links = list(
-            through.objects.filter(citation__source=source, **{f"{column}__in": visible.values("pk")}).values_list(
-                "citation_id", column
-            )
-        )
-        if not links:
-            continue
-        records = visible.select_related(*READER_JOINS.get(model.__name__, ())).in_bulk({pk for _, pk in links})
-        for citation_id, pk in links:
-            record = records[pk]
-            supports[citation_id].append(
-                {
-                    "kind": str(model._meta.verbose_name),
-                    "label": str(record),
-                    "url": reverse(f"admin:records_{model._meta.model_name}_change", args=[pk]),
-                }
-            )
+    cited_models = [
+        relation.related_model
+        for relation in Citation._meta.related_objects
+        if relation.many_to_many and issubclass(relation.related_model, CitedRecord)
+    ]
+    supports = records_citing(
+        {model: model.objects.visible_to(user) for model in cited_models}, Q(citation__source=source)
+    )
     about = {
         citation.pk: {
             "quote": citation.quote,
@@ -246,7 +278,7 @@ def source_reader(source, user):
             "claim_by": str(citation.attributed_to) if citation.attributed_to_id else "",
             "url": reverse("admin:records_citation_change", args=[citation.pk]),
             "attach": reverse("admin:records_citation_attach", args=[citation.pk]),
-            "records": sorted(supports[citation.pk], key=lambda item: (item["kind"], item["label"])),
+            "records": supports.get(citation.pk, []),
         }
         for citation in citations
     }

@@ -5,18 +5,21 @@ Each service takes keyword-only arguments, validates with `full_clean()` and wri
 so that whichever door a change comes through, the same rules hold.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from .choices import CurationStatus
-from .models import DamageReport, Source
+from .models import Source
+from .models.base import CuratedRecord
 from .models.sources import original_path
 
-# The verification workflow: which status a damage report may move to from each status. A draft is reported when
-# it is complete; a report is verified against its citations or disputed; a retraction can be undone by reporting
-# the claim again (it is never deleted, so its history stays readable).
+# --- The verification workflow ----------------------------------------------------------------------------------
+
+# Which status a damage report or a threat may move to from each status. A draft is reported when it is complete; a
+# report is verified against its citations or disputed; a retraction can be undone by reporting the claim again (it
+# is never deleted, so its history stays readable).
 STATUS_TRANSITIONS = {
     CurationStatus.DRAFT: {CurationStatus.REPORTED, CurationStatus.RETRACTED},
     CurationStatus.REPORTED: {CurationStatus.VERIFIED, CurationStatus.DISPUTED, CurationStatus.RETRACTED},
@@ -27,42 +30,54 @@ STATUS_TRANSITIONS = {
 
 
 def allowed_statuses(current):
-    """The statuses a damage report in status `current` may move to."""
+    """The statuses a record in status `current` may move to."""
     return STATUS_TRANSITIONS.get(CurationStatus(current), set())
 
 
-@transaction.atomic
-def change_damage_report_status(*, report: DamageReport, status: str, user, reason: str = "") -> DamageReport:
-    """
-    Move `report` to `status`, recording who (`user`) and when; returns the saved report.
+def may_change_status(user, model):
+    """Whether `user` may move `model`'s records (damage reports, threats) through the workflow."""
+    return user is not None and user.has_perm(model.status_permission())
 
-    Raises ValidationError (on the "status" field, naming the report) when the move is not allowed from the
-    report's current status, or when `status` is verified and the report cites no source. The history entry gets
-    `user` and a change reason saying which move it was (plus `reason`, if given).
+
+@transaction.atomic
+def change_status(*, record: CuratedRecord, status: str, user, reason: str = "") -> CuratedRecord:
     """
-    report = DamageReport.objects.select_for_update().get(pk=report.pk)
+    Move `record` (a damage report or a threat) to `status`, recording who (`user`) and when; returns the saved
+    record.
+
+    Raises PermissionDenied when `user` may not move this kind of record, and ValidationError (on the "status"
+    field, naming the record) when the move is not allowed from the record's current status, or when `status` is
+    verified and the record cites no source. The history entry gets `user` and a change reason saying which move
+    it was (plus `reason`, if given).
+    """
+    model = type(record)
+    if not isinstance(record, CuratedRecord):
+        raise TypeError(f"{model.__name__} has no verification workflow.")
+    if not may_change_status(user, model):
+        raise PermissionDenied(f"You may not change the status of {model._meta.verbose_name_plural}.")
+    record = model.objects.select_for_update().get(pk=record.pk)
     try:
         target = CurationStatus(status)
     except ValueError:
         raise ValidationError({"status": f"{status!r} is not a curation status."}) from None
-    current = CurationStatus(report.status)
+    current = CurationStatus(record.status)
     if target not in allowed_statuses(current):
         raise ValidationError(
-            {"status": f"“{report}” ({report.slug}) is {current.label.lower()}; it cannot be {target.label.lower()}."}
+            {"status": f"“{record}” ({record.slug}) is {current.label.lower()}; it cannot be {target.label.lower()}."}
         )
-    if target == CurationStatus.VERIFIED and not report.citations.exists():
+    if target == CurationStatus.VERIFIED and not record.citations.exists():
         raise ValidationError(
-            {"status": f"“{report}” ({report.slug}) cannot be verified: it cites no source. Add a citation first."}
+            {"status": f"“{record}” ({record.slug}) cannot be verified: it cites no source. Add a citation first."}
         )
-    report.status = target
-    report.status_changed_by = user
-    report.status_changed_at = timezone.now()
-    report.full_clean()
+    record.status = target
+    record.status_changed_by = user
+    record.status_changed_at = timezone.now()
+    record.full_clean()
     # The history entry names the user even outside a request (API tasks, management commands).
-    report._history_user = user
-    report._change_reason = f"Status: {current.label} → {target.label}" + (f". {reason}" if reason else "")
-    report.save()
-    return report
+    record._history_user = user
+    record._change_reason = f"Status: {current.label} → {target.label}" + (f". {reason}" if reason else "")
+    record.save()
+    return record
 
 
 # --- Sources ----------------------------------------------------------------------------------------------------

@@ -179,9 +179,12 @@ class ConflictMixin:
                             }
                         )
                     )
-                months = None
+                # The duration as a source would give it from the dates: one number, or a range where they are vague.
+                shortest = longest = None
                 if ended:
-                    months = max(1, round((ended_bounds[1] - started_bounds[0]).days / 30.44))
+                    longest = max(1, round((ended_bounds[1] - started_bounds[0]).days / 30.44))
+                    shortest = min(longest, max(1, round((ended_bounds[0] - started_bounds[1]).days / 30.44)))
+                qualifier = Qualifier.APPROXIMATELY if shortest == longest else Qualifier.BETWEEN
                 slug = f"{SYNTHETIC_PREFIX}occupation-{info.ref[6:]}-{k + 1}"
                 occupation = Occupation(
                     slug=slug,
@@ -196,17 +199,20 @@ class ConflictMixin:
                     ended_latest=ended_bounds[1],
                     ended_inferred=bool(ended) and rng.random() < 0.1,
                     end_kind=end_kind,
-                    quantity=months,
-                    quantity_qualifier=Qualifier.APPROXIMATELY if months else "",
-                    quantity_unit_id="months" if months else None,
+                    quantity_min=shortest,
+                    quantity_max=longest,
+                    quantity_qualifier=qualifier if ended else "",
+                    quantity_unit_id="months" if ended else None,
                     description="Synthetic occupation.",
                 )
                 said = f"{info.ref}: {occupier.name} held {info.name} from {started}"
                 said += (
                     f" until {ended} ({end_kind.label.lower() if end_kind else ''})" if ended else ", and still does"
                 )
-                if months:
-                    said += f", an occupation of about {months} months"
+                if ended and qualifier == Qualifier.BETWEEN:
+                    said += f", an occupation of between {shortest} and {longest} months"
+                elif ended:
+                    said += f", an occupation of about {longest} months"
                 citation = info.source.cite(said)
                 occupations.append(occupation)
                 occupation_citations.append(citation)
@@ -291,8 +297,9 @@ class ConflictMixin:
                     event_citations[campaign.slug] = campaign_citation
                     participants.append((campaign, supporter, ParticipantRole.AGENT))
                     figures += [
-                        (campaign, "sorties flown", sorties, Qualifier.APPROXIMATELY, "sorties"),
-                        (campaign, "targets hit", targets, Qualifier.MORE_THAN, "targets"),
+                        (campaign, "sorties flown", (sorties, sorties), Qualifier.APPROXIMATELY, "sorties"),
+                        # "More than N" is N + 1 and up (see QuantityModel).
+                        (campaign, "targets hit", (targets + 1, None), Qualifier.MORE_THAN, "targets"),
                     ]
         for index, info in enumerate(self.sites):
             if index == 0 or rng.random() < 0.08:
@@ -343,9 +350,14 @@ class ConflictMixin:
             )
             figure_rows = [
                 EventFigure(
-                    event_id=event.pk, measure=measure, quantity=q, quantity_qualifier=qual, quantity_unit_id=unit
+                    event_id=event.pk,
+                    measure=measure,
+                    quantity_min=low,
+                    quantity_max=high,
+                    quantity_qualifier=qualifier,
+                    quantity_unit_id=unit,
                 )
-                for event, measure, q, qual, unit in figures
+                for event, measure, (low, high), qualifier, unit in figures
             ]
             self.insert(EventFigure, figure_rows)
             self.link(

@@ -30,6 +30,9 @@ from .vocabulary import (
     _weighted,
 )
 
+# The dating note of the few synthetic reports whose date is marked inferred (5% of the dated ones).
+INFERRED_NOTE = "Synthetic: the source gives the day and month; the year is worked out from its context."
+
 
 class DamageMixin:
     """The generator's threats and damage reports."""
@@ -63,10 +66,10 @@ class DamageMixin:
             )
             said = f"{info.ref}: {cause.label.lower()} threatens {info.name}"
             if cause.slug == "landmines":
-                threat.quantity = rng.randrange(10, 500, 10)
+                threat.quantity_min = rng.randrange(10, 500, 10)
                 threat.quantity_qualifier = Qualifier.AT_LEAST
                 threat.quantity_unit_id = "mines"
-                said += f", with at least {threat.quantity} mines hidden around it"
+                said += f", with at least {threat.quantity_min} mines hidden around it"
             if observed:
                 said += f" (observed {observed})"
             threats.append(threat)
@@ -105,7 +108,7 @@ class DamageMixin:
         status_column = column(STATUS_WEIGHTS)
         cause_column = rng.choices(self.causes, self.cause_weights, k=n)
         permanence_column = rng.choices([None, True, False], [2, 1, 1], k=n)
-        random_column = [(rng.random(), rng.random(), rng.random(), rng.random()) for _ in range(n)]
+        random_column = [(rng.random(), rng.random(), rng.random(), rng.random(), rng.random()) for _ in range(n)]
         attributors = [
             a
             for a in self.actors
@@ -123,7 +126,7 @@ class DamageMixin:
                     number += 1
                     ref = f"SYN-DR-{number:07d}"
                     shape = shape_column[row]
-                    p_structure, p_perpetrator, p_attributed, p_second = random_column[row]
+                    p_structure, p_perpetrator, p_attributed, p_second, p_inferred = random_column[row]
                     occupation = None
                     if shape == "occupation":
                         if info.occupations:
@@ -137,6 +140,8 @@ class DamageMixin:
                         earliest, latest = dates.bounds(occurred)
                     else:
                         earliest = latest = None
+                    # A dated report whose source gave the day without the year, which the curator worked out.
+                    inferred = bool(occurred) and p_inferred < 0.05
                     structure = None
                     if info.structures and p_structure < 0.6:
                         structure = rng.choice(info.structures)
@@ -157,6 +162,8 @@ class DamageMixin:
                         occurred,
                         earliest,
                         latest,
+                        inferred,
+                        INFERRED_NOTE if inferred else "",
                         occupation[0] if occupation else None,
                         perpetrator,
                         certainty_column[row],

@@ -34,6 +34,8 @@ DAMAGE_REPORT_COLUMNS = (
     "occurred",
     "occurred_earliest",
     "occurred_latest",
+    "occurred_inferred",
+    "dating_note",
     "occupation_id",
     "perpetrator_id",
     "certainty",

@@ -18,6 +18,11 @@ from django.urls import reverse
 
 from heritage.records.api.common.renderers import csv_columns
 
+from ..conftest import table_counts
+
+# A value no representation holds: sent in a read-only field, it is a change, never an echo.
+CHANGED = {"changed": "by the client"}
+
 
 def content_of(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
@@ -184,3 +189,66 @@ class APIResourceTests:
         obj = self.model.objects.get(pk=created["id"])
         assert deleter.delete(self.detail_url(obj), **if_match(deleter, self.detail_url(obj))).status_code == 204
         assert not self.model.objects.filter(pk=obj.pk).exists()
+
+    # --- strict writes: nothing sent is ignored -------------------------------------------------------------------
+
+    def read_only_fields(self):
+        return [name for name, field in self.serializer().fields.items() if field.read_only]
+
+    def test_unknown_fields_are_refused(self, world, curator):
+        """A POST or PATCH with a key the resource does not have is a 400 naming it; nothing is written."""
+        if not self.writable:
+            assert curator.post(self.list_url(), {"no_such_field": 1}, format="json").status_code == 405
+            return
+        obj = self.any_object()
+        before, version = table_counts(), obj.version
+        body = {**self.get_create_data(world), "no_such_field": 1}
+        response = curator.post(self.list_url(), body, format="json")
+        assert response.status_code == 400, response.content
+        assert response.json() == {"no_such_field": ["Unknown field."]}
+        url = self.detail_url(obj)
+        response = curator.patch(url, {**self.update_data, "no_such_field": 1}, format="json", **if_match(curator, url))
+        assert response.status_code == 400, response.content
+        assert response.json() == {"no_such_field": ["Unknown field."]}
+        assert table_counts() == before
+        obj.refresh_from_db()
+        assert obj.version == version
+
+    def test_read_only_fields_refuse_changed_values(self, world, curator):
+        """
+        Each read-only field (id, url, timestamps, derived values), sent with a value other than the record's, is a
+        400 naming it, in a PATCH and in a POST (where there is no record to echo); nothing is written.
+        """
+        read_only = self.read_only_fields()
+        assert {"id", "url"} <= set(read_only)
+        if not self.writable:
+            return
+        obj = self.any_object()
+        url = self.detail_url(obj)
+        shown = curator.get(url).json()
+        before, version = table_counts(), obj.version
+        for name in read_only:
+            response = curator.patch(url, {name: CHANGED}, format="json", **if_match(curator, url))
+            assert response.status_code == 400, (name, response.content)
+            assert list(response.json()) == [name]
+            assert "not writable" in response.json()[name][0]
+            body = {**self.get_create_data(world), name: shown.get(name, CHANGED)}
+            response = curator.post(self.list_url(), body, format="json")
+            assert response.status_code == 400, (name, response.content)
+            assert list(response.json()) == [name]
+        assert table_counts() == before
+        obj.refresh_from_db()
+        assert obj.version == version
+
+    def test_read_only_fields_sent_back_unchanged_are_accepted(self, world, curator):
+        """A PATCH echoing every read-only field as read, with a change beside them, applies the change."""
+        if not self.writable:
+            return
+        obj = self.any_object()
+        url = self.detail_url(obj)
+        read = curator.get(url)
+        echo = {name: read.json()[name] for name in self.read_only_fields() if name in read.json()}
+        response = curator.patch(url, {**echo, **self.update_data}, format="json", HTTP_IF_MATCH=read["ETag"])
+        assert response.status_code == 200, response.content
+        for name, value in self.update_data.items():
+            assert response.json()[name] == value

@@ -9,7 +9,6 @@ branch, which these tests must not depend on).
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from heritage.records.models import (
@@ -30,6 +29,8 @@ from heritage.records.models import (
     Structure,
     Threat,
 )
+
+from ..tokens import token_header
 
 
 @pytest.fixture(autouse=True)
@@ -56,12 +57,12 @@ def permissions(*actions):
 def token_client(username, *actions):
     user = User.objects.create_user(username=username, password=None)
     user.user_permissions.set(permissions(*actions))
-    token = Token.objects.create(user=user)
+    header = token_header(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=header)
     client.user = user
     # For clients other than Django's (schemathesis' WSGI calls).
-    client.credentials_header = {"Authorization": f"Token {token.key}"}
+    client.credentials_header = {"Authorization": header}
     return client
 
 
@@ -129,7 +130,12 @@ def world(palmyra):
     )
     EventParticipant.objects.create(event=recapture, actor=pmf, role="agent")
     EventFigure.objects.create(
-        event=recapture, measure="fighters", quantity=3000, quantity_qualifier="approximately", quantity_unit="people"
+        event=recapture,
+        measure="fighters",
+        quantity_min=3000,
+        quantity_max=3000,
+        quantity_qualifier="approximately",
+        quantity_unit="people",
     )
     held = Occupation.objects.create(
         slug="isis-hatra",
@@ -139,6 +145,9 @@ def world(palmyra):
         ended="2017-04-26",
         end_kind="recaptured",
         ending_event=recapture,
+        quantity_max=35,  # "fewer than three years"
+        quantity_qualifier="fewer_than",
+        quantity_unit="months",
     )
     after = Occupation.objects.create(slug="pmf-hatra", site=hatra, occupier=pmf, started="2017-04-26")
     smashed = DamageReport.objects.create(
@@ -164,6 +173,10 @@ def world(palmyra):
         certainty="low",
         status="draft",
         observed="2017",
+        quantity_min=30,  # "between 30 and 40 objects"
+        quantity_max=40,
+        quantity_qualifier="between",
+        quantity_unit="objects",
         description="Unguarded after the recapture.",
     )
     source = Source.objects.create(

@@ -1,9 +1,7 @@
-"""Throttling (anonymous clients slower than token holders) and tokens managed in the admin."""
+"""Throttling: anonymous clients slower than token holders (tokens themselves: tests/accounts/)."""
 
 import pytest
 from django.conf import settings
-from django.contrib import admin
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -38,10 +36,3 @@ def test_researcher_tokens_read_at_the_higher_rate(world, researcher, low_rates)
     """A researcher's token gets the user rate: more requests than the anonymous rate allows, then 429."""
     assert [researcher.get("/api/v1/sites/").status_code for _ in range(6)] == [200] * 6
     assert researcher.get("/api/v1/sites/").status_code == 429
-
-
-def test_tokens_are_managed_in_the_admin():
-    """The admin can create and revoke API tokens (rest_framework.authtoken's TokenAdmin)."""
-    assert admin.site.is_registered(Token) or any(
-        model._meta.label == "authtoken.TokenProxy" for model in admin.site._registry
-    )

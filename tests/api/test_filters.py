@@ -64,9 +64,13 @@ CASES = [
     ("period", {"id": "PK:parthian"}, {"parthian"}, {"early-second-millennium-bce"}),
     ("period", {"year": -1800}, {"early-second-millennium-bce"}, {"parthian"}),
     ("period", {"year": 0}, {"parthian"}, {"early-second-millennium-bce"}),
+    ("period", {"year": "1801 BCE"}, {"early-second-millennium-bce"}, {"parthian"}),
+    ("period", {"year": "1 BCE"}, {"parthian"}, {"early-second-millennium-bce"}),
     ("period", {"overlaps": "-2000,-1500"}, {"early-second-millennium-bce"}, {"parthian"}),
     ("period", {"overlaps": "-1599,-246"}, {"early-second-millennium-bce", "parthian"}, set()),
     ("period", {"overlaps": "-1598,-247"}, set(), {"early-second-millennium-bce", "parthian"}),
+    ("period", {"overlaps": "1600 BCE,247 BCE"}, {"early-second-millennium-bce", "parthian"}, set()),
+    ("period", {"overlaps": "1599 BCE,248 BCE"}, set(), {"early-second-millennium-bce", "parthian"}),
     ("period", {"site": "hatra"}, {"parthian"}, {"early-second-millennium-bce"}),
     ("period", {"site_id": "PK:palmyra"}, {"early-second-millennium-bce"}, {"parthian"}),
     # actors
@@ -180,6 +184,22 @@ CASES = [
     ("threat", {"endangers": "site"}, {"hatra-looting"}, {"palmyra-landmines-2016"}),
     ("threat", {"certainty": "medium"}, {"palmyra-landmines-2016"}, {"hatra-looting"}),
     ("threat", {"status": "draft"}, {"hatra-looting"}, {"palmyra-landmines-2016"}),
+    # Quantities match as "may be": at least 150 mines may be 1,000; 30-40 objects may be 40 but not 41.
+    ("threat", {"quantity_gte": "100"}, {"palmyra-landmines-2016"}, {"hatra-looting"}),
+    ("threat", {"quantity_gte": "40"}, {"palmyra-landmines-2016", "hatra-looting"}, set()),
+    ("threat", {"quantity_lte": "35"}, {"hatra-looting"}, {"palmyra-landmines-2016"}),
+    ("threat", {"quantity_lte": "150"}, {"palmyra-landmines-2016", "hatra-looting"}, set()),
+    ("threat", {"quantity_gte": "41", "quantity_lte": "149"}, set(), {"palmyra-landmines-2016", "hatra-looting"}),
+    # About 10 months; fewer than 36 months (an open start); no duration reported.
+    ("occupation", {"reported_duration_gte": "12"}, {"isis-hatra"}, {"isis-palmyra-2015", "pmf-hatra"}),
+    ("occupation", {"reported_duration_lte": "10"}, {"isis-palmyra-2015", "isis-hatra"}, {"pmf-hatra"}),
+    (
+        "occupation",
+        {"reported_duration_gte": "10", "reported_duration_lte": "10"},
+        {"isis-palmyra-2015", "isis-hatra"},
+        {"pmf-hatra"},
+    ),
+    ("occupation", {"reported_duration_lte": "9"}, {"isis-hatra"}, {"isis-palmyra-2015", "pmf-hatra"}),
     ("threat", {"observed_after": "2017-06-01"}, {"hatra-looting"}, {"palmyra-landmines-2016"}),
     ("threat", {"observed_before": "2016-12-31"}, set(), {"hatra-looting", "palmyra-landmines-2016"}),
     # sources
@@ -338,7 +358,8 @@ NOT_FILTERED = {
         "ended",
         "ended_earliest",
         "ended_latest",
-        "quantity",
+        "quantity_min",  # both bounds by reported_duration_gte / reported_duration_lte
+        "quantity_max",
         "quantity_qualifier",
         "quantity_unit",
     },
@@ -350,9 +371,12 @@ NOT_FILTERED = {
         "observed_earliest",
         "observed_latest",
         "consequence",
-        "quantity",
+        "quantity_min",  # both bounds by quantity_gte / quantity_lte
+        "quantity_max",
         "quantity_qualifier",
         "quantity_unit",
+        "status_changed_by",
+        "status_changed_at",
     },  # fmt: skip
     # The text is served on its own (`.../text/`); a source is found by its text's or its original's checksum.
     Source: {
@@ -408,6 +432,10 @@ def test_missing_filters(model):
     ("url", "params", "parameter"),
     [
         ("/api/v1/damage-reports/", {"occurred_after": "last tuesday"}, "occurred_after"),
+        ("/api/v1/threats/", {"quantity_gte": "thirty"}, "quantity_gte"),
+        ("/api/v1/threats/", {"quantity_lte": "-1"}, "quantity_lte"),
+        ("/api/v1/threats/", {"quantity_gte": "99999999999999999999"}, "quantity_gte"),
+        ("/api/v1/occupations/", {"reported_duration_gte": "1.5"}, "reported_duration_gte"),
         ("/api/v1/occupations/", {"active_on": "2016-02-30"}, "active_on"),
         ("/api/v1/damage-reports/", {"severity": ["destroyed", "obliterated"]}, "severity"),
         ("/api/v1/sites/", {"country": "XX"}, "country"),
@@ -419,7 +447,8 @@ def test_missing_filters(model):
         ("/api/v1/periods/", {"overlaps": "-1500,-2000"}, "overlaps"),
         ("/api/v1/periods/", {"overlaps": "-2000"}, "overlaps"),
         ("/api/v1/periods/", {"overlaps": "a,b"}, "overlaps"),
-        ("/api/v1/periods/", {"year": "1800 BCE"}, "year"),
+        ("/api/v1/periods/", {"year": "0 BCE"}, "year"),
+        ("/api/v1/periods/", {"year": "1800 BCF"}, "year"),
         ("/api/v1/periods/", {"year": "99999999999999999999"}, "year"),
         ("/api/v1/damage-reports/", {"site": "atlantis"}, "site"),
         ("/api/v1/damage-reports/", {"site": "not a slug!"}, "site"),

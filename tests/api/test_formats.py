@@ -54,12 +54,13 @@ def test_citation_shows_quote_attribution_and_source(world, anonymous):
 
 
 def test_quantities_and_period_years(world, anonymous):
-    """Quantities are value + qualifier + unit; period years are signed, with the display label."""
+    """Quantities are min + max + qualifier + unit; period years are signed, with the display label."""
     event = anonymous.get("/api/v1/events/russian-air-campaign-palmyra/").json()
-    sorties = next(figure for figure in event["figures"] if figure["measure"] == "sorties flown")
-    assert sorties["quantity"] == {"value": 500, "qualifier": "approximately", "unit": "sorties"}
+    figures = {figure["measure"]: figure["quantity"] for figure in event["figures"]}
+    assert figures["sorties flown"] == {"min": 500, "max": 500, "qualifier": "approximately", "unit": "sorties"}
+    assert figures["ISIS targets hit"] == {"min": 2001, "max": None, "qualifier": "more_than", "unit": "targets"}
     occupation = anonymous.get("/api/v1/occupations/isis-palmyra-2015/").json()
-    assert occupation["reported_duration"] == {"value": 10, "qualifier": "approximately", "unit": "months"}
+    assert occupation["reported_duration"] == {"min": 10, "max": 10, "qualifier": "approximately", "unit": "months"}
     period = anonymous.get("/api/v1/periods/early-second-millennium-bce/").json()
     assert period["start_earliest"] == -1999 and period["stop_latest"] == -1599
     assert period["label"] == "c. 2000 – c. 1700 BCE"

@@ -93,7 +93,9 @@ def make_event(base):
         slug=f"event-{n}", title=f"Event {n}", kind="capture", site=site, part_of=parent, occurred="2016-03"
     )
     EventParticipant.objects.create(event=event, actor=base["actor"], role="agent")
-    EventFigure.objects.create(event=event, measure="m", quantity=1, quantity_qualifier="exactly", quantity_unit="days")
+    EventFigure.objects.create(
+        event=event, measure="m", quantity_min=1, quantity_max=2, quantity_qualifier="between", quantity_unit="days"
+    )
     return cited(event, base)
 
 
@@ -108,7 +110,8 @@ def make_occupation(base):
             started="2015",
             ended="2016-03-27",
             ending_event=event,
-            quantity=10,
+            quantity_min=10,
+            quantity_max=10,
             quantity_qualifier="approximately",
             quantity_unit="months",
         ),
@@ -147,7 +150,7 @@ def make_threat(base):
             endangers="people",
             certainty="low",
             observed="2016",
-            quantity=3,
+            quantity_min=3,
             quantity_qualifier="at_least",
             quantity_unit="mines",
             status="reported",

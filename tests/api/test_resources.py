@@ -67,7 +67,7 @@ class TestOccupations(APIResourceTests):
         "started": "2016-12-11",
         "ended": "2017-03-02",
         "end_kind": "recaptured",
-        "reported_duration": {"value": 3, "qualifier": "approximately", "unit": "months"},
+        "reported_duration": {"min": 3, "max": 3, "qualifier": "approximately", "unit": "months"},
     }
     update_data = {"dating_note": "Both dates are stated by later sources."}
 
@@ -106,7 +106,7 @@ class TestThreats(APIResourceTests):
         "cause": "explosion-heavy-weaponry",
         "endangers": "site_and_people",
         "certainty": "low",
-        "quantity": {"value": 12, "qualifier": "at_least", "unit": "objects"},
+        "quantity": {"min": 10, "max": 20, "qualifier": "between", "unit": "objects"},
     }
     update_data = {"consequence": "Clearance needed before survey."}
 

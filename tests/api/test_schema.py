@@ -187,8 +187,8 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     operations = [result.ok() for result in api.get_all_operations()]
     methods = [operation.method.upper() for operation in operations]
     # List and record of fifteen resources (six of them vocabularies), and a source's text and original; create,
-    # update, partial update and delete of each; and the workflow's status move of a damage report.
-    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (32, 16, 93)
+    # update, partial update and delete of each; and the workflow's status move of a damage report and of a threat.
+    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (32, 17, 94)
     token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}
@@ -245,3 +245,23 @@ def test_every_operation_refuses_what_the_schema_forbids(world, wsgi_keeps_the_t
     )
     refused = [code for codes in statuses.values() for code in codes if 400 <= code < 500]
     assert len(refused) > 100
+
+
+def test_dates_and_years_are_described_as_they_are_read_and_written(openapi):
+    """A period's years: integers in responses, an integer or "300 BCE" in requests; a report's inferred date."""
+    schemas = openapi["components"]["schemas"]
+    assert schemas["Period"]["properties"]["start_earliest"]["type"] == "integer"
+    assert [s["type"] for s in schemas["PeriodRequest"]["properties"]["start_earliest"]["oneOf"]] == [
+        "integer",
+        "string",
+    ]
+    assert set(schemas["Period"]["properties"]["historical_years"]["properties"]) == {
+        "start_earliest",
+        "start_latest",
+        "stop_earliest",
+        "stop_latest",
+    }
+    assert "historical_years" not in schemas["PeriodRequest"]["properties"]
+    for name in ("DamageReport", "DamageReportRequest"):
+        assert schemas[name]["properties"]["occurred_inferred"]["type"] == "boolean"
+        assert schemas[name]["properties"]["dating_note"]["type"] == "string"

@@ -18,7 +18,7 @@ from heritage.records import dates
 from heritage.records.api.common import preconditions
 from heritage.records.concurrency import claim_version
 from heritage.records.models import Citation, DamageReport, Site, Threat
-from heritage.records.services import change_damage_report_status
+from heritage.records.services import change_status
 
 from .base import csv_rows, if_match
 from .conftest import token_client
@@ -208,7 +208,7 @@ def test_deleting_the_only_citation_of_a_verified_report_is_a_409(world, deleter
 
 def test_a_disputed_report_may_lose_its_citations(world, curator):
     report = DamageReport.objects.get(slug="hatra-statues-smashed")
-    change_damage_report_status(report=report, status="disputed", user=curator.user)
+    change_status(record=report, status="disputed", user=curator.user)
     response = curator.patch(REPORT, {"citations": []}, format="json", **if_match(curator, REPORT))
     assert response.status_code == 200, response.content
 

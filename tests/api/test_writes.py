@@ -64,17 +64,6 @@ def test_quote_must_be_in_the_source(world, curator):
     assert citation.source.text[citation.char_start : citation.char_end] == "Syrian and Russian"
 
 
-def test_quantities_need_qualifier_and_unit(world, curator):
-    """A quantity is written whole ({value, qualifier, unit}) or not at all (null)."""
-    url = "/api/v1/threats/hatra-looting/"
-    response = curator.patch(url, {"quantity": {"value": 3}}, format="json", **if_match(curator, url))
-    assert response.status_code == 400
-    assert set(response.json()["quantity"]) == {"qualifier", "unit"}
-    url = "/api/v1/threats/palmyra-landmines-2016/"
-    cleared = curator.patch(url, {"quantity": None}, format="json", **if_match(curator, url))
-    assert cleared.status_code == 200 and cleared.json()["quantity"] is None
-
-
 @pytest.mark.parametrize(
     "body",
     [

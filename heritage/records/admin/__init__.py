@@ -13,3 +13,5 @@ from . import actors, conflict, damage, periods, sites, sources, vocabularies  #
 admin.site.site_header = "Heritage record: curators' admin"
 admin.site.site_title = "Heritage record"
 admin.site.index_title = "Records"
+# "View site": the researchers' API, which a browser shows as the browsable API (there is no public site beside it).
+admin.site.site_url = "/api/v1/"

@@ -1,5 +1,7 @@
 """Building blocks of the model admins: history, EDTF date fields, citations, import/export."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -10,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.safestring import SafeData, mark_safe
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -106,6 +109,21 @@ class FormFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class SlugAfterItsSourceMixin:
+    """
+    A slug is proposed from the field it is made of (`prepopulated_fields`): on a form without declared fieldsets,
+    it comes after that field, where the curator sees it filled in, not first.
+    """
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        sources = self.get_prepopulated_fields(request, obj).get("slug", ())
+        if "slug" in fields and sources and all(source in fields for source in sources):
+            fields.remove("slug")
+            fields.insert(max(fields.index(source) for source in sources) + 1, "slug")
+        return fields
+
+
 class RecordChangeList(ChangeList):
     """A change list whose date drill-down refuses years no date can have, as it refuses other bad lookups."""
 
@@ -122,7 +140,7 @@ def is_revert(request):
     return match is not None and match.url_name.endswith("_simple_history")
 
 
-class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
+class RecordAdmin(SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin):
     """
     Base admin of every record: history, read-only timestamps and derived date bounds, EDTF help on date fields,
     and autocomplete for citations.
@@ -170,6 +188,9 @@ class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
         if change:
             keep_fields_the_form_does_not_edit(obj, form)
         super().save_model(request, obj, form, change)
+
+    def message_user(self, request, message, *args, **kwargs):
+        super().message_user(request, without_doubled_quotes(message), *args, **kwargs)
 
     # --- History -------------------------------------------------------------------------------------------------
 
@@ -225,6 +246,18 @@ class RecordAdmin(FormFieldsMixin, SimpleHistoryAdmin):
         return super().revert_disabled(request, obj) or not self.has_change_permission(request, obj)
 
 
+# Django's messages put a record's name in quotes ("The citation “…” was added successfully."); a name that holds
+# quote marks itself (a citation's is its quote) would read ““…” (source)”. Such a name loses Django's pair, whether
+# Django made a link of it or not.
+QUOTED_NAME = re.compile(r"“(<a [^>]*>)?([^<]*[“”][^<]*?)(</a>)?”(?= was )")
+
+
+def without_doubled_quotes(message):
+    """`message` with a name that has quote marks of its own not quoted again; safe HTML stays safe."""
+    text = QUOTED_NAME.sub(r"\1\2\3", str(message))
+    return mark_safe(text) if isinstance(message, SafeData) else text  # noqa: S308  (only quote marks removed)
+
+
 def keep_fields_the_form_does_not_edit(obj, form):
     """
     Set every column of `obj` that `form` does not edit to its value in the database now (see RecordAdmin): the
@@ -256,7 +289,7 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
 
 
-class NoCitationsInline(FormFieldsMixin):
+class NoCitationsInline(SlugAfterItsSourceMixin, FormFieldsMixin):
     """Inline rows edit the record itself; its citations are added on the record's own page (show_change_link)."""
 
     exclude = ["citations"]

@@ -23,8 +23,9 @@ class OccupationAdmin(ImportExportRecordAdmin):
     list_select_related = ["site", "occupier"]
     autocomplete_fields = ["site", "occupier", "ending_event", "quantity_unit"]
     date_hierarchy = "started_earliest"
+    prepopulated_fields = {"slug": ["description"]}
     fieldsets = [
-        (None, {"fields": ["slug", "site", "occupier", "description"]}),
+        (None, {"fields": ["site", "occupier", "description", "slug"]}),
         (
             "When",
             {
@@ -37,7 +38,7 @@ class OccupationAdmin(ImportExportRecordAdmin):
                 ]
             },
         ),
-        ("Duration as reported", {"fields": [("quantity", "quantity_qualifier", "quantity_unit")]}),
+        ("Duration as reported", {"fields": [("quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit")]}),
         ("How it ended", {"fields": ["end_kind", "ending_event"]}),
         ("Sources", {"fields": ["citations"]}),
         ("Record", {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
@@ -91,3 +92,10 @@ class EventFigureAdmin(RecordAdmin):
     search_fields = ["measure", "event__title"]
     list_select_related = ["event", "quantity_unit"]
     autocomplete_fields = ["event", "quantity_unit"]
+    fields = [
+        "event",
+        "measure",
+        ("quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit"),
+        "citations",
+        ("created", "last_updated"),
+    ]

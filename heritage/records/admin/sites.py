@@ -9,7 +9,7 @@ from ..models import Designation, Site, SiteName, SitePeriod, Structure
 from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
-from .base import ImportExportRecordAdmin, RecordAdmin, TabularInline
+from .base import ImportExportRecordAdmin, RecordAdmin, StackedInline, TabularInline
 
 LOCATION_FIELDS = ("latitude", "longitude")
 
@@ -18,9 +18,15 @@ class SiteNameInline(TabularInline):
     model = SiteName
 
 
-class DesignationInline(TabularInline):
+class DesignationInline(StackedInline):
+    # Stacked: as a table row, its dates (with what they were read as), grantor and reference ran 700 px past a
+    # 1,280 px window.
     model = Designation
-    fields = ["kind", "valid_from", "valid_from_earliest", "valid_from_latest", "valid_to", "granted_by", "reference"]
+    fields = [
+        ("kind", "granted_by", "reference"),
+        ("valid_from", "valid_from_earliest", "valid_from_latest"),
+        "valid_to",
+    ]
     readonly_fields = ["valid_from_earliest", "valid_from_latest"]
     autocomplete_fields = ["granted_by"]
 
@@ -54,7 +60,7 @@ class SiteAdmin(ImportExportRecordAdmin):
     inlines = [SiteNameInline, DesignationInline, SitePeriodInline, StructureInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
-        ("Location", {"fields": ["latitude", "longitude", "location_certainty"]}),
+        ("Location", {"fields": ["latitude", "longitude", "location_certainty", "is_sensitive"]}),
         ("Condition", {"fields": ["condition", "condition_assessed"]}),
         ("Sources", {"fields": ["citations"]}),
         ("Record", {"fields": ["created", "last_updated"], "classes": ["collapse"]}),

@@ -90,12 +90,12 @@ class CitationAdmin(RecordAdmin):
         return quote_in_context(citation)
 
     def get_deleted_objects(self, objs, request):
-        # Deleting the only citation of a verified report is refused (signals.keep_verified_reports_cited): say so
-        # on the confirmation page, as Django does for records that other records protect.
+        # Deleting the only citation of a verified record is refused (Citation.delete): say so on the confirmation
+        # page, as Django does for records that other records protect.
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         for citation in objs:
-            for report in citation.verified_reports_resting_on_it():
-                protected.append(f"Verified damage report (its only citation): {report}")
+            for record in citation.verified_records_resting_on_it():
+                protected.append(f"Verified {record._meta.verbose_name} (its only citation): {record}")
         return deleted, counts, perms_needed, protected
 
     def get_form(self, request, obj=None, **kwargs):
@@ -120,7 +120,7 @@ class CitationAdmin(RecordAdmin):
             attached = form.attach()
             if attached:
                 names = "; ".join(f"{record._meta.verbose_name} “{record}”" for record in attached)
-                self.message_user(request, f"Attached to {len(attached)} record(s): {names}.", messages.SUCCESS)
+                self.message_user(request, f"Attached to the {names}.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:records_citation_change", args=[citation.pk]))
         context = {
             **self.admin_site.each_context(request),

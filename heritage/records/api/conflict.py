@@ -18,10 +18,12 @@ from .common.filters import (
     date_filters,
     fk_filters,
     ordering,
+    quantity_filters,
     search_filter,
     slug_filter,
     term_filter,
 )
+from .common.nested import NestedItemSerializer
 from .common.serializers import RecordSerializer, citations_field
 from .common.views import RecordViewSet, document
 
@@ -45,6 +47,7 @@ class OccupationFilterSet(BaseFilterSet):
     )
     started_after, started_before = date_filters(("started_earliest", "started_latest"), "Started")
     ended_after, ended_before = date_filters(("ended_earliest", "ended_latest"), "Ended")
+    reported_duration_gte, reported_duration_lte = quantity_filters("The reported duration is")
     ordering = ordering(
         "slug",
         "created",
@@ -153,36 +156,38 @@ class OccupationSerializer(RecordSerializer):
         ]
 
 
-class EventParticipantSerializer(serializers.ModelSerializer):
+class EventParticipantSerializer(NestedItemSerializer):
     """The part an actor played in an event."""
 
-    actor = BriefRelatedField(model=Actor, read_only=True)
+    actor = BriefRelatedField(queryset=Actor.objects.all())
+    citations = citations_field()
 
     class Meta:
         model = EventParticipant
-        fields = ["actor", "role", "description"]
+        fields = ["actor", "role", "description", "citations"]
 
 
-class EventFigureSerializer(serializers.ModelSerializer):
+class EventFigureSerializer(NestedItemSerializer):
     """A number reported about an event."""
 
-    quantity = QuantityField(read_only=True)
+    quantity = QuantityField(help_text="The number as reported, with its qualifier and unit.")
+    citations = citations_field()
 
     class Meta:
         model = EventFigure
-        fields = ["measure", "quantity"]
+        fields = ["measure", "quantity", "citations"]
 
 
 class EventSerializer(RecordSerializer):
-    """A dated happening; participants and figures are read-only here (curated in the admin)."""
+    """A dated happening. Its `participants` and `figures` are written with it: a list sent replaces the event's."""
 
     url = api_url("event")
     site = BriefRelatedField(queryset=Site.objects.all(), allow_null=True, required=False)
     kind = TermField(queryset=EventType.objects.all(), help_text="An event type's slug (/api/v1/event-types/).")
     part_of = BriefRelatedField(queryset=Event.objects.all(), allow_null=True, required=False)
     occurred = UncertainDateField("occurred", help_text="When (EDTF; empty if undated), with the derived bounds.")
-    participants = EventParticipantSerializer(many=True, read_only=True, help_text="Who took part, and how.")
-    figures = EventFigureSerializer(many=True, read_only=True, help_text="Numbers reported about it.")
+    participants = EventParticipantSerializer(many=True, required=False, help_text="Who took part, and how.")
+    figures = EventFigureSerializer(many=True, required=False, help_text="Numbers reported about it.")
     citations = citations_field()
 
     class Meta:

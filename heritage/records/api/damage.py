@@ -1,11 +1,11 @@
 """
-The API of damage reports (`/api/v1/damage-reports/`, with the verification workflow's status move) and threats
-(`/api/v1/threats/`).
+The API of damage reports (`/api/v1/damage-reports/`) and threats (`/api/v1/threats/`), each with the verification
+workflow's status move (`.../<slug>/status/`).
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -23,11 +23,13 @@ from .common.filters import (
     date_filters,
     fk_filters,
     ordering,
+    quantity_filters,
     search_filter,
     slug_filter,
     term_filter,
 )
 from .common.serializers import RecordSerializer, as_field_errors, citations_field
+from .common.strict import StrictWritesMixin
 from .common.views import ERROR_RESPONSES, RecordViewSet, document, format_parameter
 
 
@@ -49,6 +51,7 @@ class DamageReportFilterSet(BaseFilterSet):
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
     is_permanent = BooleanFilter(help_text="Whether the loss is known to be permanent.")
+    occurred_inferred = BooleanFilter(help_text="Whether the date was worked out, not stated.")
     occurred_after, occurred_before = date_filters(("occurred_earliest", "occurred_latest"), "Happened")
     ordering = ordering(
         "slug",
@@ -80,6 +83,7 @@ class ThreatFilterSet(BaseFilterSet):
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
     observed_after, observed_before = date_filters(("observed_earliest", "observed_latest"), "Reported")
+    quantity_gte, quantity_lte = quantity_filters("The reported number is")
     ordering = ordering(
         "slug", "certainty", "status", "created", "last_updated", site="site__name", observed="observed_earliest"
     )
@@ -102,7 +106,8 @@ class DamageReportSerializer(RecordSerializer):
     structure = BriefRelatedField(queryset=Structure.objects.all(), allow_null=True, required=False)
     cause = BriefRelatedField(queryset=DisturbanceCause.objects.all())
     occurred = UncertainDateField(
-        "occurred", help_text="When (EDTF). Empty with an occupation: the bounds are then the occupation's."
+        "occurred",
+        help_text="When (EDTF). Empty with an occupation: the bounds are then the occupation's, and follow it.",
     )
     occupation = BriefRelatedField(
         queryset=Occupation.objects.select_related("site", "occupier"),
@@ -126,6 +131,8 @@ class DamageReportSerializer(RecordSerializer):
             "extent",
             "is_permanent",
             "occurred",
+            "occurred_inferred",
+            "dating_note",
             "occupation",
             "perpetrator",
             "certainty",
@@ -140,13 +147,15 @@ class DamageReportSerializer(RecordSerializer):
         # citations and records who made it; a new report starts as a draft.
         read_only_fields = ["status", "status_changed_at"]
 
+    workflow_fields = {"status": "status"}
 
-class StatusChangeSerializer(serializers.Serializer):
-    """A move of a damage report through the verification workflow."""
 
-    status = serializers.ChoiceField(choices=CurationStatus.choices, help_text="The status to move the report to.")
+class StatusChangeSerializer(StrictWritesMixin, serializers.Serializer):
+    """A move of a damage report or a threat through the verification workflow."""
+
+    status = serializers.ChoiceField(choices=CurationStatus.choices, help_text="The status to move the record to.")
     reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=500, help_text="Why, for the report's history."
+        required=False, allow_blank=True, max_length=500, help_text="Why, for the record's history."
     )
 
 
@@ -175,50 +184,67 @@ class ThreatSerializer(RecordSerializer):
             "quantity",
             "certainty",
             "status",
+            "status_changed_at",
             "description",
             "citations",
             "created",
             "last_updated",
         ]
+        # As a damage report's: the status moves only through the workflow (POST .../status/).
+        read_only_fields = ["status", "status_changed_at"]
+
+    workflow_fields = {"status": "status"}
 
 
 class CanChangeStatus(BasePermission):
-    """The workflow's permission: records.change_status_damagereport (Curator group)."""
+    """The workflow's permission for the view's model: records.change_status_<model> (Curator group)."""
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.has_perm("records.change_status_damagereport"))
+        return services.may_change_status(request.user, view.serializer_class.Meta.model)
+
+
+class WorkflowMixin:
+    """`POST .../<slug>/status/`: a damage report's or a threat's move through the verification workflow."""
+
+    @action(detail=True, methods=["post"], url_path="status", permission_classes=[CanChangeStatus])
+    def change_status(self, request, slug=None):
+        record = self.get_object()
+        change = StatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        try:
+            record = services.change_status(record=record, user=request.user, **change.validated_data)
+        except DjangoValidationError as exc:
+            raise ValidationError(as_field_errors(exc)) from exc
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+
+def document_status_move(serializer):
+    """The schema of a workflow move of the serializer's records (damage reports, threats)."""
+    opts = serializer.Meta.model._meta
+    name, plural = opts.verbose_name, opts.verbose_name_plural
+    return extend_schema(
+        summary=f"Move a {name} through the verification workflow",
+        description="draft → reported → verified / disputed / retracted (see the README). Verifying needs at least "
+        f"one citation. Needs the permission to change the status of {plural} (the Curator group has it).",
+        request=StatusChangeSerializer,
+        parameters=[format_parameter(["json"])],
+        responses={200: serializer, **ERROR_RESPONSES},
+    )
 
 
 @document(DamageReportSerializer)
-class DamageReportViewSet(RecordViewSet):
+@extend_schema_view(change_status=document_status_move(DamageReportSerializer))
+class DamageReportViewSet(WorkflowMixin, RecordViewSet):
     """Observed damage to sites: what, how badly, when, by whom, how sure, and on whose word."""
 
     selector = staticmethod(selectors.damage_reports)
     serializer_class = DamageReportSerializer
     filterset_class = DamageReportFilterSet
 
-    @extend_schema(
-        summary="Move a damage report through the verification workflow",
-        description="draft → reported → verified / disputed / retracted (see the README). Verifying needs at least "
-        "one citation. Needs the permission to change a report's status (the Curator group has it).",
-        request=StatusChangeSerializer,
-        parameters=[format_parameter(["json"])],
-        responses={200: DamageReportSerializer, **ERROR_RESPONSES},
-    )
-    @action(detail=True, methods=["post"], url_path="status", permission_classes=[CanChangeStatus])
-    def change_status(self, request, slug=None):
-        report = self.get_object()
-        change = StatusChangeSerializer(data=request.data)
-        change.is_valid(raise_exception=True)
-        try:
-            report = services.change_damage_report_status(report=report, user=request.user, **change.validated_data)
-        except DjangoValidationError as exc:
-            raise ValidationError(as_field_errors(exc)) from exc
-        return Response(self.get_serializer(self.get_queryset().get(pk=report.pk)).data)
-
 
 @document(ThreatSerializer)
-class ThreatViewSet(RecordViewSet):
+@extend_schema_view(change_status=document_status_move(ThreatSerializer))
+class ThreatViewSet(WorkflowMixin, RecordViewSet):
     """Present dangers to sites or their people that are not (yet) recorded as damage."""
 
     selector = staticmethod(selectors.threats)

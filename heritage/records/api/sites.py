@@ -4,8 +4,9 @@ citations; their filters; and their GeoJSON.
 
 A sensitive site (models/sites.py) shows its exact coordinates only to users who may view sites; everyone else
 gets them to 0.1 degree, in every representation (JSON, CSV and GeoJSON, lists and records, the body of a 412) and
-every location filter (`bbox` matches by the coordinates the user may see). The schema's example shows coarse,
-generic coordinates, never a real site's exact ones.
+every location filter (`bbox` matches by the coordinates the user may see). Which sites are sensitive is itself
+shown only to those users: to anyone else it would be a list of places worth looting. The schema's example shows
+coarse, generic coordinates, never a real site's exact ones.
 """
 
 import django_filters
@@ -16,7 +17,8 @@ from rest_framework import serializers
 
 from .. import selectors
 from ..choices import DesignationKind, LocationCertainty, SiteKind
-from ..models import Actor, DamageReport, Designation, Period, Site, SiteCondition, SiteName, Structure
+from ..models import Actor, DamageReport, Designation, Period, Site, SiteCondition, SiteName, SitePeriod, Structure
+from ..models.sites import may_see_exact_locations
 from .common.fields import BriefRelatedField, TermField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
@@ -29,6 +31,7 @@ from .common.filters import (
     slug_filter,
     term_filter,
 )
+from .common.nested import NestedItemSerializer
 from .common.renderers import GeoJSONRenderer, stream_geojson
 from .common.serializers import RecordSerializer, citations_field, country_field
 from .common.views import ExportMixin, RecordViewSet, document
@@ -128,6 +131,7 @@ SITE_EXAMPLE = OpenApiExample(
         "latitude": "34.600000",
         "longitude": "38.300000",
         "location_certainty": "high",
+        "is_sensitive": None,
         "names": [],
         "designations": [],
         "in_danger": False,
@@ -155,25 +159,64 @@ class VisibleCoordinateField(serializers.DecimalField):
         return instance.coordinates_for(getattr(self.context.get("request"), "user", None))[self.axis]
 
 
-class SiteNameSerializer(serializers.ModelSerializer):
+class VisibleSensitivityField(serializers.BooleanField):
+    """
+    Whether a site's location is sensitive, for users who may see exact locations (`may_see_exact_locations`); null
+    for everyone else. Users who may change sites set and clear it.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.update(
+            required=False,
+            allow_null=True,
+            help_text="Sensitive location: the public sees the coordinates only to 0.1 degree. Shown only to users "
+            "who may see exact locations (null for others); set by users who may change sites.",
+        )
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        user = getattr(self.context.get("request"), "user", None)
+        return instance.is_sensitive if may_see_exact_locations(user) else None
+
+    def to_representation(self, value):
+        # A method of its own, so that the fast path never takes it for a plain column (fast/serializers.is_plain)
+        # and reads the flag past get_attribute.
+        return None if value is None else bool(value)
+
+
+class SiteNameSerializer(NestedItemSerializer):
     """Another name of a site: local, historical, an epithet."""
+
+    citations = citations_field()
 
     class Meta:
         model = SiteName
-        fields = ["name", "kind", "language"]
+        fields = ["name", "kind", "language", "citations"]
 
 
-class DesignationSerializer(serializers.ModelSerializer):
+class DesignationSerializer(NestedItemSerializer):
     """A protected status a site held over a span of time."""
 
-    valid_from = UncertainDateField("valid_from", read_only=True)
-    valid_to = UncertainDateField("valid_to", read_only=True, help_text="Empty EDTF while the status holds.")
-    granted_by = BriefRelatedField(model=Actor, read_only=True, allow_null=True)
-    is_current = serializers.BooleanField(read_only=True)
+    valid_from = UncertainDateField("valid_from", required=True, help_text="Since when (EDTF), with the bounds.")
+    valid_to = UncertainDateField("valid_to", help_text="Until when (EDTF); empty while the status holds.")
+    granted_by = BriefRelatedField(queryset=Actor.objects.all(), allow_null=True, required=False)
+    is_current = serializers.BooleanField(read_only=True, help_text="Whether it holds now (no end date).")
+    citations = citations_field()
 
     class Meta:
         model = Designation
-        fields = ["kind", "reference", "valid_from", "valid_to", "is_current", "granted_by"]
+        fields = ["kind", "reference", "valid_from", "valid_to", "is_current", "granted_by", "citations"]
+
+
+class SitePeriodSerializer(NestedItemSerializer):
+    """The statement that a site's remains date from a period, with the passages that say so."""
+
+    period = BriefRelatedField(queryset=Period.objects.all())
+    citations = citations_field()
+
+    class Meta:
+        model = SitePeriod
+        fields = ["period", "citations"]
 
 
 class StructureSerializer(RecordSerializer):
@@ -187,8 +230,8 @@ class StructureSerializer(RecordSerializer):
 @extend_schema_serializer(examples=[SITE_EXAMPLE])
 class SiteSerializer(RecordSerializer):
     """
-    A heritage place; `periods`, `names` and `designations` are read-only here (curated in the admin). A sensitive
-    site's coordinates are exact only for users who may view sites.
+    A heritage place. Its `names`, `designations` and `periods` are written with it: a list sent replaces the
+    site's list (common/nested.py). A sensitive site's coordinates are exact only for users who may view sites.
     """
 
     url = api_url("site")
@@ -202,10 +245,13 @@ class SiteSerializer(RecordSerializer):
         required=False,
         help_text="EAMENA's overall site condition's slug (/api/v1/site-conditions/), or null.",
     )
-    names = SiteNameSerializer(many=True, read_only=True, help_text="Other names: local, historical, epithets.")
-    designations = DesignationSerializer(many=True, read_only=True, help_text="Protected statuses, past and present.")
+    is_sensitive = VisibleSensitivityField()
+    names = SiteNameSerializer(many=True, required=False, help_text="Other names: local, historical, epithets.")
+    designations = DesignationSerializer(many=True, required=False, help_text="Protected statuses, past and present.")
     in_danger = serializers.SerializerMethodField(help_text="Currently on the List of World Heritage in Danger.")
-    periods = BriefRelatedField(model=Period, many=True, read_only=True, help_text="The periods its remains date from.")
+    periods = SitePeriodSerializer(
+        source="site_periods", many=True, required=False, help_text="The periods its remains date from."
+    )
     citations = citations_field()
 
     class Meta:
@@ -225,6 +271,7 @@ class SiteSerializer(RecordSerializer):
             "location_certainty",
             "condition",
             "condition_assessed",
+            "is_sensitive",
             "names",
             "designations",
             "in_danger",
@@ -248,6 +295,15 @@ class SiteSerializer(RecordSerializer):
                     )
                 attrs.pop(name, None)
         return super().validate(attrs)
+
+    def validate_is_sensitive(self, value):
+        if value is None:
+            # The null a user who may not see exact locations was shown, sent back (a GET then PUT): unchanged.
+            user = getattr(self.context.get("request"), "user", None)
+            if self.instance is not None and not may_see_exact_locations(user):
+                return self.instance.is_sensitive
+            raise serializers.ValidationError("Must be true or false.")
+        return value
 
     def get_in_danger(self, site) -> bool:
         # Reads the prefetched designations: no query per site.

@@ -4,6 +4,7 @@ from django.db import models
 from django_countries.fields import CountryField
 
 from ..choices import ActorKind
+from ..languages import LanguageTagField
 from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin
 
 
@@ -50,9 +51,7 @@ class ActorAlias(CitedRecord):
 
     actor = models.ForeignKey(to=Actor, on_delete=models.CASCADE, related_name="aliases", verbose_name="actor")
     name = models.CharField(verbose_name="alias", max_length=200)
-    language = models.CharField(
-        verbose_name="language", max_length=35, blank=True, help_text="BCP 47 language tag, e.g. en, ar."
-    )
+    language = LanguageTagField(verbose_name="language", blank=True)
 
     objects = ActorAliasManager()
 

@@ -2,7 +2,9 @@
 
 import contextlib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
@@ -109,6 +111,53 @@ class CitedRecord(TimestampedModel):
         """Hook: raise ValidationError (on "citations") if the record may not have exactly these citations."""
 
 
+class CuratedRecord(CitedRecord):
+    """
+    A cited claim that curators check before vouching for it (damage reports, threats): it starts as a draft, and
+    its status moves only through the verification workflow (`services.change_status`), which records who moved it
+    and when. A verified record rests on its citations, so it keeps at least one.
+    """
+
+    status = models.CharField(
+        verbose_name="curation status",
+        max_length=20,
+        choices=CurationStatus.choices,
+        default=CurationStatus.DRAFT,
+        db_index=True,
+        help_text="Changed only through the verification workflow.",
+    )
+    status_changed_by = models.ForeignKey(
+        to=settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name="status changed by",
+    )
+    status_changed_at = models.DateTimeField(verbose_name="status changed at", null=True, blank=True, editable=False)
+
+    objects = SlugManager.from_queryset(CuratedQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def status_permission(cls):
+        """The permission to move this model's records through the workflow (`change_status_<model>`)."""
+        return f"{cls._meta.app_label}.change_status_{cls._meta.model_name}"
+
+    def clean_citations(self, citations):
+        if self.status == CurationStatus.VERIFIED and not citations:
+            name = self._meta.verbose_name
+            raise ValidationError(
+                {
+                    "citations": f"A verified {name} must cite at least one source. To withdraw its evidence, mark "
+                    "it disputed or retracted first."
+                }
+            )
+
+
 class UncertainDatesMixin:
     """
     Keeps EDTF text fields and their derived bound columns in step.
@@ -181,14 +230,97 @@ class TermForeignKey(models.ForeignKey):
         super().contribute_to_class(cls, name, *args, **kwargs)
 
 
+# Which bounds each qualifier's wording states (see QuantityModel): one number, a range, or one end only.
+ONE_NUMBER = (Qualifier.EXACTLY,)
+ONE_NUMBER_OR_RANGE = (Qualifier.APPROXIMATELY,)
+RANGE = (Qualifier.BETWEEN,)
+LOWER_END = (Qualifier.AT_LEAST, Qualifier.MORE_THAN)
+UPPER_END = (Qualifier.AT_MOST, Qualifier.FEWER_THAN)
+# The largest bound the columns hold (PositiveIntegerField on every database).
+MAX_QUANTITY = 2**31 - 1
+
+
+def quantity_errors(low, high, qualifier):
+    """
+    What is wrong with a quantity's bounds for its qualifier, as {model field name: message}, empty if nothing: the
+    one definition of a well-formed quantity, which the model's clean() and the API's quantity field both apply.
+    """
+    if low is not None and high is not None and low > high:
+        return {"quantity_max": "The largest number must not be smaller than the smallest (quantity min)."}
+    if not qualifier or qualifier not in Qualifier.values:
+        return {}
+    label = f'"{Qualifier(qualifier).label}"'
+    if qualifier in ONE_NUMBER and not (low is not None and low == high):
+        return {"quantity_max": f"{label} states one number: enter it as both the smallest and the largest."}
+    if qualifier in (*ONE_NUMBER_OR_RANGE, *RANGE) and (low is None or high is None):
+        return {"quantity_min" if low is None else "quantity_max": f"{label} needs the smallest and the largest."}
+    if qualifier in RANGE and low == high:
+        return {"quantity_max": f'{label} needs a largest number above the smallest (one number is "exactly").'}
+    if qualifier in LOWER_END:
+        if low is None:
+            return {"quantity_min": f"{label} needs the smallest number."}
+        if high is not None:
+            return {"quantity_max": f"{label} states only the smallest number: leave the largest empty."}
+        if qualifier == Qualifier.MORE_THAN and low == 0:
+            return {"quantity_min": f"{label} N is N + 1 and up: the smallest number is at least 1."}
+    if qualifier in UPPER_END:
+        if high is None:
+            return {"quantity_max": f"{label} needs the largest number."}
+        if low is not None:
+            return {"quantity_min": f"{label} states only the largest number: leave the smallest empty."}
+    return {}
+
+
+def describe_quantity(low, high, qualifier, unit):
+    """The quantity as the source worded it: "more than 2,000 targets" (stored as 2,001 and up)."""
+    if low is None and high is None:
+        return ""
+    if qualifier == Qualifier.MORE_THAN and low is not None:
+        number = f"{low - 1:,}"
+    elif qualifier == Qualifier.FEWER_THAN and high is not None:
+        number = f"{high + 1:,}"
+    elif low is not None and high is not None and low != high:
+        number = f"{low:,} and {high:,}" if qualifier == Qualifier.BETWEEN else f"{low:,}–{high:,}"
+    else:
+        number = f"{low if low is not None else high:,}"
+    label = dict(Qualifier.choices).get(qualifier, qualifier)
+    return " ".join(part for part in (label, number, unit) if part)
+
+
+def _both(**lookups):
+    return Q(quantity_min__isnull=False, quantity_max__isnull=False, **lookups)
+
+
 class QuantityModel(models.Model):
     """
-    A reported number with its qualifier: "around 500" is 500 approximately, "more than 2,000" is 2000 more_than.
+    A reported number: the smallest and the largest it can be (`quantity_min`, `quantity_max`; an empty one is an open
+    end), the qualifier that keeps the source's wording, and the unit.
 
-    The value is never stored as a bare integer without its qualifier, nor as a string.
+    The bounds are inclusive and say what the wording implies; the qualifier says which bounds the wording gives:
+
+    - "exactly 500": min = max = 500, exactly; "around 500": min = max = 500, approximately;
+    - "30-40 killed" / "between 3 and 5 columns": min 30, max 40, between ("some 30-40": approximately);
+    - "at least 150": min 150, no max; "more than 2,000": min 2,001 (the smallest number more than 2,000), no max;
+    - "at most 20": max 20, no min; "fewer than 20": max 19, no min.
+
+    Database constraints keep the bounds non-negative and in order, a qualifier and a unit with every number (and
+    none without one), and the bounds in the shape their qualifier states.
     """
 
-    quantity = models.PositiveIntegerField(verbose_name="quantity", null=True, blank=True)
+    quantity_min = models.PositiveIntegerField(
+        verbose_name="quantity min",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_QUANTITY)],
+        help_text='The smallest number the source\'s wording allows: "more than 2,000" is 2,001. Empty if open.',
+    )
+    quantity_max = models.PositiveIntegerField(
+        verbose_name="quantity max",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_QUANTITY)],
+        help_text='The largest number it allows: "around 500" is 500 in both. Empty if open ("at least 150").',
+    )
     quantity_qualifier = models.CharField(
         verbose_name="quantity qualifier", max_length=20, choices=Qualifier.choices, blank=True
     )
@@ -204,20 +336,62 @@ class QuantityModel(models.Model):
         abstract = True
         constraints = [
             models.CheckConstraint(
-                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                condition=(Q(quantity_min__isnull=True) | Q(quantity_min__gte=0))
+                & (Q(quantity_max__isnull=True) | Q(quantity_max__gte=0)),
                 name="%(app_label)s_%(class)s_quantity_not_negative",
                 violation_error_message="A quantity cannot be negative.",
             ),
             models.CheckConstraint(
-                condition=(Q(quantity__isnull=True) & Q(quantity_qualifier="") & Q(quantity_unit__isnull=True))
-                | (Q(quantity__isnull=False) & ~Q(quantity_qualifier="") & Q(quantity_unit__isnull=False)),
+                condition=Q(quantity_min__isnull=True)
+                | Q(quantity_max__isnull=True)
+                | Q(quantity_max__gte=models.F("quantity_min")),
+                name="%(app_label)s_%(class)s_quantity_in_order",
+                violation_error_message="A quantity's largest number must not be smaller than its smallest.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(quantity_min__isnull=True, quantity_max__isnull=True)
+                    & Q(quantity_qualifier="")
+                    & Q(quantity_unit__isnull=True)
+                )
+                | (
+                    (Q(quantity_min__isnull=False) | Q(quantity_max__isnull=False))
+                    & ~Q(quantity_qualifier="")
+                    & Q(quantity_unit__isnull=False)
+                ),
                 name="%(app_label)s_%(class)s_quantity_has_qualifier_and_unit",
                 violation_error_message="A quantity needs a qualifier and unit; a qualifier or unit needs a quantity.",
             ),
+            # Each part guards its comparison with IS NOT NULL: a comparison with NULL would let the row through.
+            models.CheckConstraint(
+                condition=Q(quantity_qualifier="")
+                | _both(quantity_qualifier__in=ONE_NUMBER, quantity_max=models.F("quantity_min"))
+                | _both(quantity_qualifier__in=ONE_NUMBER_OR_RANGE)
+                | _both(quantity_qualifier__in=RANGE, quantity_max__gt=models.F("quantity_min"))
+                | Q(quantity_qualifier=Qualifier.AT_LEAST, quantity_min__isnull=False, quantity_max__isnull=True)
+                | Q(quantity_qualifier=Qualifier.MORE_THAN, quantity_min__gte=1, quantity_max__isnull=True)
+                | Q(quantity_qualifier__in=UPPER_END, quantity_min__isnull=True, quantity_max__isnull=False),
+                name="%(app_label)s_%(class)s_quantity_fits_qualifier",
+                violation_error_message="A quantity's bounds must be those its qualifier states: one number for "
+                "exactly, a range for between, only the smallest for at least / more than (at least 1), only the "
+                "largest for at most / fewer than.",
+            ),
         ]
+
+    def clean(self):
+        super().clean()
+        bounds = (self.quantity_min, self.quantity_max)
+        if any(bound is not None and not (isinstance(bound, int) and 0 <= bound <= MAX_QUANTITY) for bound in bounds):
+            return  # the bound's own field reports it
+        errors = quantity_errors(*bounds, self.quantity_qualifier)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def quantity_display(self):
-        if self.quantity is None:
-            return ""
-        return f"{self.get_quantity_qualifier_display()} {self.quantity:,} {self.quantity_unit.label}"
+        return describe_quantity(
+            self.quantity_min,
+            self.quantity_max,
+            self.quantity_qualifier,
+            self.quantity_unit.label if self.quantity_unit_id else "",
+        )

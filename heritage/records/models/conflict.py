@@ -1,6 +1,6 @@
 """Armed control of sites and the dated happenings around it."""
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from ..choices import OccupationEnd, ParticipantRole
@@ -40,7 +40,8 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
     `started` and `ended` are EDTF; an empty `ended` means the occupation is ongoing. The quantity fields keep the
     duration as the source reported it ("ten month occupation"), beside the dates, which may be inferred from it.
     How it ended is data: `end_kind`, and the `ending_event` whose participants ended it. A site can be occupied
-    several times, by the same party or others.
+    several times, by the same party or others. Damage reports dated "during the occupation" take its bounds, and
+    saving it gives them its new ones.
     """
 
     slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
@@ -116,6 +117,27 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
 
     def __str__(self):
         return self.describe(self.occupier.name, self.site.name, self.started, self.ended)
+
+    def save(self, *args, **kwargs):
+        # The reports dated by this occupation follow it in the same transaction: a failure leaves both unchanged.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self.redate_damage_reports()
+
+    def redate_damage_reports(self):
+        """
+        Give the damage reports dated only "during the occupation" (no `occurred` of their own) this occupation's
+        current bounds. Each changed report is saved, so its history says why and its version rises (an edit of it
+        based on the old bounds is then refused as stale); reports whose bounds already agree are left alone.
+        """
+        bounds = (self.started_earliest, self.ended_latest)
+        reports = self.damage_reports.filter(occurred="").select_for_update().order_by("pk")
+        for report in reports:
+            if (report.occurred_earliest, report.occurred_latest) == bounds:
+                continue
+            report.occupation = self  # its bounds are derived from this instance on save
+            report._change_reason = f"Dates follow the occupation {self.slug}."
+            report.save()
 
     @staticmethod
     def describe(occupier, site, started, ended):
@@ -276,7 +298,7 @@ class EventFigure(QuantityModel, CitedRecord):
                 violation_error_message="This event already has a figure for this measure.",
             ),
             models.CheckConstraint(
-                condition=Q(quantity__isnull=False),
+                condition=Q(quantity_min__isnull=False) | Q(quantity_max__isnull=False),
                 name="records_eventfigure_has_quantity",
                 violation_error_message="A figure needs its quantity.",
             ),

@@ -1,16 +1,13 @@
 """Observed damage to sites, and the present dangers to them, kept apart."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..choices import Certainty, CurationStatus, Extent, Severity, ThreatTarget
+from ..choices import Certainty, Extent, Severity, ThreatTarget
 from ..dates import validate_edtf
 from .base import (
-    CitedRecord,
-    CuratedQuerySet,
+    CuratedRecord,
     QuantityModel,
-    SlugManager,
     SlugNaturalKeyMixin,
     UncertainDatesMixin,
     date_bound_constraints,
@@ -20,13 +17,15 @@ from .vocabularies import DisturbanceCause
 DAMAGE_DATES = {"occurred": ("occurred_earliest", "occurred_latest")}
 
 
-class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
+class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
     """
     An observation that a site, or a named structure within it, was damaged: what happened, how badly, when, by
     whom, how sure we are, and how far the claim has been checked.
 
     `occurred` is EDTF. When the source dates the damage only as "during the occupation", leave `occurred` empty and
-    set `occupation`: the date bounds are then the occupation's. Threats (dangers that have not yet done harm) are a
+    set `occupation`: the date bounds are then the occupation's, and follow it when it changes
+    (`Occupation.save()`). A date worked out rather than stated is marked `occurred_inferred`, with how in
+    `dating_note`, as on events and occupations. Threats (dangers that have not yet done harm) are a
     separate record, `Threat`.
     """
 
@@ -73,6 +72,12 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         blank=True,
         verbose_name="during occupation",
     )
+    occurred_inferred = models.BooleanField(
+        verbose_name="date inferred",
+        default=False,
+        help_text="The source does not fully state the date (e.g. gives no year); it was worked out.",
+    )
+    dating_note = models.TextField(verbose_name="dating note", blank=True, help_text="How the date was arrived at.")
     perpetrator = models.ForeignKey(
         to="records.Actor",
         on_delete=models.PROTECT,
@@ -82,29 +87,9 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         verbose_name="perpetrator",
     )
     certainty = models.CharField(verbose_name="certainty", max_length=20, choices=Certainty.choices)
-    status = models.CharField(
-        verbose_name="curation status",
-        max_length=20,
-        choices=CurationStatus.choices,
-        default=CurationStatus.DRAFT,
-        db_index=True,
-        help_text="Changed only through the verification workflow.",
-    )
-    status_changed_by = models.ForeignKey(
-        to=settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        null=True,
-        blank=True,
-        editable=False,
-        verbose_name="status changed by",
-    )
-    status_changed_at = models.DateTimeField(verbose_name="status changed at", null=True, blank=True, editable=False)
     description = models.TextField(verbose_name="description", blank=True)
 
     edtf_fields = DAMAGE_DATES
-
-    objects = SlugManager.from_queryset(CuratedQuerySet)()
 
     class Meta:
         ordering = ["site", "occurred_earliest", "slug"]
@@ -131,6 +116,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
                     ("certainty", "certainty"),
                     ("extent", "extent"),
                     ("is_permanent", "permanent"),
+                    ("occurred_inferred", "inferred"),
                     ("occurred_earliest", "earliest"),
                     ("occurred_latest", "latest"),
                     ("cause", "cause"),
@@ -153,16 +139,6 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
             self.occurred_earliest = occupation.started_earliest
             self.occurred_latest = occupation.ended_latest
 
-    def clean_citations(self, citations):
-        # Verification rests on the citations (services.change_damage_report_status): a verified report keeps one.
-        if self.status == CurationStatus.VERIFIED and not citations:
-            raise ValidationError(
-                {
-                    "citations": "A verified damage report must cite at least one source. To withdraw its "
-                    "evidence, mark it disputed or retracted first."
-                }
-            )
-
     def clean(self):
         super().clean()
         errors = {}
@@ -177,10 +153,11 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
 THREAT_DATES = {"observed": ("observed_earliest", "observed_latest")}
 
 
-class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedRecord):
+class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CuratedRecord):
     """
     A present danger to a site or its people that has not (yet) been recorded as damage: mines hidden around a
-    city, unexploded ordnance, a looting risk. `observed` is when the danger was reported to exist.
+    city, unexploded ordnance, a looting risk. `observed` is when the danger was reported to exist. Like a damage
+    report, a threat is checked through the verification workflow before it is vouched for.
     """
 
     slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
@@ -199,20 +176,16 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedRecor
     observed_earliest = models.DateField(verbose_name="observed, earliest", null=True, blank=True, editable=False)
     observed_latest = models.DateField(verbose_name="observed, latest", null=True, blank=True, editable=False)
     certainty = models.CharField(verbose_name="certainty", max_length=20, choices=Certainty.choices)
-    status = models.CharField(
-        verbose_name="curation status", max_length=20, choices=CurationStatus.choices, default=CurationStatus.DRAFT
-    )
     description = models.TextField(verbose_name="description", blank=True)
 
     edtf_fields = THREAT_DATES
-
-    objects = SlugManager.from_queryset(CuratedQuerySet)()
 
     class Meta:
         ordering = ["site", "observed_earliest", "slug"]
         verbose_name = "threat"
         verbose_name_plural = "threats"
         constraints = [*QuantityModel.Meta.constraints, *date_bound_constraints("threat", THREAT_DATES)]
+        permissions = [("change_status_threat", "Can move threats through the verification workflow")]
 
     def __str__(self):
         return f"{self.cause} at {self.site}"

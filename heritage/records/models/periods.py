@@ -1,14 +1,13 @@
 """Named spans of history, with fuzzy start and stop years in the manner of PeriodO."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from ..years import format_year
 from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin
 
-
-def format_year(year):
-    """Astronomical year -> historical label: 1980 -> '1980 CE', 0 -> '1 BCE', -1999 -> '2000 BCE'."""
-    return f"{year} CE" if year > 0 else f"{1 - year} BCE"
+YEAR_FIELDS = ["start_earliest", "start_latest", "stop_earliest", "stop_latest"]
 
 
 class PeriodQuerySet(RecordQuerySet):
@@ -29,7 +28,8 @@ class Period(SlugNaturalKeyMixin, CitedRecord):
     Years are signed integers in astronomical numbering, as in ISO 8601 and EDTF: 1 CE is 1, 1 BCE is 0, 2000 BCE is
     -1999. Like PeriodO, both ends may be fuzzy: the period starts somewhere in start_earliest..start_latest and stops
     somewhere in stop_earliest..stop_latest. "Which periods touch 1800 BCE?" is
-    `start_earliest <= -1799 <= stop_latest` (`Period.objects.overlapping(-1799)`).
+    `start_earliest <= -1799 <= stop_latest` (`Period.objects.overlapping(-1799)`). Forms and the API take and show
+    the years in their historical form, "300 BCE" (years.py).
     """
 
     slug = models.SlugField(verbose_name="slug", max_length=100, unique=True)
@@ -72,6 +72,31 @@ class Period(SlugNaturalKeyMixin, CitedRecord):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The constraints below hold in the database too; here each broken one names the year that breaks it (and
+        # full_clean() then skips the constraint, which would only repeat it for the whole record).
+        super().clean()
+        if any(getattr(self, name) is None for name in YEAR_FIELDS):
+            return
+        errors = {}
+        if self.start_latest < self.start_earliest:
+            errors["start_latest"] = (
+                f"The start's latest year ({format_year(self.start_latest)}) is before its earliest year "
+                f"({format_year(self.start_earliest)})."
+            )
+        if self.stop_latest < self.stop_earliest:
+            errors["stop_latest"] = (
+                f"The stop's latest year ({format_year(self.stop_latest)}) is before its earliest year "
+                f"({format_year(self.stop_earliest)})."
+            )
+        if self.stop_earliest < self.start_earliest:
+            errors["stop_earliest"] = (
+                f"A period cannot stop ({format_year(self.stop_earliest)}) before it starts "
+                f"({format_year(self.start_earliest)})."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def years_display(self):

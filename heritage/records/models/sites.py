@@ -8,6 +8,7 @@ from django_countries.fields import CountryField
 
 from ..choices import DesignationKind, LocationCertainty, NameKind, SiteKind
 from ..dates import validate_edtf
+from ..languages import LanguageTagField
 from .base import (
     CitedRecord,
     RecordManager,
@@ -200,9 +201,7 @@ class SiteName(CitedRecord):
     site = models.ForeignKey(to=Site, on_delete=models.CASCADE, related_name="names", verbose_name="site")
     name = models.CharField(verbose_name="name", max_length=200)
     kind = models.CharField(verbose_name="kind", max_length=20, choices=NameKind.choices)
-    language = models.CharField(
-        verbose_name="language", max_length=35, blank=True, help_text="BCP 47 language tag, e.g. en, ar, ar-Latn."
-    )
+    language = LanguageTagField(verbose_name="language", blank=True)
 
     objects = SiteNameManager()
 

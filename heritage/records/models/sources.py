@@ -12,7 +12,7 @@ from django.db.models.lookups import Exact
 from ..choices import CurationStatus, TextDirection
 from ..dates import validate_edtf
 from ..history import RecordHistory
-from ..languages import LANGUAGE_HELP, direction_of, validate_language_tag
+from ..languages import LanguageTagField, direction_of
 from ..texts import check_text, closest_passage, normalise, sha256
 from .base import RecordManager, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel
 
@@ -78,9 +78,7 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
     text_length = models.PositiveIntegerField(
         verbose_name="text length", editable=False, help_text="In characters (what citations' offsets count)."
     )
-    language = models.CharField(
-        verbose_name="language", max_length=35, validators=[validate_language_tag], help_text=LANGUAGE_HELP
-    )
+    language = LanguageTagField(verbose_name="language")
     direction = models.CharField(
         verbose_name="direction",
         max_length=3,
@@ -354,20 +352,28 @@ class Citation(TimestampedModel):
     def delete(self, *args, **kwargs):
         # Refused before anything is deleted, as Django refuses to delete a record others PROTECT (the API answers
         # 409 naming them; the admin lists them on its confirmation page: CitationAdmin.get_deleted_objects).
-        resting = list(self.verified_reports_resting_on_it())
+        resting = self.verified_records_resting_on_it()
         if resting:
             raise ProtectedError(
-                "This citation is the only one of verified damage reports; dispute or retract them first.",
+                "This citation is the only one of verified records (damage reports, threats); dispute or retract "
+                "them first.",
                 set(resting),
             )
         return super().delete(*args, **kwargs)
 
-    def verified_reports_resting_on_it(self):
-        """The verified damage reports whose only citation this is: without it they would be verified on nothing."""
-        from .damage import DamageReport
+    def verified_records_resting_on_it(self):
+        """
+        The verified damage reports and threats whose only citation this is: without it they would be verified on
+        nothing.
+        """
+        from .damage import DamageReport, Threat
 
-        others = DamageReport.citations.through.objects.filter(damagereport=OuterRef("pk")).exclude(citation=self)
-        return DamageReport.objects.filter(status=CurationStatus.VERIFIED, citations=self).exclude(Exists(others))
+        resting = []
+        for model in (DamageReport, Threat):
+            column = model._meta.model_name
+            others = model.citations.through.objects.filter(**{column: OuterRef("pk")}).exclude(citation=self)
+            resting += model.objects.filter(status=CurationStatus.VERIFIED, citations=self).exclude(Exists(others))
+        return resting
 
     @property
     def context(self):

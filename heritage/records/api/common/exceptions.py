@@ -1,15 +1,31 @@
-"""The API's exception handler: what DRF leaves as a 500 but is the client's doing becomes a 4xx."""
+"""
+The API's errors: Django's validation errors as DRF's, and the exception handler (what DRF leaves as a 500 but is
+the client's doing becomes a 4xx).
+"""
 
 import logging
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 logger = logging.getLogger(__name__)
+
+
+def as_field_errors(exc):
+    """A Django ValidationError as DRF error detail, with whole-record errors under `non_field_errors`."""
+    if hasattr(exc, "error_dict"):
+        errors = {}
+        for field, messages in exc.message_dict.items():
+            key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
+            errors.setdefault(key, []).extend(messages)
+        return errors
+    return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
 
 
 def exception_handler(exc, context):

@@ -21,6 +21,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 from ...choices import Qualifier
 from ...dates import validate_edtf
 from ...models import QuantityUnit
+from ...models.base import MAX_QUANTITY, quantity_errors
 from ..fast.serializers import PrefetchedManyMixin, ReusedBriefMixin, TemplateURLMixin
 
 # The largest primary key the database stores (BigAutoField); larger numbers cannot name a record.
@@ -213,11 +214,16 @@ class UncertainDateField(ComputedField):
 
 class QuantityField(ComputedField):
     """
-    A reported number with its qualifier and unit: `{"value": 500, "qualifier": "approximately", "unit": "sorties"}`,
-    or null when none was reported. Stored in the model's `quantity`, `quantity_qualifier` and `quantity_unit`.
+    A reported number as its bounds, qualifier and unit: `{"min": 30, "max": 40, "qualifier": "between", "unit":
+    "people"}`; "around 500" is `{"min": 500, "max": 500, "qualifier": "approximately", ...}`; null when none was
+    reported. Stored in the model's quantity columns, whose docstring gives the rule for the bounds (QuantityModel).
+
+    A write gives the object whole (a missing or null bound is an open end) or null; the bounds are checked against
+    each other and the qualifier as the model checks them, with each error under its key.
     """
 
-    csv_subfields = ["value", "qualifier", "unit"]
+    csv_subfields = ["min", "max", "qualifier", "unit"]
+    columns = {"min": "quantity_min", "max": "quantity_max", "qualifier": "quantity_qualifier", "unit": "quantity_unit"}
 
     def __init__(self, **kwargs):
         kwargs["source"] = "*"
@@ -226,47 +232,55 @@ class QuantityField(ComputedField):
         super().__init__(**kwargs)
 
     def validate_empty_values(self, data):
-        # With source="*" a null must still reach to_internal_value, which turns it into three empty columns.
+        # With source="*" a null must still reach to_internal_value, which turns it into empty columns.
         if data is None:
             return (False, None)
         return super().validate_empty_values(data)
 
     def value_columns(self, model):
-        return ["quantity", "quantity_qualifier", "quantity_unit_id"]
+        return list(self.columns.values())
 
-    def from_values(self, value, qualifier, unit):
-        if value is None:
+    def from_values(self, low, high, qualifier, unit):
+        if low is None and high is None:
             return None
-        return {"value": value, "qualifier": qualifier, "unit": unit}
+        return {"min": low, "max": high, "qualifier": qualifier, "unit": unit}
 
     def to_internal_value(self, data):
         if data is None:
-            return {"quantity": None, "quantity_qualifier": "", "quantity_unit": None}
+            return {"quantity_min": None, "quantity_max": None, "quantity_qualifier": "", "quantity_unit": None}
         if not isinstance(data, dict):
-            raise serializers.ValidationError('Expected {"value": ..., "qualifier": ..., "unit": ...} or null.')
-        errors = {}
+            raise serializers.ValidationError(
+                'Expected {"min": ..., "max": ..., "qualifier": ..., "unit": ...} or null.'
+            )
+        bound = {"min_value": 0, "max_value": MAX_QUANTITY, "allow_null": True, "required": False}
         parts = {
-            "value": serializers.IntegerField(min_value=0, max_value=2**31 - 1),
+            "min": serializers.IntegerField(**bound),
+            "max": serializers.IntegerField(**bound),
             "qualifier": serializers.ChoiceField(choices=Qualifier.choices),
             "unit": TermField(queryset=QuantityUnit.objects.all(), attname="quantity_unit_id"),
         }
+        errors = {key: ["Not a part of a quantity (min, max, qualifier, unit)."] for key in data if key not in parts}
         values = {}
         for key, field in parts.items():
             try:
-                if key not in data:
+                if key not in data and field.required:
                     # Checked here: bound to a PATCH's serializer, a part would be skipped, not required.
                     raise serializers.ValidationError(serializers.Field.default_error_messages["required"])
                 field.bind(key, self)
-                values[key] = field.run_validation(data[key])
+                values[key] = field.run_validation(data.get(key, serializers.empty))
+            except serializers.SkipField:
+                values[key] = None
             except serializers.ValidationError as exc:
                 errors[key] = exc.detail
+        if not errors and values["min"] is None and values["max"] is None:
+            errors["min"] = ["A quantity needs at least one bound; send null for no quantity."]
+        if not errors:
+            keys = {column: key for key, column in self.columns.items()}
+            model_errors = quantity_errors(values["min"], values["max"], values["qualifier"])
+            errors = {keys[column]: [message] for column, message in model_errors.items()}
         if errors:
             raise serializers.ValidationError(errors)
-        return {
-            "quantity": values["value"],
-            "quantity_qualifier": values["qualifier"],
-            "quantity_unit": values["unit"],
-        }
+        return {column: values[key] for key, column in self.columns.items()}
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -12,6 +12,9 @@ Conventions:
   latest possible date is on or after D, `occurred_before=D` those whose earliest possible date is on or before D.
   An open or unknown end (`2015-09/..`, `../2016-03-27`) is unbounded on that side, so it matches; a record with no
   date at all (both bounds unknown) matches no date filter.
+- Quantities match on their bounds in the same way, as "may be": `quantity_gte=N` keeps records whose largest
+  possible number is N or more, `quantity_lte=N` those whose smallest is N or less; together they keep the ranges
+  that overlap [gte, lte]. An open end (`at least 150`) is unbounded on that side; no quantity matches nothing.
 
 A value that does not parse (a date that is not YYYY-MM-DD, an unknown choice or slug, a malformed bbox) makes the
 filterset's form invalid, and the DRF backend answers 400 with the parameter's name and the problem. Custom filters
@@ -31,6 +34,8 @@ from django.template import loader
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from drf_spectacular.drainage import set_override
 
+from ...models.base import MAX_QUANTITY
+from ...years import parse_year
 from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
 
 MAX_PK = 2**63 - 1
@@ -130,14 +135,21 @@ class StrictBooleanField(forms.NullBooleanField):
 
 
 class YearField(forms.IntegerField):
+    """An astronomical year (-1799), or a historical one ("1800 BCE"; years.parse_year)."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
         super().__init__(**kwargs)
 
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        return parse_year(value, astronomical=True)
+
 
 class YearRangeField(forms.CharField):
-    """Two astronomical years `start,stop` with start <= stop, e.g. `-2000,-1500`."""
+    """Two years `start,stop` with start <= stop: astronomical (`-2000,-1500`) or historical (`2001 BCE,1501 BCE`)."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -147,10 +159,11 @@ class YearRangeField(forms.CharField):
         try:
             if len(parts) != 2:
                 raise ValueError
-            start, stop = (int(part) for part in parts)
-        except ValueError:
+            start, stop = (parse_year(part, astronomical=True) for part in parts)
+        except (ValueError, forms.ValidationError):
             raise forms.ValidationError(
-                "Expected two years separated by a comma, start first, e.g. -2000,-1500.", code="invalid"
+                "Expected two years separated by a comma, start first, e.g. -2000,-1500 or 2001 BCE,1501 BCE.",
+                code="invalid",
             ) from None
         if not (MIN_YEAR <= start <= MAX_YEAR and MIN_YEAR <= stop <= MAX_YEAR):
             raise forms.ValidationError(f"Years must lie between {MIN_YEAR} and {MAX_YEAR}.", code="out_of_range")
@@ -238,12 +251,17 @@ class IdListFilter(DescribedSchemaMixin, django_filters.Filter):
 
 
 class YearFilter(DescribedSchemaMixin, django_filters.Filter):
-    openapi_schema = {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+    openapi_schema = {
+        "oneOf": [
+            {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+            {"type": "string", "example": "1800 BCE"},
+        ]
+    }
     field_class = YearField
 
 
 class YearRangeFilter(DescribedSchemaMixin, django_filters.Filter):
-    openapi_schema = {"type": "string", "example": "-2000,-1500"}
+    openapi_schema = {"type": "string", "example": "2001 BCE,1501 BCE"}
     field_class = YearRangeField
 
 
@@ -292,6 +310,55 @@ def date_filters(bounds, what):
             side="before",
             help_text=f"{what} possibly on or before this date (YYYY-MM-DD): its earliest possible date is not later. "
             "An open start matches; records with no date do not.",
+        ),
+    )
+
+
+class QuantityFilter(DescribedSchemaMixin, django_filters.Filter):
+    """
+    `<name>_gte` / `<name>_lte` on a quantity's bounds, as "may be at least / at most" (see the module docstring).
+
+    `bounds` names the (min, max) columns.
+    """
+
+    openapi_schema = {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY}
+    field_class = forms.IntegerField
+
+    def __init__(self, *, bounds, side, **kwargs):
+        self.low, self.high = bounds
+        self.side = side
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_QUANTITY)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if self.side == "gte":
+            condition = Q(**{f"{self.high}__gte": value}) | Q(
+                **{f"{self.high}__isnull": True, f"{self.low}__isnull": False}
+            )
+        else:
+            condition = Q(**{f"{self.low}__lte": value}) | Q(
+                **{f"{self.low}__isnull": True, f"{self.high}__isnull": False}
+            )
+        return qs.filter(condition)
+
+
+def quantity_filters(what, bounds=("quantity_min", "quantity_max")):
+    """The pair (`<name>_gte`, `<name>_lte`) for a quantity whose bound columns are `bounds`."""
+    return (
+        QuantityFilter(
+            bounds=bounds,
+            side="gte",
+            help_text=f"{what} possibly this number or more: its largest possible number is not smaller. An open "
+            "end matches; records without one do not.",
+        ),
+        QuantityFilter(
+            bounds=bounds,
+            side="lte",
+            help_text=f"{what} possibly this number or less: its smallest possible number is not larger. An open "
+            "start matches; records without one do not.",
         ),
     )
 

@@ -40,12 +40,26 @@ def csv_columns(serializer, prefix=""):
     return columns
 
 
+def _record_label(item):
+    """
+    A record's label (its slug, name, title or id), or, for an item that only links one record (a site's period, with
+    its citations), that record's.
+    """
+    for key in ("slug", "name", "title", "id"):
+        if item.get(key) not in (None, ""):
+            return str(item[key])
+    records = [value for value in item.values() if isinstance(value, dict)]
+    if len(records) == 1 and all(isinstance(value, dict | list) for value in item.values()):
+        return _record_label(records[0])
+    return None
+
+
 def _list_item_label(item):
     if isinstance(item, dict):
-        for key in ("slug", "name", "title", "id"):
-            if item.get(key) not in (None, ""):
-                return str(item[key])
-        return json.dumps(item, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+        label = _record_label(item)
+        return (
+            label if label is not None else json.dumps(item, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+        )
     return str(item)
 
 

@@ -8,6 +8,7 @@ these by inheriting the mixins:
 - `ConditionalWriteMixin`: PUT, PATCH and DELETE take a *required* `If-Match` header (so generated clients and
   schemathesis send one) and document 412 (body: the current record) and 428; records and writes return `ETag`.
 - `BatchCreateMixin`: POST takes one record or a list of them, and answers with one or a list.
+- `StrictWritesMixin`: a request body has no properties beside its fields (`additionalProperties: false`).
 
 A brief form of a record (`Serializer(brief=True)`) is its own component, `<Model>Brief`. The custom serializer
 fields read as objects but are written as plain values (the extensions below), and a GeoJSON body is described by
@@ -20,8 +21,10 @@ from drf_spectacular.plumbing import build_array_type, build_object_type
 from drf_spectacular.utils import OpenApiParameter
 
 from ...choices import Qualifier
+from ...models.base import MAX_QUANTITY
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
+from .strict import StrictWritesMixin
 
 ETAG_HEADER = {
     "ETag": {
@@ -67,6 +70,13 @@ class RecordAutoSchema(AutoSchema):
         if getattr(serializer, "brief", False):  # SiteSerializer(brief=True): the component SiteBrief
             return name.removesuffix("Serializer") + "Brief"
         return name
+
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, StrictWritesMixin):
+            # Writes refuse keys they cannot write (strict.py): the request body's schema says so.
+            schema["additionalProperties"] = False
+        return schema
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
@@ -172,22 +182,24 @@ class UncertainDateFieldExtension(OpenApiSerializerFieldExtension):
 
 
 class QuantityFieldExtension(OpenApiSerializerFieldExtension):
-    """A reported quantity: {value, qualifier, unit}, or null."""
+    """A reported quantity: {min, max, qualifier, unit}, or null."""
 
     target_class = "heritage.records.api.common.fields.QuantityField"
 
     def map_serializer_field(self, auto_schema, direction):
+        bound = {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY, "nullable": True}
         schema = build_object_type(
             properties={
-                "value": {"type": "integer", "minimum": 0},
+                "min": {**bound, "description": "The smallest number the wording allows (more than 2,000: 2001)."},
+                "max": {**bound, "description": "The largest number it allows; null if open (at least 150)."},
                 "qualifier": {
                     "type": "string",
                     "enum": Qualifier.values,
-                    "description": "How it relates to the true number: " + ", ".join(Qualifier.values) + ".",
+                    "description": "The source's wording: " + ", ".join(Qualifier.values) + ".",
                 },
                 "unit": {"type": "string", "description": "A quantity unit's slug (/api/v1/quantity-units/)."},
             },
-            required=["value", "qualifier", "unit"],
+            required=["min", "max", "qualifier", "unit"] if direction == "response" else ["qualifier", "unit"],
         )
         schema["nullable"] = True
         return schema

@@ -12,26 +12,16 @@ one serializer, not a parallel brief class; each registers itself as its model's
 
 import copy
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries import countries
 from rest_framework import serializers
-from rest_framework.settings import api_settings
 
 from ...models import Citation
 from ..fast.serializers import PlannedRepresentationMixin
+from .exceptions import as_field_errors
 from .fields import BRIEF_SERIALIZERS, BriefRelatedField
-
-
-def as_field_errors(exc):
-    """A Django ValidationError as DRF error detail, with whole-record errors under `non_field_errors`."""
-    if hasattr(exc, "error_dict"):
-        errors = {}
-        for field, messages in exc.message_dict.items():
-            key = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field
-            errors.setdefault(key, []).extend(messages)
-        return errors
-    return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+from .nested import NestedWritesMixin
+from .strict import StrictWritesMixin
 
 
 class CountryCodeField(serializers.ChoiceField):
@@ -45,12 +35,13 @@ def country_field(**kwargs):
     return CountryCodeField(choices=list(countries), help_text="ISO 3166-1 alpha-2 country code, e.g. SY.", **kwargs)
 
 
-class RecordSerializer(PlannedRepresentationMixin, serializers.ModelSerializer):
+class RecordSerializer(StrictWritesMixin, NestedWritesMixin, PlannedRepresentationMixin, serializers.ModelSerializer):
     """
     A record's serializer (see the module docstring): its full form, or with `brief=True` its `Meta.brief_fields`.
 
-    Override `prepare_instance()` to fill in what the model derives before it is checked, and `derived_attrs()` to
-    carry what validation worked out back into the data that is saved.
+    Writes are strict (strict.py: an unknown key or a changed read-only value is a 400) and take nested lists
+    (nested.py). Override `prepare_instance()` to fill in what the model derives before it is checked, and
+    `derived_attrs()` to carry what validation worked out back into the data that is saved.
     """
 
     def __init_subclass__(cls, **kwargs):
@@ -80,6 +71,7 @@ class RecordSerializer(PlannedRepresentationMixin, serializers.ModelSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        nested = self.pop_nested(attrs)
         model = self.Meta.model
         many_to_many = {field.name for field in model._meta.many_to_many}
         plain = {name: value for name, value in attrs.items() if name not in many_to_many}
@@ -90,13 +82,18 @@ class RecordSerializer(PlannedRepresentationMixin, serializers.ModelSerializer):
             instance = copy.copy(self.instance)
             for name, value in plain.items():
                 setattr(instance, name, value)
+        errors = {}
         try:
             self.prepare_instance(instance)
             instance.full_clean()
             if "citations" in attrs:
                 instance.clean_citations(attrs["citations"])
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(as_field_errors(exc)) from exc
+            errors = as_field_errors(exc)
+        # The nested lists are checked even when the record is not, so that one answer names every problem.
+        errors.update(self.validate_nested(instance, nested))
+        if errors:
+            raise serializers.ValidationError(errors)
         return self.derived_attrs(attrs, instance)
 
     def prepare_instance(self, instance):

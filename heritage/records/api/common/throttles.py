@@ -12,8 +12,9 @@ right tokens included, so that the answer no longer tells a guess that worked fr
 """
 
 from rest_framework import exceptions, throttling
-from rest_framework.authentication import TokenAuthentication, get_authorization_header
+from rest_framework.authentication import get_authorization_header
 
+from ....accounts.authentication import TokenAuthentication
 from ....clients import client_address
 
 
@@ -61,12 +62,12 @@ class FailedLoginThrottle(ClientAddressMixin, throttling.SimpleRateThrottle):
 
 
 class ThrottledTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication, with failed logins throttled per client address (see the module docstring)."""
+    """API tokens (heritage.accounts), with failed logins throttled per client address (see the module docstring)."""
 
     def authenticate(self, request):
         # Only requests that present a token are counted or refused; anonymous reads have their own throttle.
         scheme = [word.lower() for word in get_authorization_header(request).split()[:1]]
-        if scheme != [self.keyword.lower().encode()]:
+        if scheme != [self.authenticate_header(request).lower().encode()]:
             return None
         throttle = FailedLoginThrottle()
         if throttle.exceeded(request):

@@ -102,7 +102,7 @@ def restore_old_values(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0008_source_texts"),
+        ("records", "0011_workflow_threat_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -1148,9 +1148,14 @@ class Migration(migrations.Migration):
             model_name="eventfigure",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("quantity__isnull", True), ("quantity_qualifier", ""), ("quantity_unit__isnull", True)),
                     models.Q(
-                        ("quantity__isnull", False),
+                        ("quantity_max__isnull", True),
+                        ("quantity_min__isnull", True),
+                        ("quantity_qualifier", ""),
+                        ("quantity_unit__isnull", True),
+                    ),
+                    models.Q(
+                        models.Q(("quantity_min__isnull", False), ("quantity_max__isnull", False), _connector="OR"),
                         models.Q(("quantity_qualifier", ""), _negated=True),
                         ("quantity_unit__isnull", False),
                     ),
@@ -1164,9 +1169,14 @@ class Migration(migrations.Migration):
             model_name="occupation",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("quantity__isnull", True), ("quantity_qualifier", ""), ("quantity_unit__isnull", True)),
                     models.Q(
-                        ("quantity__isnull", False),
+                        ("quantity_max__isnull", True),
+                        ("quantity_min__isnull", True),
+                        ("quantity_qualifier", ""),
+                        ("quantity_unit__isnull", True),
+                    ),
+                    models.Q(
+                        models.Q(("quantity_min__isnull", False), ("quantity_max__isnull", False), _connector="OR"),
                         models.Q(("quantity_qualifier", ""), _negated=True),
                         ("quantity_unit__isnull", False),
                     ),
@@ -1180,9 +1190,14 @@ class Migration(migrations.Migration):
             model_name="threat",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(("quantity__isnull", True), ("quantity_qualifier", ""), ("quantity_unit__isnull", True)),
                     models.Q(
-                        ("quantity__isnull", False),
+                        ("quantity_max__isnull", True),
+                        ("quantity_min__isnull", True),
+                        ("quantity_qualifier", ""),
+                        ("quantity_unit__isnull", True),
+                    ),
+                    models.Q(
+                        models.Q(("quantity_min__isnull", False), ("quantity_max__isnull", False), _connector="OR"),
                         models.Q(("quantity_qualifier", ""), _negated=True),
                         ("quantity_unit__isnull", False),
                     ),

@@ -50,6 +50,6 @@ def remove_term_permissions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("records", "0009_vocab_terms")]
+    dependencies = [("records", "0012_vocab_terms")]
 
     operations = [migrations.RunPython(add_term_permissions, remove_term_permissions)]

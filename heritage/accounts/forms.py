@@ -1,0 +1,26 @@
+"""The token page's form: what a new token is for and how long it lasts."""
+
+from django import forms
+from django.conf import settings
+
+from .models import ApiToken
+
+
+class NewTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=ApiToken._meta.get_field("name").max_length,
+        required=False,
+        help_text=ApiToken._meta.get_field("name").help_text,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built here, not at import, so that the limit is the setting's current value.
+        self.fields["days"] = forms.IntegerField(
+            label="Expires in (days)",
+            min_value=1,
+            max_value=settings.API_TOKEN_DAYS,
+            initial=settings.API_TOKEN_DAYS,
+            help_text=f"At most {settings.API_TOKEN_DAYS} days (API_TOKEN_DAYS).",
+        )
