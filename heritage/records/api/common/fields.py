@@ -238,7 +238,8 @@ class QuantityField(ComputedField):
         return super().validate_empty_values(data)
 
     def value_columns(self, model):
-        return list(self.columns.values())
+        # The unit's key column, not the relation: it holds the term's slug, read without a query.
+        return ["quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit_id"]
 
     def from_values(self, low, high, qualifier, unit):
         if low is None and high is None:
