@@ -182,7 +182,7 @@ def test_an_event_is_created_with_its_participants_and_figures(world, curator):
     event = Event.objects.get(slug="nimrud-bulldozed")
     assert sorted(event.participants.values_list("actor__slug", "role")) == [("isis", "agent"), ("unesco", "critic")]
     figure = event.figures.get()
-    assert (figure.quantity_min, figure.quantity_max, figure.quantity_qualifier, figure.quantity_unit) == (
+    assert (figure.quantity_min, figure.quantity_max, figure.quantity_qualifier, figure.quantity_unit_id) == (
         3,
         5,
         "between",

@@ -46,11 +46,11 @@ def test_null_clears_the_quantity(world, curator):
     cleared = curator.patch(url, {"quantity": None}, format="json", **if_match(curator, url))
     assert cleared.status_code == 200 and cleared.json()["quantity"] is None
     threat = Threat.objects.get(slug="palmyra-landmines-2016")
-    assert (threat.quantity_min, threat.quantity_max, threat.quantity_qualifier, threat.quantity_unit) == (
+    assert (threat.quantity_min, threat.quantity_max, threat.quantity_qualifier, threat.quantity_unit_id) == (
         None,
         None,
         "",
-        "",
+        None,
     )
 
 

@@ -46,7 +46,7 @@ def test_a_record_names_a_term_by_slug(curator):
                 "cause": "landmines",
                 "endangers": "people",
                 "certainty": "medium",
-                "quantity": {"value": 3, "qualifier": "exactly", "unit": "furlongs"},
+                "quantity": {"min": 3, "max": 3, "qualifier": "exactly", "unit": "furlongs"},
             },
             "quantity",
             {"unit": ["Unknown quantity unit 'furlongs'."]},
