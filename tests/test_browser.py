@@ -314,7 +314,7 @@ def test_curator_uploads_a_source_cites_a_selected_passage_and_verifies_a_report
     # Upload the document (made in memory), see the text taken from it, confirm it.
     page.goto(f"{live_server.url}/admin/records/source/add/")
     page.fill("#id_title", "Hatra (encyclopaedia)")
-    page.select_option("#id_kind", "website")
+    pick_autocomplete(page, "kind", "Website")
     page.fill("#id_language", "en")
     page.set_input_files(
         "#id_document", files=[{"name": "hatra.html", "mimeType": "text/html", "buffer": HATRA_HTML.encode()}]

@@ -51,7 +51,8 @@ print(json.dumps({measure: [value, qualifier] for measure, value, qualifier in f
 READ_NEW_ROWS = """
 import json
 from heritage.records.models import EventFigure, Occupation, Threat
-columns = ["quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit"]
+# The unit by its key column: its slug, before and after the unit became a managed term (0012).
+columns = ["quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit_id"]
 for model in (EventFigure, Occupation, Threat):
     for record in model.objects.all():
         record.full_clean(exclude=["citations"])
@@ -59,7 +60,7 @@ print(json.dumps({
     "figures": {f.measure: [getattr(f, c) for c in columns] for f in EventFigure.objects.all()},
     "occupations": {o.slug: [getattr(o, c) for c in columns] for o in Occupation.objects.all()},
     "threat": [getattr(Threat.objects.get(), c) for c in columns],
-    "history": [list(row) for row in Threat.history.values_list(*columns)],
+    "history": [list(row) for row in Threat.history.values_list(*columns[:3], "quantity_unit")],
     "display": EventFigure.objects.get(measure="d").quantity_display,
 }))
 """
@@ -94,7 +95,7 @@ def test_each_single_value_becomes_the_bounds_its_qualifier_implies_and_back(tmp
     assert after["display"] == "more than 2,000 people"
     assert after["occupations"] == {
         "held": [10, 10, "approximately", "months"],
-        "undated": [None, None, "", ""],
+        "undated": [None, None, "", None],  # no unit: NULL since units became terms (0012)
     }
     assert after["threat"] == [150, None, "at_least", "mines"]
     assert after["history"] == [[101, None, "more_than", "mines"]]
