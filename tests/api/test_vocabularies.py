@@ -32,6 +32,8 @@ def test_a_record_names_a_term_by_slug(curator):
     [
         ("/api/v1/events/", event_body(kind="parade"), "kind", "Unknown event type 'parade'."),
         ("/api/v1/events/", event_body(kind=7), "kind", "Expected the event type's slug, a string."),
+        # Not a slug at all: refused before the database sees it (PostgreSQL cannot compare a NUL).
+        ("/api/v1/events/", event_body(kind="cap\x00ture"), "kind", "Unknown event type 'cap\x00ture'."),
         (
             "/api/v1/sources/",
             {"slug": "s", "title": "S", "kind": "rumour", "language": "en", "text": "Words."},

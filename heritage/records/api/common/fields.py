@@ -348,7 +348,8 @@ class TermField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid", vocabulary=self.vocabulary)
-        term = self.get_queryset().filter(slug=data).first()
+        # Nothing else can be a term's slug; and PostgreSQL cannot compare a NUL.
+        term = self.get_queryset().filter(slug=data).first() if SLUG.fullmatch(data) else None
         if term is None:
             self.fail("unknown", vocabulary=self.vocabulary, value=data)
         if not term.is_active and data != self.current_value():
