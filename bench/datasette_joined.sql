@@ -9,7 +9,7 @@ select
   r.certainty, r.status, r.status_changed_at, r.description, r.created, r.last_updated,
   r.site_id, site.slug as site_slug, site.name as site_name,
   r.structure_id, structure.slug as structure_slug, structure.name as structure_name,
-  r.cause_id, cause.slug as cause_slug, cause.name as cause_name, cause.category as cause_category,
+  r.cause_id, cause.slug as cause_slug, cause.label as cause_label, cause.category as cause_category,
   r.occupation_id, occupation.slug as occupation_slug, occupation.started as occupation_started,
   occupation.ended as occupation_ended, occupied.name as occupation_site_name,
   occupier.name as occupation_occupier_name,

@@ -33,6 +33,8 @@ REPORT_COLUMNS = [
     "occurred",
     "occurred_earliest",
     "occurred_latest",
+    "occurred_inferred",
+    "dating_note",
     "certainty",
     "status",
     "status_changed_at",
@@ -43,7 +45,7 @@ REPORT_COLUMNS = [
 RELATED_COLUMNS = {
     "site": ["id", "slug", "name"],
     "structure": ["id", "slug", "name"],
-    "cause": ["id", "slug", "name", "category"],
+    "cause": ["id", "slug", "label", "category"],
     "occupation": ["id", "slug", "started", "ended", "site__name", "occupier__name"],
     "perpetrator": ["id", "slug", "name"],
 }
@@ -136,7 +138,7 @@ def damage_reports(request):
                     "id": r["cause__id"],
                     "url": f"{api}disturbance-causes/{r['cause__slug']}/",
                     "slug": r["cause__slug"],
-                    "name": r["cause__name"],
+                    "label": r["cause__label"],
                     "category": r["cause__category"],
                 },
                 "severity": r["severity"],
@@ -147,6 +149,8 @@ def damage_reports(request):
                     "earliest": day(r["occurred_earliest"]),
                     "latest": day(r["occurred_latest"]),
                 },
+                "occurred_inferred": r["occurred_inferred"],
+                "dating_note": r["dating_note"],
                 "occupation": None
                 if occupation is None
                 else {
