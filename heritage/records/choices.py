@@ -21,9 +21,31 @@ class SiteKind(models.TextChoices):
 class LocationCertainty(models.TextChoices):
     """How well the stored coordinates locate the site (EAMENA 'site location certainty')."""
 
+    DEFINITE = "definite", "Definite: surveyed on the ground"
     HIGH = "high", "High: surveyed or verified point"
     MEDIUM = "medium", "Medium: located on imagery or a map"
     LOW = "low", "Low: approximate, e.g. the centre of a town"
+    NEGLIGIBLE = "negligible", "Negligible: a guess"
+
+
+class GeometryQualifier(models.TextChoices):
+    """What a site's extent outlines (EAMENA's 'geometry qualifier')."""
+
+    CENTRE_POINT = "centre_point", "Centre point"
+    PERIMETER = "perimeter", "Perimeter"
+    OTHER = "other", "Other"
+
+
+class IdentifierScheme(models.TextChoices):
+    """The registers that identify heritage places, parties and periods (see models/identifiers.py)."""
+
+    WIKIDATA = "wikidata", "Wikidata"
+    PLEIADES = "pleiades", "Pleiades"
+    GEONAMES = "geonames", "GeoNames"
+    WORLD_HERITAGE_LIST = "whl", "World Heritage List"
+    EAMENA = "eamena", "EAMENA"
+    PERIODO = "periodo", "PeriodO"
+    OTHER = "other", "Other (a URL)"
 
 
 class NameKind(models.TextChoices):

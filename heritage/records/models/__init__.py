@@ -3,8 +3,9 @@
 from .actors import Actor, ActorAlias
 from .conflict import Event, EventFigure, EventParticipant, Occupation
 from .damage import DamageReport, Threat
+from .identifiers import ActorIdentifier, ExternalIdentifier, PeriodIdentifier, SiteIdentifier
 from .periods import Period
-from .sites import Designation, Site, SiteName, SitePeriod, Structure
+from .sites import Designation, Site, SiteExtent, SiteName, SitePeriod, Structure
 from .sources import Citation, Source
 from .vocabularies import (
     DisturbanceCategory,
@@ -19,6 +20,7 @@ from .vocabularies import (
 __all__ = [
     "Actor",
     "ActorAlias",
+    "ActorIdentifier",
     "Citation",
     "DamageReport",
     "Designation",
@@ -28,11 +30,15 @@ __all__ = [
     "EventType",
     "EventFigure",
     "EventParticipant",
+    "ExternalIdentifier",
     "Occupation",
     "Period",
+    "PeriodIdentifier",
     "QuantityUnit",
     "Site",
     "SiteCondition",
+    "SiteExtent",
+    "SiteIdentifier",
     "SiteName",
     "SitePeriod",
     "Source",

@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from ..choices import DesignationKind, LocationCertainty, NameKind, SiteKind
+from ..choices import DesignationKind, GeometryQualifier, LocationCertainty, NameKind, SiteKind
 from ..dates import validate_edtf
+from ..geometry import public_geometry, validate_geometry
 from ..languages import LanguageTagField
 from .base import (
     CitedRecord,
@@ -224,6 +225,80 @@ class SiteName(CitedRecord):
         return (*self.site.natural_key(), self.name)
 
     natural_key.dependencies = ["records.site"]
+
+
+class SiteExtentManager(RecordManager):
+    def get_by_natural_key(self, site_slug, position):
+        return self.get(site__slug=site_slug, position=position)
+
+
+class SiteExtent(CitedRecord):
+    """
+    A shape of a site beside its representative point: the perimeter of its remains, its centre as a survey placed
+    it, several find spots. `geometry` is a GeoJSON geometry (WGS84 longitude, latitude; see geometry.py), with what
+    it outlines (`qualifier`) and how certain it is. A sensitive site's extents are shown exactly only to those who
+    may see exact locations; everyone else sees them coarsened (`geometry_for`).
+    """
+
+    site = models.ForeignKey(to=Site, on_delete=models.CASCADE, related_name="extents", verbose_name="site")
+    position = models.PositiveSmallIntegerField(
+        verbose_name="position", help_text="Its place among the site's extents (1, 2, …), as the source lists them."
+    )
+    geometry = models.JSONField(
+        verbose_name="geometry",
+        validators=[validate_geometry],
+        help_text='A GeoJSON geometry, e.g. {"type": "Polygon", "coordinates": [[[lon, lat], …]]}.',
+    )
+    qualifier = models.CharField(
+        verbose_name="qualifier",
+        max_length=20,
+        choices=GeometryQualifier.choices,
+        blank=True,
+        help_text="What the shape outlines, when the source says.",
+    )
+    certainty = models.CharField(
+        verbose_name="certainty",
+        max_length=10,
+        choices=LocationCertainty.choices,
+        blank=True,
+        help_text="How well the shape locates the site, when the source says.",
+    )
+
+    objects = SiteExtentManager()
+
+    class Meta:
+        ordering = ["site", "position"]
+        verbose_name = "site extent"
+        verbose_name_plural = "site extents"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "position"],
+                name="records_siteextent_unique_position",
+                violation_error_message="This site already has an extent at this position.",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1),
+                name="records_siteextent_position_positive",
+                violation_error_message="An extent's position counts from 1.",
+            ),
+        ]
+
+    def __str__(self):
+        qualifier = f", {self.get_qualifier_display().lower()}" if self.qualifier else ""
+        kind = self.geometry.get("type") if isinstance(self.geometry, dict) else None
+        return f"{self.site}: {kind or 'geometry'} {self.position}{qualifier}"
+
+    def natural_key(self):
+        return (*self.site.natural_key(), self.position)
+
+    natural_key.dependencies = ["records.site"]
+
+    def geometry_for(self, user, site=None):
+        """The geometry as `user` may see it: exact, or coarsened (geometry.public_geometry) for a sensitive site."""
+        site = site or self.site
+        if site.shows_exact_location_to(user):
+            return self.geometry
+        return public_geometry(self.geometry)
 
 
 class StructureManager(RecordManager):
