@@ -33,6 +33,7 @@ class GeometryQualifier(models.TextChoices):
 
     CENTRE_POINT = "centre_point", "Centre point"
     PERIMETER = "perimeter", "Perimeter"
+    BOUNDING_BOX = "bounding_box", "Bounding box"
     OTHER = "other", "Other"
 
 
