@@ -61,7 +61,9 @@ def article_links():
             through = relation.related_model.citations.through
             column = relation.related_model._meta.model_name
             rows = through.objects.filter(citation__source__slug="palmyra-recapture-2016")
-            links |= {(column, row[0], row[1], row[2]) for row in rows.values_list(column, "citation", "citation__quote")}
+            links |= {
+                (column, row[0], row[1], row[2]) for row in rows.values_list(column, "citation", "citation__quote")
+            }
     return links
 
 
