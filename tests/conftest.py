@@ -26,6 +26,8 @@ from pytest_django.plugin import blocking_manager_key
 
 from heritage.records.models import Site, Source
 
+from .databases import engine_markers, own_database, postgres_database  # noqa: F401  (fixtures for every test)
+
 FIXTURES = ["fixtures/eamena-vocabularies.json", "fixtures/vocabularies.json", "fixtures/palmyra.json"]
 
 
@@ -98,6 +100,10 @@ def is_transactional(item):
 def uses_database(item):
     fixtures = set(getattr(item, "fixturenames", ()))
     return item.get_closest_marker("django_db") is not None or bool({"db", "transactional_db"} & fixtures)
+
+
+def pytest_collection_modifyitems(config, items):
+    engine_markers(config, items)
 
 
 @pytest.hookimpl(hookwrapper=True)
