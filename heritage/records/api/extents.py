@@ -34,6 +34,10 @@ class VisibleGeometryField(serializers.JSONField):
 class SiteExtentSerializer(NestedItemSerializer):
     """A shape of a site (its perimeter, its centre as a survey placed it), with what it outlines and how certain."""
 
+    # The model's check constraint says so too, but not on the field; and SQLite would take any integer.
+    position = serializers.IntegerField(
+        min_value=1, max_value=32767, help_text="Its place among the site's extents (1, 2, …); items are matched by it."
+    )
     geometry = VisibleGeometryField(
         help_text='A GeoJSON geometry (WGS84 longitude, latitude), e.g. {"type": "Polygon", "coordinates": '
         "[[[38.26, 34.55], [38.28, 34.55], [38.28, 34.56], [38.26, 34.55]]]}. A sensitive site's is coarsened for "
