@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from heritage.records.models import Actor, ActorAlias, Structure
+from heritage.records.models import Actor, ActorAlias, SiteExtent, Structure
 
 from .admin_helpers import make_user
 
@@ -32,6 +32,8 @@ def test_list_add_change_and_history_pages_open(client, palmyra, model):
     assert client.get(reverse(f"admin:records_{name}_add")).status_code == 200
     if model is Structure:  # the article names no structure
         Structure.objects.create(site=palmyra, slug="temple-of-bel", name="Temple of Bel")
+    if model is SiteExtent:  # nor any shape
+        SiteExtent.objects.create(site=palmyra, position=1, geometry={"type": "Point", "coordinates": [38.27, 34.55]})
     record = model.objects.first()
     assert record is not None, f"the Palmyra fixtures have no {name}"
     assert client.get(reverse(f"admin:records_{name}_change", args=[record.pk])).status_code == 200

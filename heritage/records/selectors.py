@@ -26,6 +26,7 @@ from .models import (
     Occupation,
     Period,
     Site,
+    SiteExtent,
     SiteName,
     SitePeriod,
     Source,
@@ -43,7 +44,7 @@ CITATIONS = Prefetch(
 
 
 def sites(user):
-    """Heritage places, with their other names, protected statuses, periods and citations; by name."""
+    """Heritage places, with their other names, protected statuses, periods, extents and citations; by name."""
     return (
         Site.objects.visible_to(user)
         .prefetch_related(
@@ -52,6 +53,7 @@ def sites(user):
                 "designations", queryset=Designation.objects.select_related("granted_by").prefetch_related(CITATIONS)
             ),
             Prefetch("site_periods", queryset=SitePeriod.objects.select_related("period").prefetch_related(CITATIONS)),
+            Prefetch("extents", queryset=SiteExtent.objects.prefetch_related(CITATIONS)),
             CITATIONS,
         )
         .order_by("name", "pk")
