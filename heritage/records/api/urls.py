@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from .actors import ActorViewSet
+from .changes import DamageReportFeedView, DeletionViewSet
 from .conflict import EventViewSet, OccupationViewSet
 from .damage import DamageReportViewSet, ThreatViewSet
 from .periods import PeriodViewSet
@@ -33,6 +34,7 @@ router.register("damage-reports", DamageReportViewSet, basename="damage-report")
 router.register("threats", ThreatViewSet, basename="threat")
 router.register("sources", SourceViewSet, basename="source")
 router.register("citations", CitationViewSet, basename="citation")
+router.register("deletions", DeletionViewSet, basename="deletion")
 # The managed vocabularies.
 router.register("event-types", EventTypeViewSet, basename="event-type")
 router.register("quantity-units", QuantityUnitViewSet, basename="quantity-unit")
@@ -51,5 +53,6 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api:schema", template_name="records/api/redoc.html"),
         name="redoc",
     ),
+    path("feeds/damage-reports.atom", DamageReportFeedView.as_view(), name="damage-report-feed"),
     *router.urls,
 ]

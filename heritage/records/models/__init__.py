@@ -3,6 +3,7 @@
 from .actors import Actor, ActorAlias
 from .conflict import Event, EventFigure, EventParticipant, Occupation
 from .damage import DamageReport, Threat
+from .deletions import Deletion, RecordType
 from .identifiers import ActorIdentifier, ExternalIdentifier, PeriodIdentifier, SiteIdentifier
 from .periods import Period
 from .sites import Designation, Site, SiteExtent, SiteName, SitePeriod, Structure
@@ -23,6 +24,7 @@ __all__ = [
     "ActorIdentifier",
     "Citation",
     "DamageReport",
+    "Deletion",
     "Designation",
     "DisturbanceCategory",
     "DisturbanceCause",
@@ -35,6 +37,7 @@ __all__ = [
     "Period",
     "PeriodIdentifier",
     "QuantityUnit",
+    "RecordType",
     "Site",
     "SiteCondition",
     "SiteExtent",

@@ -16,6 +16,7 @@ from .base import (
     UncertainDatesMixin,
     bounds_in_order,
     date_bound_constraints,
+    updated_index,
 )
 
 OCCUPATION_DATES = {
@@ -96,6 +97,7 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
 
     class Meta:
         ordering = ["site", "started_earliest"]
+        indexes = [updated_index("occupation")]
         verbose_name = "occupation"
         verbose_name_plural = "occupations"
         constraints = [
@@ -223,6 +225,7 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["occurred_earliest", "title"]
+        indexes = [updated_index("event")]
         verbose_name = "event"
         verbose_name_plural = "events"
         constraints = date_bound_constraints("event", EVENT_DATES)

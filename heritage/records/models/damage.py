@@ -11,6 +11,7 @@ from .base import (
     SlugNaturalKeyMixin,
     UncertainDatesMixin,
     date_bound_constraints,
+    updated_index,
 )
 from .vocabularies import DisturbanceCause
 
@@ -125,6 +126,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
                     ("structure", "structure"),
                 ]
             ),
+            updated_index("dr", curated=True),
         ]
         permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 
@@ -182,6 +184,7 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CuratedRec
 
     class Meta:
         ordering = ["site", "observed_earliest", "slug"]
+        indexes = [updated_index("threat", curated=True)]
         verbose_name = "threat"
         verbose_name_plural = "threats"
         constraints = [*QuantityModel.Meta.constraints, *date_bound_constraints("threat", THREAT_DATES)]

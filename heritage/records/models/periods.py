@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..years import format_year
-from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin
+from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, updated_index
 
 YEAR_FIELDS = ["start_earliest", "start_latest", "stop_earliest", "stop_latest"]
 
@@ -50,6 +50,7 @@ class Period(SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["start_earliest", "stop_latest", "name"]
+        indexes = [updated_index("period")]
         verbose_name = "period"
         verbose_name_plural = "periods"
         constraints = [

@@ -21,6 +21,7 @@ from .base import (
     bounds_in_order,
     date_bound_constraints,
     may_view,
+    updated_index,
 )
 
 # The public precision of a sensitive site's location: 0.1 degree (about 11 km), and the stored one.
@@ -143,6 +144,7 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["name"]
+        indexes = [updated_index("site")]
         verbose_name = "site"
         verbose_name_plural = "sites"
         constraints = [

@@ -14,7 +14,15 @@ from ..dates import validate_edtf
 from ..history import RecordHistory
 from ..languages import LanguageTagField, direction_of
 from ..texts import check_text, closest_passage, normalise, sha256
-from .base import RecordManager, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel
+from .base import (
+    RecordManager,
+    RecordQuerySet,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    TermForeignKey,
+    TimestampedModel,
+    updated_index,
+)
 
 
 def original_path(source, filename):
@@ -127,6 +135,7 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
 
     class Meta:
         ordering = ["title"]
+        indexes = [updated_index("source")]
         verbose_name = "source"
         verbose_name_plural = "sources"
         constraints = [
@@ -284,6 +293,7 @@ class Citation(TimestampedModel):
 
     class Meta:
         ordering = ["source", "char_start", "char_end"]
+        indexes = [updated_index("citation")]
         verbose_name = "citation"
         verbose_name_plural = "citations"
         constraints = [

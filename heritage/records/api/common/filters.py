@@ -6,6 +6,8 @@ Conventions:
 - A foreign key filters by id (`site_id=3`) and by slug (`site=palmyra`); both take several values, meaning OR.
 - Choice fields take several values, meaning OR (`severity=destroyed&severity=severely_damaged`).
 - `q` searches names, titles and descriptions (case-insensitive substring), including other names and aliases.
+- `updated_since` (every list) keeps the records changed at or after an ISO 8601 timestamp with its time zone: the
+  change feed (see changes.py for what counts as a change of a record).
 - `ordering` sorts by the listed fields (prefix `-` for descending); ties are always broken by id, so pages are
   stable.
 - Uncertain dates match on their derived bounds, as "may have happened then": `occurred_after=D` keeps records whose
@@ -37,6 +39,7 @@ from drf_spectacular.drainage import set_override
 from ...models.base import MAX_QUANTITY
 from ...years import parse_year
 from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
+from .timestamps import TimestampField
 
 MAX_PK = 2**63 - 1
 # Years the period filters accept: far wider than any period, narrow enough for any database integer.
@@ -250,6 +253,17 @@ class IdListFilter(DescribedSchemaMixin, django_filters.Filter):
         return qs if not value else qs.filter(pk__in=value)
 
 
+class TimestampFilter(DescribedSchemaMixin, django_filters.Filter):
+    """Records whose `field_name` (a datetime) is at or after the timestamp."""
+
+    openapi_schema = {"type": "string", "format": "date-time", "example": "2026-03-01T10:00:00Z"}
+    field_class = TimestampField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        super().__init__(**kwargs)
+
+
 class YearFilter(DescribedSchemaMixin, django_filters.Filter):
     openapi_schema = {
         "oneOf": [
@@ -428,6 +442,12 @@ class BaseFilterSet(FilterSetCopyMixin, FilterSet):
     """Common to every resource: `id` (comma-separated ids); subclasses add `q` and their own filters."""
 
     id = IdListFilter(help_text="Record ids, comma-separated (e.g. 3,5,8).")
+    updated_since = TimestampFilter(
+        field_name="last_updated",
+        help_text="Records created or changed at or after this time (ISO 8601 with a time zone, e.g. "
+        "2026-03-01T10:00:00Z), a change to an item of their lists included: with /api/v1/deletions/, how to keep a "
+        "copy current.",
+    )
 
     @property
     def user(self):

@@ -11,9 +11,12 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import BrowsableAPIRenderer
 
+from ...changes import deleting
+from ...models.deletions import Deletion
 from ..fast.renderers import ORJSONRenderer
 from ..fast.views import RowsListMixin
 from .batch import BatchCreateMixin
@@ -33,6 +36,16 @@ ERROR_RESPONSES = {
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, page or format."),
     429: OpenApiResponse(OpenApiTypes.OBJECT, description="Too many requests: retry after the Retry-After header."),
 }
+
+
+REASON_MAX_LENGTH = Deletion._meta.get_field("reason").max_length
+REASON_PARAMETER = OpenApiParameter(
+    name="reason",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.QUERY,
+    description=f"Why the record is deleted (at most {REASON_MAX_LENGTH} characters): kept with its tombstone, "
+    "listed at /api/v1/deletions/.",
+)
 
 
 def format_parameter(formats):
@@ -73,6 +86,7 @@ def document(serializer_class, *, geojson=False, writable=True):
         # Writes answer in the requested format too (errors always in JSON).
         for action in ("create", "update", "partial_update", "destroy"):
             operations[action] = extend_schema(parameters=[format_parameter(["json", "csv"])])
+        operations["destroy"] = extend_schema(parameters=[format_parameter(["json", "csv"]), REASON_PARAMETER])
     return extend_schema_view(**operations)
 
 
@@ -169,3 +183,11 @@ class RecordViewSet(
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+    def perform_destroy(self, instance):
+        # The deletion leaves a tombstone naming who deleted the record and why (changes.py).
+        reason = self.request.query_params.get("reason", "").strip()
+        if len(reason) > REASON_MAX_LENGTH:
+            raise ValidationError({"reason": [f"At most {REASON_MAX_LENGTH} characters, not {len(reason)}."]})
+        with deleting(user=self.request.user, reason=reason):
+            super().perform_destroy(instance)
