@@ -4,7 +4,6 @@ verified or retracted (`/api/v1/feeds/damage-reports.atom`). With `?updated_sinc
 copy of the record current (docs/api.md, "Keeping a copy current").
 """
 
-import django_filters
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -132,6 +131,7 @@ class FirstRendererNegotiation(BaseContentNegotiation):
 
 @extend_schema(
     summary="Atom feed of damage reports newly verified or retracted",
+    filters=True,
     responses={
         (200, "application/atom+xml"): OpenApiResponse(OpenApiTypes.STR, description="An Atom 1.0 feed."),
         400: ERROR_RESPONSES[400],

@@ -34,7 +34,6 @@ router.register("damage-reports", DamageReportViewSet, basename="damage-report")
 router.register("threats", ThreatViewSet, basename="threat")
 router.register("sources", SourceViewSet, basename="source")
 router.register("citations", CitationViewSet, basename="citation")
-router.register("deletions", DeletionViewSet, basename="deletion")
 # The managed vocabularies.
 router.register("event-types", EventTypeViewSet, basename="event-type")
 router.register("quantity-units", QuantityUnitViewSet, basename="quantity-unit")
@@ -53,6 +52,8 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api:schema", template_name="records/api/redoc.html"),
         name="redoc",
     ),
+    # The change feed (changes.py): beside the records' resources, not one of them.
+    path("deletions/", DeletionViewSet.as_view({"get": "list"}), name="deletion-list"),
     path("feeds/damage-reports.atom", DamageReportFeedView.as_view(), name="damage-report-feed"),
     *router.urls,
 ]
