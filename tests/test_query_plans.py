@@ -11,6 +11,8 @@ the ordering taken off so that the plan shows how the rows are *found*) is expla
 
 Filters that cannot use an index are listed in UNINDEXED with the reason; the test checks that they really do scan,
 so that the list cannot go stale, and a filter added to the FilterSet without a case here fails the test.
+
+The change feed's `updated_since`, which every list takes, is checked on every list's table the same way.
 """
 
 import json
@@ -20,9 +22,11 @@ from urllib.parse import urlencode
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from django.http import QueryDict
 
 from heritage.records.api.damage import DamageReportFilterSet
+from heritage.records.api.urls import router
 from heritage.records.models import DamageReport
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +89,7 @@ def representative_values():
         "occurred_before": "2015-06-01",
         "q": "damage",
         "ordering": "-occurred",
+        "updated_since": report.last_updated.isoformat(),
     }
 
 
@@ -97,16 +102,17 @@ def matching_ids(filterset):
     return filterset.qs.order_by().values("pk")
 
 
-def filterset_for(filter_name, value):
+def filterset_for(filter_name, value, filterset_class=DamageReportFilterSet):
     # A QueryDict, as in a request: multi-value filters read their values with getlist().
-    filterset = DamageReportFilterSet(QueryDict(urlencode({filter_name: value})), queryset=DamageReport.objects.all())
+    model = filterset_class.Meta.model
+    filterset = filterset_class(QueryDict(urlencode({filter_name: value})), queryset=model.objects.all())
     assert filterset.is_valid(), filterset.errors
     return filterset
 
 
-def plan(filter_name, value):
+def plan(filter_name, value, filterset_class=DamageReportFilterSet):
     """The database's plan for the filter's queryset: SQLite's EXPLAIN QUERY PLAN lines, PostgreSQL's JSON plan."""
-    sql, params = matching_ids(filterset_for(filter_name, value)).query.sql_with_params()
+    sql, params = matching_ids(filterset_for(filter_name, value, filterset_class)).query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
@@ -124,7 +130,7 @@ def all_bitmaps_conditioned(node):
     return bool(children) and all(all_bitmaps_conditioned(child) for child in children)
 
 
-def full_scans(explained):
+def full_scans(explained, table=TABLE):
     """
     The steps of a plan that read the whole damage-report table.
 
@@ -134,18 +140,18 @@ def full_scans(explained):
     planner reads the whole table through some index rather than through a Seq Scan).
     """
     if connection.vendor == "sqlite":
-        return [line for line in explained if re.match(rf"SCAN {TABLE}\b", line)]
+        return [line for line in explained if re.match(rf"SCAN {table}\b", line)]
     found, nodes = [], [explained[0]["Plan"]]
     while nodes:
         node = nodes.pop()
         nodes.extend(node.get("Plans", []))
-        if node.get("Relation Name") == TABLE and (
+        if node.get("Relation Name") == table and (
             node["Node Type"] == "Seq Scan"
             or (node["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in node)
             or (node["Node Type"] == "Bitmap Heap Scan" and not all_bitmaps_conditioned(node))
         ):
             found.append(
-                f"{node['Node Type']} on {TABLE}" + (f" using {node['Index Name']}" if "Index Name" in node else "")
+                f"{node['Node Type']} on {table}" + (f" using {node['Index Name']}" if "Index Name" in node else "")
             )
     return found
 
@@ -172,3 +178,16 @@ def test_the_full_scan_check_recognises_a_scan(database):
     """The detector itself: an unfiltered read of the table is a full scan, a lookup by slug is not."""
     assert full_scans(plan("ordering", "slug"))
     assert not full_scans(plan("slug", DamageReport.objects.values_list("slug", flat=True).first()))
+
+
+def test_every_list_finds_changed_records_through_an_index(database):
+    """`updated_since` on every list (the change feed) reads its table through the `last_updated` index."""
+    scans = {}
+    for prefix, viewset, _ in router.registry:
+        filterset_class = viewset.filterset_class
+        model = filterset_class.Meta.model
+        latest = model.objects.order_by("-last_updated").values_list("last_updated", flat=True).first()
+        since = (latest or timezone.now()).isoformat()
+        scans[prefix] = full_scans(plan("updated_since", since, filterset_class), model._meta.db_table)
+    assert len(scans) == 15
+    assert not {prefix: found for prefix, found in scans.items() if found}
