@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
 from django.http import QueryDict
+from django.utils import timezone
 
 from heritage.records.api.damage import DamageReportFilterSet
 from heritage.records.api.urls import router

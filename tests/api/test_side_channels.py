@@ -151,6 +151,7 @@ def api_reads(site):
         "occupied_by_id": [str(site.occupations.first().occupier_id)],
         "has_damage": ["true", "false"],
         "bbox": ["42.6,35.5,42.8,35.7", "42.7,35.6,42.7,35.6", "179,-10,-179,10"],
+        "updated_since": [site.last_updated.isoformat(), "2016-03-27T00:00:00Z"],
         "ordering": [],
     }
     from heritage.records.api.sites import SiteFilterSet
