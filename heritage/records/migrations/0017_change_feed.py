@@ -177,5 +177,9 @@ class Migration(migrations.Migration):
             model_name="deletion",
             index=models.Index(fields=["record_type", "deleted_at"], name="records_deletion_type_idx"),
         ),
+        migrations.AddIndex(
+            model_name="damagereport",
+            index=models.Index(fields=["status_changed_at"], name="records_dr_status_at_idx"),
+        ),
         migrations.RunPython(grant_deletion_view, revoke_deletion_view),
     ]

@@ -127,6 +127,8 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
                 ]
             ),
             updated_index("dr", curated=True),
+            # The Atom feed: the latest status moves first, read backwards from the newest.
+            models.Index(fields=["status_changed_at"], name="records_dr_status_at_idx"),
         ]
         permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 
