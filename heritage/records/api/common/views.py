@@ -6,6 +6,8 @@ Lists are paginated JSON by default. `?format=csv` (every resource) and `?format
 whole filtered list, unpaginated and streamed: see `ExportMixin`.
 """
 
+from urllib.parse import unquote_to_bytes
+
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -46,6 +48,15 @@ REASON_PARAMETER = OpenApiParameter(
     description=f"Why the record is deleted (at most {REASON_MAX_LENGTH} characters): kept with its tombstone, "
     "listed at /api/v1/deletions/.",
 )
+
+
+def is_utf8(query_string):
+    """Whether a raw query string (WSGI's latin-1 text of its bytes) percent-decodes to UTF-8."""
+    try:
+        unquote_to_bytes(query_string.encode("latin-1")).decode("utf-8")
+    except UnicodeError:
+        return False
+    return True
 
 
 def format_parameter(formats):
@@ -189,5 +200,8 @@ class RecordViewSet(
         reason = self.request.query_params.get("reason", "").strip()
         if len(reason) > REASON_MAX_LENGTH:
             raise ValidationError({"reason": [f"At most {REASON_MAX_LENGTH} characters, not {len(reason)}."]})
+        if "\ufffd" in reason and not is_utf8(self.request.META.get("QUERY_STRING", "")):
+            # Django reads bytes that are not UTF-8 as U+FFFD: the reason would not be what the client sent.
+            raise ValidationError({"reason": ["Not UTF-8 text: percent-encode the reason's UTF-8 bytes."]})
         with deleting(user=self.request.user, reason=reason):
             super().perform_destroy(instance)
