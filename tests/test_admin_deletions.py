@@ -64,3 +64,17 @@ def test_the_admin_delete_page_of_a_list_item_does_not_ask(boss, palmyra):
     name = palmyra.names.first()
     page = boss.get(reverse("admin:records_sitename_delete", args=[name.pk])).content.decode()
     assert 'name="reason"' not in page
+
+
+def test_curators_read_the_tombstones_in_the_admin_and_no_one_writes_them(client, palmyra):
+    """The Curator group lists them with who deleted what; nobody adds, changes or deletes one; researchers see none."""
+    Site.objects.create(slug="gone", name="Gone", kind="monument", country="SY").delete()
+    tombstone = Deletion.objects.get(identifier="gone")
+    client.force_login(make_user("cora", group="Curator"))
+    assert "gone" in client.get(reverse("admin:records_deletion_changelist")).content.decode()
+    assert client.get(reverse("admin:records_deletion_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:records_deletion_delete", args=[tombstone.pk]), {"post": "yes"}).status_code == 403
+    )
+    client.force_login(make_user("rita", group="Researcher"))
+    assert client.get(reverse("admin:records_deletion_changelist")).status_code == 403
