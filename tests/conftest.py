@@ -164,6 +164,16 @@ def own_cache_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """
+    Test users' passwords hashed with one round: production's PBKDF2 costs a fifth of a second a password by
+    design, and the suite makes hundreds of users. What is tested (who may log in, lockouts) does not depend on it.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def session_originals(tmp_path_factory):
     """Original documents uploaded by tests go to a folder of this run, never into the project's media/."""
     field = Source.original.field
