@@ -8,6 +8,7 @@ from .actors import ActorViewSet
 from .conflict import EventViewSet, OccupationViewSet
 from .damage import DamageReportViewSet, ThreatViewSet
 from .periods import PeriodViewSet
+from .releases import ReleaseViewSet
 from .sites import SiteViewSet
 from .sources import CitationViewSet, SourceViewSet
 from .vocabularies import (
@@ -33,6 +34,7 @@ router.register("damage-reports", DamageReportViewSet, basename="damage-report")
 router.register("threats", ThreatViewSet, basename="threat")
 router.register("sources", SourceViewSet, basename="source")
 router.register("citations", CitationViewSet, basename="citation")
+router.register("releases", ReleaseViewSet, basename="release")
 # The managed vocabularies.
 router.register("event-types", EventTypeViewSet, basename="event-type")
 router.register("quantity-units", QuantityUnitViewSet, basename="quantity-unit")
