@@ -56,7 +56,7 @@ class ReleaseViewSet(ReadsOutsideTransactionMixin, viewsets.ReadOnlyModelViewSet
     serializer_class = ReleaseSerializer
     queryset = Release.objects.none()  # for the permission class's model; get_queryset() says what a user reads
     lookup_field = "number"
-    lookup_value_regex = r"[0-9]{1,9}"
+    lookup_value_regex = r"[0-9]{1,18}"  # wider than any release, never a 500
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer]
     filter_backends = []
 
