@@ -2,7 +2,7 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .actors import ActorViewSet
 from .conflict import EventViewSet, OccupationViewSet
@@ -34,7 +34,6 @@ router.register("damage-reports", DamageReportViewSet, basename="damage-report")
 router.register("threats", ThreatViewSet, basename="threat")
 router.register("sources", SourceViewSet, basename="source")
 router.register("citations", CitationViewSet, basename="citation")
-router.register("releases", ReleaseViewSet, basename="release")
 # The managed vocabularies.
 router.register("event-types", EventTypeViewSet, basename="event-type")
 router.register("quantity-units", QuantityUnitViewSet, basename="quantity-unit")
@@ -42,6 +41,12 @@ router.register("source-types", SourceTypeViewSet, basename="source-type")
 router.register("disturbance-categories", DisturbanceCategoryViewSet, basename="disturbance-category")
 router.register("disturbance-causes", DisturbanceCauseViewSet, basename="disturbance-cause")
 router.register("site-conditions", SiteConditionViewSet, basename="site-condition")
+
+# What is published about the record rather than a record itself: releases (routes of their own, so that what
+# iterates over the record's resources, such as their tests, meets only records).
+published = SimpleRouter()
+published.include_format_suffixes = False
+published.register("releases", ReleaseViewSet, basename="release")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -54,4 +59,5 @@ urlpatterns = [
         name="redoc",
     ),
     *router.urls,
+    *published.urls,
 ]
