@@ -24,7 +24,7 @@ from django.db import connection
 from django.test import override_settings
 from pytest_django.plugin import blocking_manager_key
 
-from heritage.records.models import Site, Source
+from heritage.records.models import Release, Site, Source
 
 from .databases import engine_markers, own_database, postgres_database  # noqa: F401  (fixtures for every test)
 
@@ -187,6 +187,24 @@ def originals(tmp_path):
     """An empty originals storage for this test (so it can compare what storage holds before and after)."""
     field = Source.original.field
     kept, field.storage = field.storage, FileSystemStorage(location=tmp_path / "originals")
+    yield field.storage
+    field.storage = kept
+
+
+@pytest.fixture(autouse=True, scope="session")
+def session_releases(tmp_path_factory):
+    """Releases made by tests go to a folder of this run, never into the project's releases/."""
+    field = Release.file.field
+    kept, field.storage = field.storage, FileSystemStorage(location=tmp_path_factory.mktemp("releases"))
+    yield field.storage
+    field.storage = kept
+
+
+@pytest.fixture
+def releases(tmp_path):
+    """An empty releases storage for this test."""
+    field = Release.file.field
+    kept, field.storage = field.storage, FileSystemStorage(location=tmp_path / "releases")
     yield field.storage
     field.storage = kept
 

@@ -1,10 +1,13 @@
 """Every model is in the admin, and its list, add, change and history pages open for a curator."""
 
+import io
+
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.urls import reverse
 
-from heritage.records.models import Actor, ActorAlias, SiteExtent, Structure
+from heritage.records.models import Actor, ActorAlias, Release, SiteExtent, Structure
 
 from .admin_helpers import make_user
 
@@ -23,7 +26,15 @@ def test_every_record_model_is_registered():
     assert missing == []
 
 
-@pytest.mark.parametrize("model", record_models(), ids=lambda m: m.__name__)
+def test_releases_are_listed_read_only(client, palmyra, releases):
+    """Releases are made by manage.py release: the admin lists them, and offers no add form."""
+    call_command("release", stdout=io.StringIO())
+    client.force_login(make_user("root", superuser=True))
+    assert client.get(reverse("admin:records_release_changelist")).status_code == 200
+    assert client.get(reverse("admin:records_release_add")).status_code == 403
+
+
+@pytest.mark.parametrize("model", [m for m in record_models() if m is not Release], ids=lambda m: m.__name__)
 def test_list_add_change_and_history_pages_open(client, palmyra, model):
     """A curator can open the list, the add form, and the change and history pages of a record of every model."""
     client.force_login(make_user("cora", group="Curator"))

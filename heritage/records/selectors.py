@@ -25,6 +25,7 @@ from .models import (
     EventParticipant,
     Occupation,
     Period,
+    Release,
     Site,
     SiteExtent,
     SiteName,
@@ -141,6 +142,11 @@ def citations(user):
         .defer("source__text")
         .order_by("source__title", "char_start", "char_end", "pk")
     )
+
+
+def releases(user):
+    """The releases of the record `user` may see (those holding drafts only for readers of drafts), newest first."""
+    return Release.objects.visible_to(user).order_by("-number")
 
 
 def terms(model, user):

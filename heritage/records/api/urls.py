@@ -2,12 +2,13 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .actors import ActorViewSet
 from .conflict import EventViewSet, OccupationViewSet
 from .damage import DamageReportViewSet, ThreatViewSet
 from .periods import PeriodViewSet
+from .releases import ReleaseViewSet
 from .sites import SiteViewSet
 from .sources import CitationViewSet, SourceViewSet
 from .vocabularies import (
@@ -41,6 +42,12 @@ router.register("disturbance-categories", DisturbanceCategoryViewSet, basename="
 router.register("disturbance-causes", DisturbanceCauseViewSet, basename="disturbance-cause")
 router.register("site-conditions", SiteConditionViewSet, basename="site-condition")
 
+# What is published about the record rather than a record itself: releases (routes of their own, so that what
+# iterates over the record's resources, such as their tests, meets only records).
+published = SimpleRouter()
+published.include_format_suffixes = False
+published.register("releases", ReleaseViewSet, basename="release")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script from a URL of its own, not inline: the Content-Security-Policy
@@ -52,4 +59,5 @@ urlpatterns = [
         name="redoc",
     ),
     *router.urls,
+    *published.urls,
 ]

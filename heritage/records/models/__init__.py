@@ -5,6 +5,7 @@ from .conflict import Event, EventFigure, EventParticipant, Occupation
 from .damage import DamageReport, Threat
 from .identifiers import ActorIdentifier, ExternalIdentifier, PeriodIdentifier, SiteIdentifier
 from .periods import Period
+from .releases import Release
 from .sites import Designation, Site, SiteExtent, SiteName, SitePeriod, Structure
 from .sources import Citation, Source
 from .vocabularies import (
@@ -35,6 +36,7 @@ __all__ = [
     "Period",
     "PeriodIdentifier",
     "QuantityUnit",
+    "Release",
     "Site",
     "SiteCondition",
     "SiteExtent",
