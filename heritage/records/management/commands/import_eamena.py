@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if report.problems:
             self.stderr.write(f"{len(report.problems)} problems: nothing was written.")
             sys.exit(1)
-        if report.committed:
+        if report.committed and verbosity:
             self.stdout.write(self.style.SUCCESS("Imported."))
         elif verbosity:
             self.stdout.write("Dry run: nothing was written. Run again with --commit to import.")
