@@ -1,44 +1,42 @@
 """
 The EAMENA importer: a GeoJSON export of EAMENA heritage places into the record, all or nothing.
 
-`import_eamena(data=..., name=...)` reads the file, maps every place (eamena_places.py), and writes it in one
-transaction: a `Site` per place (matched by its EAMENA ID, a `SiteIdentifier`), its other names, its geometries as
-`SiteExtent`s, its disturbances as `DamageReport`s and its threats as `Threat`s (drafts unless told otherwise). The
-file becomes a `Source` of kind "dataset" (the same file, by checksum, is the same source) and every record cites
-the passage of the file it comes from. Every record passes `full_clean()`. Any refusal, or a dry run (the default),
+`import_eamena(data=..., name=...)` reads the file's features one at a time (ijson), gathers each place's features
+(they follow one another in an export), maps the place (eamena_places.py) and writes it, a batch of places at a
+time, in one transaction (eamena_writer.py): a `Site` per place (matched by its EAMENA ID, a `SiteIdentifier`), its
+other names, its geometries as `SiteExtent`s, its disturbances as `DamageReport`s and its threats as `Threat`s
+(drafts unless told otherwise). The file becomes a `Source` of kind "dataset" (the same file, by checksum, is the
+same source) and every record cites the passage of the file it comes from. Any refusal, or a dry run (the default),
 rolls everything back; the report counts what was (or would be) created, updated, left unchanged and refused.
+
+Why ijson: a parsed feature is a hundred keys of strings, about twenty times its size in the file, so a file read
+whole would hold every feature at once; ijson's C backend hands them over one by one, and a place's are dropped
+once it is written. The file's text itself stays in memory: it is the source's text, saved whole.
 
 The management command `import_eamena` and the admin's import page both call it.
 """
 
 import collections
-import functools
-import json
+import io
 from dataclasses import dataclass, field
-from decimal import Decimal
-from pathlib import Path
 
+import ijson
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils.text import slugify
 
-from ..choices import CurationStatus, IdentifierScheme, ThreatTarget
-from ..models import Citation, DamageReport, Site, SiteExtent, SiteIdentifier, SiteName, Source, Threat
+from ..choices import CurationStatus, IdentifierScheme
+from ..models import SiteIdentifier, Source
 from ..models.vocabularies import DisturbanceCategory, DisturbanceCause, SiteCondition
-from ..services import describe_original
-from ..texts import Extracted, check_text, normalise, sha256
+from ..texts import check_text, normalise
 from .eamena_places import ID_KEY, PlaceReader, Problem
+from .eamena_writer import Writer
 from .passages import FeaturePassages
 
-MEDIA_TYPE = "application/geo+json"
 # The record types of the report's table, in its order.
 RECORD_TYPES = ["sources", "sites", "site names", "identifiers", "extents", "damage reports", "threats", "citations"]
 COLUMNS = ["created", "updated", "unchanged", "refused"]
-SITE_FIELDS = [
-    "name", "kind", "country", "description", "latitude", "longitude", "location_certainty", "condition_id",
-    "condition_assessed", "damage_extent",
-]  # fmt: skip
+# Places written together: a few queries a batch read what the record holds of them.
+BATCH = 500
 
 
 @dataclass
@@ -60,6 +58,10 @@ class ImportReport:
     def count(self, kind, column, number=1):
         self.counts[kind][column] += number
 
+    def refuse(self, problem):
+        self.problems.append(problem)
+        self.count(record_type(problem.property), "refused")
+
     def rows(self):
         """[(record type, created, updated, unchanged, refused)], for tables."""
         return [(kind, *(self.counts[kind][column] for column in COLUMNS)) for kind in RECORD_TYPES]
@@ -70,106 +72,6 @@ class ImportReport:
         for kind, *numbers in self.rows():
             lines.append(f"{kind:<{width}}  " + "  ".join(f"{number:>9,}" for number in numbers))
         return "\n".join(lines)
-
-
-def read_features(data, report):
-    """The file's text and features (a list), or (text or None, None) with the problems in `report`."""
-    try:
-        text = normalise(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        report.problems.append(Problem("", 0, "", f"The file is not UTF-8 text (byte {exc.start})."))
-        return None, None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        report.problems.append(Problem("", 0, "", f"The file is not JSON: {exc.msg} (line {exc.lineno})."))
-        return text, None
-    features = document.get("features") if isinstance(document, dict) else None
-    if not (isinstance(document, dict) and document.get("type") == "FeatureCollection" and isinstance(features, list)):
-        report.problems.append(Problem("", 0, "", "The file is not a GeoJSON FeatureCollection with its features."))
-        return text, None
-    try:
-        check_text(text)
-    except ValidationError as exc:
-        report.problems.append(Problem("", 0, "", " ".join(exc.messages)))
-        return text, None
-    return text, features
-
-
-def group_places(features, report):
-    """{EAMENA ID: [(index, feature)]}, in the file's order; a feature that is not a place's is a problem."""
-    places = {}
-    for index, feature in enumerate(features):
-        properties = feature.get("properties") if isinstance(feature, dict) else None
-        if not isinstance(feature, dict) or feature.get("type") != "Feature" or not isinstance(properties, dict):
-            report.problems.append(Problem("", index, "", "Not a GeoJSON feature with properties."))
-            continue
-        eamena_id = properties.get(ID_KEY)
-        errors = SiteIdentifier.value_errors(IdentifierScheme.EAMENA, eamena_id) if isinstance(eamena_id, str) else 1
-        if errors:
-            report.problems.append(Problem("", index, ID_KEY, f"{eamena_id!r} is not an EAMENA ID (EAMENA-0182033)."))
-            continue
-        places.setdefault(eamena_id, []).append((index, feature))
-    return places
-
-
-def vocabulary():
-    """Labels of the managed vocabularies the file names, to their slugs."""
-    return {
-        "causes": dict(DisturbanceCause.objects.values_list("label", "pk")),
-        "categories": dict(DisturbanceCategory.objects.values_list("label", "slug")),
-        "conditions": dict(SiteCondition.objects.values_list("label", "slug")),
-    }
-
-
-def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sensitive=False, user=None, progress=None):
-    """
-    Import the EAMENA GeoJSON export `data` (bytes) named `name`; returns an `ImportReport`. Writes only with
-    `commit` and no problem at all. New damage reports and threats get `status`; new sites are marked sensitive with
-    `sensitive`; the history names `user`. `progress(places)` is called as places are read and as they are written.
-    """
-    report = ImportReport(file_name=name)
-    text, features = read_features(data, report)
-    if features is None:
-        return report
-    report.features = len(features)
-    grouped = group_places(features, report)
-    report.places = len(grouped)
-    passages = FeaturePassages(text, features)
-    if grouped and not passages.located:
-        report.problems.append(Problem("", 0, ID_KEY, "The features' EAMENA IDs cannot be found in the file's text."))
-    reader = PlaceReader(vocabulary())
-    places = []
-    for features_of_place in grouped.values():
-        place, problems = reader.read(features_of_place)
-        for problem in problems:
-            report.count(record_type(problem.property), "refused")
-        report.problems += problems
-        if place is not None:
-            places.append(place)
-        if progress:
-            progress(1)
-    if not passages.located:
-        return report
-    with transaction.atomic():
-        writer = Writer(report, text=text, data=data, name=name, status=status, sensitive=sensitive, user=user)
-        writer.source_of_file()
-        try:
-            with transaction.atomic():
-                for place in places:
-                    writer.write(place, passages)
-                    if progress:
-                        progress(1)
-                writer.finish()
-        except IntegrityError as exc:
-            # What full_clean leaves to the database (uniqueness between rows written in this import).
-            report.problems.append(Problem(writer.place.eamena_id, writer.place.feature, "", f"Refused: {exc}."))
-        report.committed = commit and report.ok
-        if not report.committed:
-            transaction.set_rollback(True)
-        elif writer.document is not None:
-            transaction.on_commit(writer.store_original)
-    return report
 
 
 def record_type(key):
@@ -185,203 +87,113 @@ def record_type(key):
     return "sites"
 
 
-class Writer:
-    """Writes mapped places inside the import's transaction, counting and collecting what full_clean refuses."""
-
-    def __init__(self, report, *, text, data, name, status, sensitive, user):
-        self.report, self.text, self.data, self.name = report, text, data, name
-        self.status, self.sensitive, self.user = status, sensitive, user
-        self.document = None
-        self.citations = {}
-        # Written at the end, in bulk: records' links to citations, and the history of what changed.
-        self.links = collections.defaultdict(list)
-        self.changed = collections.defaultdict(lambda: {"created": [], "updated": []})
-
-    def source_of_file(self):
-        """The file's source: the one holding this text (the same file imported again), or a new one."""
-        digest = sha256(self.text)
-        source = Source.objects.filter(text_sha256=digest).first()
-        if source is not None:
-            self.report.count("sources", "unchanged")
-        else:
-            stem = Path(self.name).stem
-            source = Source(
-                slug=f"eamena-{slugify(stem)[:40]}-{digest[:8]}",
-                title=f"EAMENA heritage places: {Path(self.name).name}"[:300],
-                kind_id="dataset",
-                publisher="EAMENA (Endangered Archaeology in the Middle East and North Africa)",
-                url="https://database.eamena.org/en/",
-                language="en",
-                notes="EAMENA Database by EAMENA (https://eamena.org), CC BY 4.0. Imported with import_eamena.",
-                text=self.text,
-            )
-            self.document = Extracted(
-                text=self.text, media_type=MEDIA_TYPE, size=len(self.data), sha256=sha256(self.data),
-                name=Path(self.name).name, data=self.data,
-            )  # fmt: skip
-            describe_original(source, self.document)
-            source.full_clean()
-            source.save()
-            self.report.count("sources", "created")
-        self.report.source = self.source = source
-        # The links records already have to this source's citations, by model: {model: {(record pk, citation pk)}}.
-        self.linked = {}
-        for model in (Site, SiteIdentifier, SiteName, SiteExtent, DamageReport, Threat):
-            through = model.citations.through
-            column = f"{model._meta.model_name}_id"
-            rows = through.objects.filter(citation__source=source).values_list(column, "citation_id")
-            self.linked[model] = set(rows) if source.pk else set()
-
-    def finish(self):
-        """Write the links to citations and the history entries gathered while writing the places."""
-        for model, links in self.links.items():
-            through = model.citations.through
-            column = f"{model._meta.model_name}_id"
-            through.objects.bulk_create([through(**{column: record, "citation_id": cited}) for record, cited in links])
-        reason = f"Imported from {Path(self.name).name} (EAMENA)"
-        for model, records in self.changed.items():
-            for kind, objs in records.items():
-                model.history.bulk_history_create(
-                    objs, update=kind == "updated", default_user=self.user, default_change_reason=reason
-                )
-
-    def store_original(self):
-        storage = self.source.original.storage
-        if not storage.exists(self.source.original.name):
-            storage.save(self.source.original.name, ContentFile(self.document.data))
-
-    # --- One place ------------------------------------------------------------------------------------------------
-
-    def write(self, place, passages):
-        self.place = place
-        first = place.feature
-        place_citation = self.citation(*passages.id_line(first))
-        identifier = (
-            SiteIdentifier.objects.select_related("site").filter(scheme=IdentifierScheme.EAMENA, value=place.eamena_id)
-        ).first()
-        site = identifier.site if identifier else None
-        latitude, longitude, certainty = place.point or (None, None, "")
-        values = {
-            "name": place.name[:200], "kind": place.kind, "country": place.country, "description": place.description,
-            "latitude": Decimal(str(latitude)) if latitude is not None else None,
-            "longitude": Decimal(str(longitude)) if longitude is not None else None,
-            "location_certainty": certainty, "condition_id": place.condition,
-            "condition_assessed": place.condition_assessed if place.condition else None,
-            "damage_extent": place.damage_extent,
-        }  # fmt: skip
-        new = {"slug": place.eamena_id.lower()}
-        if self.sensitive:
-            new["is_sensitive"] = True
-        site = self.sync("sites", Site, site, values, place_citation, new)
-        if site is None:
-            return
-        self.sync("identifiers", SiteIdentifier, identifier, {}, place_citation,
-                  {"site": site, "scheme": IdentifierScheme.EAMENA, "value": place.eamena_id})  # fmt: skip
-        names = {name.name: name for name in site.names.all()} if site.pk else {}
-        for name, kind, language in place.names:
-            self.sync("site names", SiteName, names.get(name), {"kind": kind, "language": language}, place_citation,
-                      {"site": site, "name": name})  # fmt: skip
-        extents = {extent.position: extent for extent in site.extents.all()}
-        for position, extent in enumerate(place.extents, start=1):
-            self.sync("extents", SiteExtent, extents.get(position),
-                      {"geometry": extent.geometry, "qualifier": extent.qualifier, "certainty": extent.certainty},
-                      self.citation(*passages.geometry(extent.feature)), {"site": site, "position": position},
-                      feature=extent.feature)  # fmt: skip
-        self.write_disturbances(site, passages)
-        self.write_threats(site, passages)
-
-    def write_disturbances(self, site, passages):
-        quote = passages.through(self.place.feature, ["Disturbance Cause Category Type", "Disturbance Cause Type "])
-        citation = self.citation(*quote) if self.place.disturbances else None
-        existing = {report.slug: report for report in site.damage_reports.all()}
-        for number, disturbance in enumerate(self.place.disturbances, start=1):
-            slug = f"{site.slug}-disturbance-{number}"
-            category = f"EAMENA disturbance category: {disturbance.category}." if disturbance.category else ""
-            values = {
-                "cause_id": disturbance.cause, "certainty": disturbance.certainty, "occurred": disturbance.occurred,
-                "dating_note": disturbance.dating_note, "description": category,
-            }  # fmt: skip
-            new = {"slug": slug, "site": site, "severity": "not_assessed", "status": self.status}
-            self.sync("damage reports", DamageReport, existing.get(slug), values, citation, new)
-
-    def write_threats(self, site, passages):
-        quote = passages.through(self.place.feature, ["Threat Category", "Threat Cause Type"], anchor="resourceid")
-        citation = self.citation(*quote) if self.place.threats else None
-        existing = {threat.slug: threat for threat in site.threats.all()}
-        for number, threat in enumerate(self.place.threats, start=1):
-            slug = f"{site.slug}-threat-{number}"
-            category = f"EAMENA threat category: {threat.category}." if threat.category else ""
-            values = {"cause_id": threat.cause, "probability": threat.probability, "description": category}
-            new = {"slug": slug, "site": site, "endangers": ThreatTarget.SITE, "status": self.status}
-            self.sync("threats", Threat, existing.get(slug), values, citation, new)
-
-    # --- Records, citations -------------------------------------------------------------------------------------
-
-    def sync(self, kind, model, record, values, citation, new, feature=None):
-        """
-        Create `record` (with `new` and `values`) or bring its `values` up to date, cite `citation`; count it.
-        Returns the record, or None when full_clean refused it (the problem is in the report).
-        """
-        if record is None:
-            record, column = model(**new, **values), "created"
-        else:
-            changed = {key: value for key, value in values.items() if current(record, key) != value}
-            for key, value in changed.items():
-                setattr(record, key, value)
-            column = "updated" if changed else "unchanged"
-        if column != "unchanged":
-            try:
-                # Check constraints are left to the database (each is a query here; the importer's values keep
-                # them, and a row that does not is refused, rolling the import back), and so are the references
-                # (to rows the importer has just read or written).
-                record.full_clean(exclude=keys(model), validate_unique=model is Site, validate_constraints=False)
-            except ValidationError as exc:
-                self.refuse(kind, exc, feature)
-                return None
-            # History is written in bulk at the end (finish), with the import named as its reason.
-            record.skip_history_when_saving = True
-            record.save()
-            del record.skip_history_when_saving
-        if citation is not None and (record.pk, citation.pk) not in self.linked[model]:
-            self.linked[model].add((record.pk, citation.pk))
-            self.links[model].append((record.pk, citation.pk))
-            column = "created" if column == "created" else "updated"
-        if column != "unchanged":
-            self.changed[model][column].append(record)
-        self.report.count(kind, column)
-        return record
-
-    def citation(self, quote, start):
-        """The source's citation of `quote` (a passage of the file at `start`): found, or made and checked."""
-        if quote in self.citations:
-            return self.citations[quote]
-        citation = Citation.objects.filter(source=self.source, quote=quote).first()
-        if citation is not None:
-            self.report.count("citations", "unchanged")
-        else:
-            citation = Citation(source=self.source, quote=quote, char_start=start, char_end=start + len(quote))
-            # clean() checks the quote stands at its offsets in the source's text.
-            citation.full_clean(exclude=keys(Citation), validate_unique=False, validate_constraints=False)
-            citation.save()
-            self.report.count("citations", "created")
-        self.citations[quote] = citation
-        return citation
-
-    def refuse(self, kind, error, feature=None):
-        self.report.count(kind, "refused")
-        for key, messages in error.message_dict.items():
-            for message in messages:
-                where = self.place.feature if feature is None else feature
-                self.report.problems.append(Problem(self.place.eamena_id, where, f"{kind}: {key}", message))
+def vocabulary():
+    """Labels of the managed vocabularies the file names, to their keys (a cause by its primary key)."""
+    return {
+        "causes": dict(DisturbanceCause.objects.values_list("label", "pk")),
+        "categories": dict(DisturbanceCategory.objects.values_list("label", "slug")),
+        "conditions": dict(SiteCondition.objects.values_list("label", "slug")),
+    }
 
 
-@functools.cache
-def keys(model):
-    """A model's references to other rows (what full_clean would look up, one query each)."""
-    return [field.name for field in model._meta.concrete_fields if field.is_relation]
+def file_text(data, report):
+    """The file's text, checked to be a GeoJSON FeatureCollection a source can hold; None with a problem if not."""
+    try:
+        text = normalise(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        report.refuse(Problem("", 0, "", f"The file is not UTF-8 text (byte {exc.start})."))
+        return None
+    try:
+        kind = next(ijson.items(io.BytesIO(data), "type"), None)
+    except ijson.JSONError as exc:
+        report.refuse(Problem("", 0, "", f"The file is not JSON: {exc}."))
+        return None
+    if kind != "FeatureCollection":
+        report.refuse(Problem("", 0, "", "The file is not a GeoJSON FeatureCollection (its type is not one)."))
+        return None
+    try:
+        check_text(text)
+    except ValidationError as exc:
+        report.refuse(Problem("", 0, "", " ".join(exc.messages)))
+        return None
+    return text
 
 
-def current(record, key):
-    """A record's stored value of `key`, comparable with the importer's (a country as its code)."""
-    value = getattr(record, key)
-    return getattr(value, "code", value)
+def places_of(data, passages, report):
+    """
+    Each place's features, [(index in the file, feature)], as the file gives them; a feature that is not a place's,
+    or a place whose features are not together, is a problem.
+    """
+    place, seen = [], set()
+    features = ijson.items(io.BytesIO(data), "features.item", use_float=True)
+    for index, feature in enumerate(features):
+        report.features += 1
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(feature, dict) or feature.get("type") != "Feature" or not isinstance(properties, dict):
+            report.refuse(Problem("", index, "", "Not a GeoJSON feature with properties."))
+            continue
+        eamena_id = properties.get(ID_KEY)
+        if not isinstance(eamena_id, str) or SiteIdentifier.value_errors(IdentifierScheme.EAMENA, eamena_id):
+            report.refuse(Problem("", index, ID_KEY, f"{eamena_id!r} is not an EAMENA ID (EAMENA-0182033)."))
+            continue
+        if not passages.check(index, eamena_id):
+            report.refuse(Problem(eamena_id, index, ID_KEY, "The feature's EAMENA ID cannot be found in the text."))
+            continue
+        if place and place[0][1]["properties"][ID_KEY] != eamena_id:
+            yield place
+            place = []
+        if not place and eamena_id in seen:
+            report.refuse(Problem(eamena_id, index, ID_KEY, "The place's features are not together in the file."))
+            continue
+        seen.add(eamena_id)
+        place.append((index, feature))
+    if place:
+        yield place
+
+
+def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sensitive=False, user=None, progress=None):
+    """
+    Import the EAMENA GeoJSON export `data` (bytes) named `name`; returns an `ImportReport`. Writes only with
+    `commit` and no problem at all. New damage reports and threats get `status`; new sites are marked sensitive with
+    `sensitive`; the history names `user`. `progress(places)` is called as places are written.
+    """
+    report = ImportReport(file_name=name)
+    text = file_text(data, report)
+    if text is None:
+        return report
+    passages = FeaturePassages(text)
+    reader = PlaceReader(vocabulary())
+    with transaction.atomic():
+        writer = Writer(report, text=text, data=data, name=name, status=status, sensitive=sensitive, user=user)
+        writer.source_of_file()
+        try:
+            with transaction.atomic():
+                batch = []
+                for features in places_of(data, passages, report):
+                    report.places += 1
+                    place, problems = reader.read(features)
+                    for problem in problems:
+                        report.refuse(problem)
+                    if place is not None:
+                        batch.append(place)
+                    if len(batch) == BATCH:
+                        writer.write_batch(batch, passages)
+                        if progress:
+                            progress(len(batch))
+                        batch = []
+                writer.write_batch(batch, passages)
+                if progress:
+                    progress(len(batch))
+        except ijson.JSONError as exc:
+            report.refuse(Problem("", report.features, "", f"The file is not JSON: {exc}."))
+        except IntegrityError as exc:
+            # What full_clean leaves to the database (uniqueness between the rows of one import, check constraints).
+            place = getattr(writer, "place", None)
+            where = (place.eamena_id, place.feature) if place else ("", 0)
+            report.refuse(Problem(*where, "", f"The database refused a record: {exc}."))
+        report.committed = commit and report.ok
+        if not report.committed:
+            transaction.set_rollback(True)
+        elif writer.document is not None:
+            transaction.on_commit(writer.store_original)
+    return report

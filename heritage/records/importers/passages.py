@@ -4,7 +4,8 @@ from (a citation is a passage at its offsets: `text[char_start:char_end] == quot
 
 A JSON parser gives values, not offsets, so the keys are found in the text itself: in a JSON document a key can
 only be written `"EAMENA ID": "…"` where it is a key (inside a string its quotes would be escaped), and the n-th such
-key belongs to the n-th feature. That is checked against the parsed features before any passage is used.
+key belongs to the n-th feature, which `check` confirms feature by feature as the parser hands them over. A
+feature's geometry lies between its neighbours' EAMENA IDs, before its own (an export's keys are sorted) or after.
 """
 
 import json
@@ -19,28 +20,32 @@ RESOURCE_LINE = re.compile(r'"resourceid"\s*:\s*"(?:[^"\\]|\\.)*"')
 
 
 class FeaturePassages:
-    """The passages of one file's features: `ids[i]` and `geometries[i]` are feature i's matches."""
+    """The passages of one file's features, by the feature's index in the file."""
 
-    def __init__(self, text, features):
+    def __init__(self, text):
         self.text = text
-        ids = list(ID_LINE.finditer(text))
-        geometries = list(GEOMETRY.finditer(text))
-        self.ids = ids if len(ids) == len(features) else None
-        self.geometries = geometries if len(geometries) == len(features) else None
-        if self.ids is not None:
-            for match, feature in zip(ids, features, strict=True):
-                if json.loads(f'"{match.group(1)}"') != feature.get("properties", {}).get("EAMENA ID"):
-                    self.ids = None
-                    break
+        matches = ID_LINE.finditer(text)
+        self.spans = [(match.start(), match.end(), match.group(1)) for match in matches]
+        first = GEOMETRY.search(text)
+        self.geometry_first = bool(first and self.spans and first.start() < self.spans[0][0])
 
-    @property
-    def located(self):
-        return self.ids is not None
+    def check(self, index, eamena_id):
+        """Whether feature `index`'s EAMENA ID is the n-th written in the text (so its passages can be found)."""
+        if index >= len(self.spans):
+            return False
+        written = self.spans[index][2]
+        return written == eamena_id or json.loads(f'"{written}"') == eamena_id
 
     def id_line(self, index):
         """(quote, start) of feature `index`'s `"EAMENA ID": "…"`."""
-        match = self.ids[index]
-        return match.group(0), match.start()
+        start, end, _ = self.spans[index]
+        return self.text[start:end], start
+
+    def window(self, index):
+        """The stretch of text between the previous feature's EAMENA ID and the next one's."""
+        low = self.spans[index - 1][1] if index else 0
+        high = self.spans[index + 1][0] if index + 1 < len(self.spans) else len(self.text)
+        return low, high
 
     def through(self, index, keys, anchor="id"):
         """
@@ -48,30 +53,36 @@ class FeaturePassages:
         EAMENA ID, or its resourceid) through that line, when it fits in a quote; else the EAMENA ID line. The anchor
         makes the passage the place's own: the same values in another place read the same.
         """
-        match = self.ids[index]
-        low = self.ids[index - 1].end() if index else 0
-        high = self.ids[index + 1].start() if index + 1 < len(self.ids) else len(self.text)
+        low, high = self.window(index)
+        start, end, _ = self.spans[index]
         if anchor == "resourceid":
-            # Found before the next feature's key, and after the previous feature's.
-            match = RESOURCE_LINE.search(self.text, match.end(), high) or match
+            resource = RESOURCE_LINE.search(self.text, end, high)
+            if resource:
+                start, end = resource.span()
         for key in keys:
-            start = self.text.rfind(f'"{key}"', low, match.start())
-            if start >= 0 and match.end() - start <= MAX_QUOTE:
-                return self.text[start : match.end()], start
+            first = self.text.rfind(f'"{key}"', low, start)
+            if first >= 0 and end - first <= MAX_QUOTE:
+                return self.text[first:end], first
         return self.id_line(index)
 
     def geometry(self, index):
         """
         (quote, start) of feature `index`'s geometry: the whole object when it fits in a quote, else its beginning
-        (the type or the first positions) cut at a line's end.
+        (the type or the first positions) cut at a line's end; the EAMENA ID line if it cannot be found.
         """
-        if self.geometries is None:
+        low, high = self.window(index)
+        id_start, id_end, _ = self.spans[index]
+        if self.geometry_first:
+            start = self.text.rfind('"geometry"', low, id_start)
+            found = start >= 0 and GEOMETRY.match(self.text, start)
+        else:
+            found = GEOMETRY.search(self.text, id_end, high)
+            start = found.start() if found else -1
+        if not found:
             return self.id_line(index)
-        start = self.geometries[index].start()
         end = self.text.find("}", start) + 1
         if end <= 0 or end - start > MAX_QUOTE:
             end = self.text.rfind("\n", start, start + MAX_QUOTE)
             if end <= start:
                 end = start + MAX_QUOTE
-        quote = self.text[start:end].rstrip()
-        return quote, start
+        return self.text[start:end].rstrip(), start
