@@ -10,6 +10,7 @@ guessed. The mapping is documented, property by property, in docs/importing.md.
 """
 
 import datetime
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -246,7 +247,7 @@ class PlaceReader:
         if not place.kind:
             self.refuse(f"{kind!r} is not a heritage place type this importer maps.", "Heritage Place Type")
         country = single(place.properties.get("Country Type"))
-        place.country = countries.by_name(country) if country else ""
+        place.country = country_code(country) if country else ""
         if not place.country:
             self.refuse(f"{country!r} is not a country name." if country else "No country.", "Country Type")
 
@@ -392,6 +393,12 @@ class PlaceReader:
             if key not in seen:
                 seen.add(key)
                 self.place.threats.append(threat)
+
+
+@functools.lru_cache(maxsize=256)
+def country_code(name):
+    """The ISO 3166-1 code of a country's name ("Iran (Islamic Republic of)": IR), "" if django-countries has none."""
+    return countries.by_name(name)
 
 
 def representative_point(extents):
