@@ -40,12 +40,8 @@ TERMS_WITH_COMMAS = (
 CAUSE_SPELLINGS = {"Grafitti": "Graffiti"}
 
 NAME_KINDS = {"Toponym": NameKind.LOCAL, "Alternative Reference": NameKind.VARIANT}
-SITE_KINDS = {
-    "Archaeological Site": SiteKind.ARCHAEOLOGICAL_SITE,
-    "Structural Heritage": SiteKind.MONUMENT,
-    "Built Heritage": SiteKind.MONUMENT,
-    "Cultural Landscape": SiteKind.CULTURAL_LANDSCAPE,
-}
+# The heritage place types EAMENA exports have been seen to use; another is refused until it is added here.
+SITE_KINDS = {"Archaeological Site": SiteKind.ARCHAEOLOGICAL_SITE, "Structural Heritage": SiteKind.MONUMENT}
 QUALIFIERS = {"Center Point": GeometryQualifier.CENTRE_POINT, "Perimeter Polygon": GeometryQualifier.PERIMETER}
 LOCATION_CERTAINTIES = {label: value for value, label in ((c, c.name.title()) for c in LocationCertainty)}
 CERTAINTIES = {"Not Applicable": Certainty.NOT_APPLICABLE} | {

@@ -47,6 +47,7 @@ class Writer:
         self.report, self.text, self.data, self.name = report, text, data, name
         self.status, self.sensitive, self.user = status, sensitive, user
         self.document = None
+        self.made = set()  # the citations this import made (their primary keys)
         self.reason = f"Imported from {Path(name).name} (EAMENA)"
 
     # --- The file's source --------------------------------------------------------------------------------------
@@ -55,7 +56,6 @@ class Writer:
         """The file's source: the one holding this text (the same file imported again), or a new one."""
         digest = sha256(self.text)
         source = Source.objects.filter(text_sha256=digest).first()
-        self.new_source = source is None
         if source is not None:
             self.report.count("sources", "unchanged")
         else:
@@ -136,11 +136,12 @@ class Writer:
                 quote, start = passages.geometry(extent.feature)
                 wanted.setdefault(quote, start)
         self.citations = {}
-        if not self.new_source:
-            for chunk in chunks(list(wanted), 500):
-                for citation in Citation.objects.filter(source=self.source, quote__in=chunk):
-                    self.citations[citation.quote] = citation
-        self.report.count("citations", "unchanged", len(self.citations))
+        # Earlier batches' citations too: two places may share a passage word for word (the same geometry).
+        for chunk in chunks(list(wanted), 500):
+            for citation in Citation.objects.filter(source=self.source, quote__in=chunk):
+                self.citations[citation.quote] = citation
+                if citation.pk not in self.made:
+                    self.report.count("citations", "unchanged")
         new = []
         for quote, start in wanted.items():
             if quote not in self.citations:
@@ -150,6 +151,7 @@ class Writer:
                 new.append(citation)
                 self.citations[quote] = citation
         Citation.objects.bulk_create(new)
+        self.made.update(citation.pk for citation in new)
         self.report.count("citations", "created", len(new))
 
     def quotes(self, place, passages):
