@@ -217,6 +217,10 @@ def unknown_probability(features):
     set_property(features, "EAMENA-0182033", "Threat Probability ", "Possible, Certain")
 
 
+def apart(features):
+    features.append(features.pop(2))
+
+
 BAD_FILES = [
     # (what, the file, EAMENA ID, feature, property, words of the message)
     ("not JSON", b"EAMENA-0182033, Nosrat Abad", "", 0, "", "not JSON"),
@@ -226,6 +230,7 @@ BAD_FILES = [
     ("out of range", edited(out_of_range), "EAMENA-0207205", 1, "geometry", "Latitude 95.0"),
     ("unclosed polygon", edited(unclosed), "EAMENA-0182033", 0, "geometry", "must close"),
     ("an ID twice, differently", edited(twice_differently), "EAMENA-0207205", 2, "Overall Condition", "other values"),
+    ("a place's features apart", edited(apart), "EAMENA-0207205", 8, "EAMENA ID", "not together"),
     ("unknown cause", edited(unknown_cause), "EAMENA-0182033", 0, "Disturbance Cause Type ", "'Alien Visitation'"),
     ("unknown condition", edited(unknown_condition), "EAMENA-0182033", 0, "Overall Condition", "'Sparkling'"),
     ("unknown probability", edited(unknown_probability), "EAMENA-0182033", 0, "Threat Probability ", "'Certain'"),
