@@ -155,7 +155,7 @@ def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sens
     """
     Import the EAMENA GeoJSON export `data` (bytes) named `name`; returns an `ImportReport`. Writes only with
     `commit` and no problem at all. New damage reports and threats get `status`; new sites are marked sensitive with
-    `sensitive`; the history names `user`. `progress(places)` is called as places are written.
+    `sensitive`; the history names `user`. `progress(1)` is called as each place is read.
     """
     report = ImportReport(file_name=name)
     text = file_text(data, report)
@@ -178,12 +178,10 @@ def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sens
                         batch.append(place)
                     if len(batch) == BATCH:
                         writer.write_batch(batch, passages)
-                        if progress:
-                            progress(len(batch))
                         batch = []
+                    if progress:
+                        progress(1)
                 writer.write_batch(batch, passages)
-                if progress:
-                    progress(len(batch))
         except ijson.JSONError as exc:
             report.refuse(Problem("", report.features, "", f"The file is not JSON: {exc}."))
         except IntegrityError as exc:

@@ -34,8 +34,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
-        # Each place is counted twice: once read, once written.
-        bar = tqdm(total=None, unit=" steps", disable=verbosity == 0 or not sys.stderr.isatty(), file=sys.stderr)
+        bar = tqdm(total=None, unit=" places", disable=verbosity == 0 or not sys.stderr.isatty(), file=sys.stderr)
         with bar:
             report = import_eamena(
                 data=data, name=path.name, commit=commit, status=status, sensitive=sensitive, progress=bar.update
