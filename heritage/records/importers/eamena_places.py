@@ -128,14 +128,16 @@ def values(text):
         return []
     if not isinstance(text, str):
         raise ValueError(f"expected a string, found {type(text).__name__}")
-    text = text.replace("\u00a0", " ")
-    for number, term in enumerate(TERMS_WITH_COMMAS):
-        text = text.replace(term, f"\x00{number}\x00")
-    items = []
-    for item in text.split(", "):
-        for number, term in enumerate(TERMS_WITH_COMMAS):
-            item = item.replace(f"\x00{number}\x00", term)
-        item = item.strip()
+    pieces = text.replace("\u00a0", " ").split(", ")
+    items, index = [], 0
+    while index < len(pieces):
+        for term in TERMS_WITH_COMMAS:
+            parts = term.count(", ") + 1
+            if ", ".join(pieces[index : index + parts]).strip() == term:
+                item, index = term, index + parts
+                break
+        else:
+            item, index = pieces[index].strip(), index + 1
         items.append("" if item == "None" else item)
     return items
 

@@ -75,7 +75,9 @@ class Writer:
                 name=Path(self.name).name, data=self.data,
             )  # fmt: skip
             describe_original(source, self.document)
-            source.full_clean()
+            # The check constraints are the database's (validating them here would send the whole text to it, as
+            # a query's parameter, once for each: the file's size in memory every time).
+            source.full_clean(validate_constraints=False)
             source.save()
             self.report.count("sources", "created")
         self.report.source = self.source = source
