@@ -217,6 +217,10 @@ def unknown_probability(features):
     set_property(features, "EAMENA-0182033", "Threat Probability ", "Possible, Certain")
 
 
+def a_number(features):
+    set_property(features, "EAMENA-0182033", "Overall Condition State Type", 3)
+
+
 def apart(features):
     features.append(features.pop(2))
 
@@ -225,6 +229,8 @@ BAD_FILES = [
     # (what, the file, EAMENA ID, feature, property, words of the message)
     ("not JSON", b"EAMENA-0182033, Nosrat Abad", "", 0, "", "not JSON"),
     ("not GeoJSON", b'{"type": "Feature", "properties": {}}', "", 0, "", "FeatureCollection"),
+    ("no features", b'{"features": [], "type": "FeatureCollection"}', "", 0, "", "no features"),
+    ("truncated", TRIMMED[:30000], "", 0, "", "not JSON: parse error: premature EOF"),
     ("no geometry", edited(without_geometry), "EAMENA-0182033", 0, "geometry", "no geometry"),
     ("no name", edited(without_names), "EAMENA-0182033", 0, "Resource Name", "no name"),
     ("out of range", edited(out_of_range), "EAMENA-0207205", 1, "geometry", "Latitude 95.0"),
@@ -233,6 +239,7 @@ BAD_FILES = [
     ("a place's features apart", edited(apart), "EAMENA-0207205", 8, "EAMENA ID", "not together"),
     ("unknown cause", edited(unknown_cause), "EAMENA-0182033", 0, "Disturbance Cause Type ", "'Alien Visitation'"),
     ("unknown condition", edited(unknown_condition), "EAMENA-0182033", 0, "Overall Condition", "'Sparkling'"),
+    ("a number for a term", edited(a_number), "EAMENA-0182033", 0, "Overall Condition", "expected a string"),
     ("unknown probability", edited(unknown_probability), "EAMENA-0182033", 0, "Threat Probability ", "'Certain'"),
 ]
 

@@ -106,7 +106,7 @@ def file_text(data, report):
     try:
         kind = next(ijson.items(io.BytesIO(data), "type"), None)
     except ijson.JSONError as exc:
-        report.refuse(Problem("", 0, "", f"The file is not JSON: {exc}."))
+        report.refuse(Problem("", 0, "", f"The file is not JSON: {json_error(exc)}."))
         return None
     if kind != "FeatureCollection":
         report.refuse(Problem("", 0, "", "The file is not a GeoJSON FeatureCollection (its type is not one)."))
@@ -117,6 +117,11 @@ def file_text(data, report):
         report.refuse(Problem("", 0, "", " ".join(exc.messages)))
         return None
     return text
+
+
+def json_error(exc):
+    """ijson's reason, without the drawing of where (its first line)."""
+    return (str(exc).strip().splitlines() or ["unreadable"])[0]
 
 
 def places_of(data, passages, report):
@@ -182,8 +187,10 @@ def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sens
                     if progress:
                         progress(1)
                 writer.write_batch(batch, passages)
+                if not report.features:
+                    report.refuse(Problem("", 0, "", "The file holds no features."))
         except ijson.JSONError as exc:
-            report.refuse(Problem("", report.features, "", f"The file is not JSON: {exc}."))
+            report.refuse(Problem("", report.features, "", f"The file is not JSON: {json_error(exc)}."))
         except IntegrityError as exc:
             # What full_clean leaves to the database (uniqueness between the rows of one import, check constraints).
             place = getattr(writer, "place", None)

@@ -142,12 +142,6 @@ def values(text):
     return items
 
 
-def single(text):
-    """A single-valued property: its value, "" for null, "None" or empty."""
-    items = values(text)
-    return items[0] if len(items) == 1 else ", ".join(items) if items else ""
-
-
 def script_tag(name):
     """
     The BCP 47 tag the data supports for a name: its script only (the export names no language), `und-Arab` for
@@ -200,6 +194,10 @@ class PlaceReader:
             self.refuse(str(exc), key)
             return []
 
+    def single(self, key):
+        """A single-valued property: its value, "" for null, "None" or empty (several values kept joined)."""
+        return ", ".join(self.list(key))
+
     def term(self, vocabulary, label, key, what):
         """The key of `label` in a managed vocabulary (a slug, a cause's primary key), or a problem."""
         slug = self.vocabulary[vocabulary].get(label)
@@ -240,11 +238,11 @@ class PlaceReader:
 
     def read_site(self):
         place = self.place
-        kind = single(place.properties.get("Heritage Place Type"))
+        kind = self.single("Heritage Place Type")
         place.kind = SITE_KINDS.get(kind, "") if kind else SiteKind.OTHER
         if not place.kind:
             self.refuse(f"{kind!r} is not a heritage place type this importer maps.", "Heritage Place Type")
-        country = single(place.properties.get("Country Type"))
+        country = self.single("Country Type")
         place.country = country_code(country) if country else ""
         if not place.country:
             self.refuse(f"{country!r} is not a country name." if country else "No country.", "Country Type")
@@ -272,12 +270,12 @@ class PlaceReader:
 
     def read_condition(self):
         place = self.place
-        condition = single(place.properties.get("Overall Condition State Type"))
+        condition = self.single("Overall Condition State Type")
         if condition:
             place.condition = self.term("conditions", condition, "Overall Condition State Type", "site condition")
             dates = [self.date(text, "Assessment Activity Date") for text in self.list("Assessment Activity Date")]
             place.condition_assessed = max((date for date in dates if date), default=None)
-        extent = single(place.properties.get("Damage Extent Type"))
+        extent = self.single("Damage Extent Type")
         if extent:
             place.damage_extent = self.choice(DAMAGE_EXTENTS, extent, "Damage Extent Type", "damage extent band")
         effects = self.list("Effect Type")
