@@ -16,11 +16,12 @@ from django.urls import reverse
 
 from heritage.records.importers.eamena import import_eamena
 from heritage.records.importers.eamena_places import values
+from heritage.records.integrity import run_checks
 from heritage.records.models import Citation, DamageReport, Site, SiteIdentifier, SiteName, Source, Threat
 from heritage.records.texts import sha256
 
 from .admin_helpers import make_user
-from .conftest import table_counts
+from .conftest import stored_files, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -258,9 +259,11 @@ def test_bad_input_is_refused_by_feature_and_property_with_nothing_written(data,
     assert table_counts() == before
 
 
-def test_one_bad_place_refuses_the_whole_file():
-    """All or nothing: the good places of a file with one bad place are not written either."""
-    report = run(data=edited(unknown_condition), commit=True)
+def test_one_bad_place_refuses_the_whole_file(originals, django_capture_on_commit_callbacks):
+    """All or nothing: the good places of a file with one bad place are not written either, nor the file stored."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(data=edited(unknown_condition), commit=True)
+    assert stored_files(originals) == {}
     assert report.counts["sites"]["created"] == 4 and report.counts["sites"]["refused"] == 1
     assert not Site.objects.filter(slug__startswith="eamena-").exists()
 
@@ -281,9 +284,11 @@ def test_the_command_is_a_dry_run_unless_committed_and_fails_on_a_refusal(tmp_pa
     assert "EAMENA-0182033 (feature 0), 'Overall Condition State Type'" in capsys.readouterr().err
 
 
-def test_the_whole_shipped_file_imports_and_imports_again_unchanged():
+def test_the_whole_shipped_file_imports_and_imports_again_unchanged(originals, django_capture_on_commit_callbacks):
     """caravanserail.geojson: 221 places in 424 features, both scripts of names, every record cited."""
-    report = import_eamena(data=WHOLE, name="caravanserail.geojson", commit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_eamena(data=WHOLE, name="caravanserail.geojson", commit=True)
+    assert stored_files(originals) == {report.source.original.name: WHOLE}
     assert report.committed, report.problems[:5]
     sites = Site.objects.filter(identifiers__scheme="eamena")
     assert sites.count() == 221 and SiteIdentifier.objects.filter(scheme="eamena").count() == 221
@@ -295,6 +300,8 @@ def test_the_whole_shipped_file_imports_and_imports_again_unchanged():
     assert all(count["refused"] == 0 for count in report.counts.values())
     assert not sites.filter(citations__isnull=True).exists()
     assert not DamageReport.objects.filter(site__in=sites, citations__isnull=True).exists()
+    failed = [(result.title, result.problems[:3]) for result in run_checks() if not result.ok]
+    assert not failed  # quotes at their offsets, text checksums, date bounds, citations: manage.py check_integrity
     before = table_counts()
     again = import_eamena(data=WHOLE, name="caravanserail.geojson", commit=True)
     assert all(created == updated == 0 for _, created, updated, *_ in again.rows())
