@@ -335,6 +335,15 @@ def test_the_admin_page_lists_every_problem_and_writes_nothing(client, originals
     assert "EAMENA-0182033" in page and "Overall Condition State Type" in page and "Sparkling" in page
 
 
+def test_a_confirmation_without_its_upload_imports_nothing(client):
+    """A confirmation whose upload is gone (or was never made, or is forged) sends the curator back to upload."""
+    client.force_login(make_user("cora", group="Curator"))
+    for pending in ("0" * 32, "../../etc/passwd", ""):
+        response = client.post(PAGE, {"pending": pending, "name": "x.geojson", "status": "draft"}, follow=True)
+        assert response.status_code == 200 and "upload it again" in response.content.decode()
+    assert not Site.objects.filter(slug__startswith="eamena-").exists()
+
+
 def test_only_those_who_may_add_sites_may_import(client):
     client.force_login(make_user("rhea", group="Researcher"))
     assert client.get(PAGE).status_code == 403

@@ -58,13 +58,13 @@ def eamena_import_view(request):
     form, report, confirm, status = EamenaImportForm(), None, None, 200
     if request.method == "POST" and "pending" in request.POST:
         confirm = ConfirmForm(request.POST)
-        if not confirm.is_valid():
-            raise PermissionDenied
-        options = confirm.cleaned_data
+        options = confirm.cleaned_data if confirm.is_valid() else {}
         try:
-            data = uploads.get(options["pending"])
+            data = uploads.get(options.get("pending", ""))
         except KeyError:
-            messages.error(request, "The upload is no longer waiting (confirmed already, or over a day old).")
+            messages.error(
+                request, "The upload is no longer waiting (confirmed already, or over a day old): upload it again."
+            )
             return redirect("eamena-import")
         report = import_eamena(
             data=data, name=options["name"], commit=True, status=options["status"],
