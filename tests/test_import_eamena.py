@@ -222,6 +222,11 @@ def a_number(features):
     set_property(features, "EAMENA-0182033", "Overall Condition State Type", 3)
 
 
+def a_long_name(features):
+    set_property(features, "EAMENA-0182033", "Resource Name", "Caravanserai " * 20 + ", CVNS-IR")
+    set_property(features, "EAMENA-0182033", "Name Type", "Toponym, Alternative Reference")
+
+
 def apart(features):
     features.append(features.pop(2))
 
@@ -241,6 +246,7 @@ BAD_FILES = [
     ("unknown cause", edited(unknown_cause), "EAMENA-0182033", 0, "Disturbance Cause Type ", "'Alien Visitation'"),
     ("unknown condition", edited(unknown_condition), "EAMENA-0182033", 0, "Overall Condition", "'Sparkling'"),
     ("a number for a term", edited(a_number), "EAMENA-0182033", 0, "Overall Condition", "expected a string"),
+    ("a name too long", edited(a_long_name), "EAMENA-0182033", 0, "sites: name", "at most 200 characters"),
     ("unknown probability", edited(unknown_probability), "EAMENA-0182033", 0, "Threat Probability ", "'Certain'"),
 ]
 

@@ -157,7 +157,7 @@ def script_tag(name):
 class PlaceReader:
     """
     Reads the features of one place into a `Place`, collecting `Problem`s. `vocabulary` maps the labels of the
-    managed vocabularies to their slugs: {"causes": {...}, "categories": {...}, "conditions": {...}}.
+    managed vocabularies to their keys: {"causes": {label: pk}, "categories": {label: slug}, "conditions": {…}}.
     """
 
     def __init__(self, vocabulary):
@@ -173,7 +173,7 @@ class PlaceReader:
             if feature["properties"] != properties:
                 differing = sorted(k for k in set(properties) | set(feature["properties"])
                                    if properties.get(k) != feature["properties"].get(k))  # fmt: skip
-                self.refuse(f"another feature of this place (feature {first_index}) has other values", differing[0],
+                self.refuse(f"Another feature of this place (feature {first_index}) has other values", differing[0],
                             index)  # fmt: skip
         self.read_names()
         self.read_site()

@@ -172,7 +172,7 @@ class Writer:
         identifier = self.identifiers.get(place.eamena_id)
         latitude, longitude, certainty = place.point or (None, None, "")
         values = {
-            "name": place.name[:200], "kind": place.kind, "country": place.country, "description": place.description,
+            "name": place.name, "kind": place.kind, "country": place.country, "description": place.description,
             "latitude": Decimal(str(latitude)) if latitude is not None else None,
             "longitude": Decimal(str(longitude)) if longitude is not None else None,
             "location_certainty": certainty, "condition_id": place.condition,
