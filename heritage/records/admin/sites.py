@@ -111,6 +111,7 @@ class SiteAdmin(ImportExportRecordAdmin):
     """
 
     resource_classes = [SiteResource]
+    change_list_template = "admin/records/site/change_list.html"  # links the EAMENA import page
     revert_protected_fields = ("is_sensitive",)
     ordering = ["name"]  # explicit: the annotated (GROUP BY) queryset drops Meta.ordering
     formats = [CSV, XLSX]
