@@ -28,9 +28,9 @@ from ..choices import CurationStatus, IdentifierScheme
 from ..models import SiteIdentifier, Source
 from ..models.vocabularies import DisturbanceCategory, DisturbanceCause, SiteCondition
 from ..texts import check_text, normalise
+from .eamena_passages import FeaturePassages
 from .eamena_places import ID_KEY, PlaceReader, Problem
 from .eamena_writer import Writer
-from .eamena_passages import FeaturePassages
 
 # The record types of the report's table, in its order.
 RECORD_TYPES = ["sources", "sites", "site names", "identifiers", "extents", "damage reports", "threats", "citations"]
