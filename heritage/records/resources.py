@@ -110,6 +110,7 @@ class SiteResource(RecordResource):
             "location_certainty",
             "condition",
             "condition_assessed",
+            "damage_extent",
         ]
         export_order = fields
 

@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from heritage.records.api.urls import router
+from heritage.records.api.urls import published, router
 
 from ..conftest import table_counts
 from .conftest import token_client
@@ -70,6 +70,9 @@ def test_formats_are_documented(openapi):
             continue
         if path.endswith("/original/"):  # a source's original document, as received
             assert media_types == {"application/octet-stream"}
+            continue
+        if path.startswith("/api/v1/releases/"):  # the packages themselves are the releases' other format
+            assert media_types == ({"application/zip"} if path.endswith("/file/") else {"application/json"})
             continue
         formats = next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"]
         if path.startswith("/api/v1/sites/"):
@@ -153,7 +156,8 @@ def wsgi_keeps_the_test_connection():
 def record_of(operation):
     """The model and lookup field behind an operation's path (`/api/v1/damage-reports/{slug}/`)."""
     prefix = operation.path.removeprefix("/api/v1/").split("/")[0]
-    viewset = next(viewset for registered, viewset, _ in router.registry if registered == prefix)
+    registry = router.registry + published.registry
+    viewset = next(viewset for registered, viewset, _ in registry if registered == prefix)
     return viewset.serializer_class.Meta.model, viewset.lookup_field
 
 
@@ -187,8 +191,9 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     operations = [result.ok() for result in api.get_all_operations()]
     methods = [operation.method.upper() for operation in operations]
     # List and record of fifteen resources (six of them vocabularies), and a source's text and original; create,
-    # update, partial update and delete of each; and the workflow's status move of a damage report and of a threat.
-    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (32, 17, 94)
+    # update, partial update and delete of each; the workflow's status move of a damage report and of a threat; and
+    # the releases' list, record and file.
+    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (35, 17, 97)
     token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}

@@ -124,7 +124,7 @@ class SiteAdmin(ImportExportRecordAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
         ("Location", {"fields": ["latitude", "longitude", "location_certainty", "is_sensitive"]}),
-        ("Condition", {"fields": ["condition", "condition_assessed"]}),
+        ("Condition", {"fields": ["condition", "condition_assessed", "damage_extent"]}),
         ("Sources", {"fields": ["citations"]}),
         ("Record", {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
     ]

@@ -23,7 +23,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from .. import selectors
-from ..choices import DesignationKind, LocationCertainty, SiteKind
+from ..choices import DamageExtent, DesignationKind, LocationCertainty, SiteKind
 from ..models import Actor, DamageReport, Designation, Period, Site, SiteCondition, SiteName, SitePeriod, Structure
 from ..models.sites import may_see_exact_locations
 from .common.fields import BriefRelatedField, TermField, UncertainDateField, api_url
@@ -58,6 +58,7 @@ class SiteFilterSet(BaseFilterSet):
     )
     location_certainty = choice_filter(LocationCertainty.choices, "How well the coordinates locate the site.")
     condition = term_filter(SiteCondition, "Overall condition (/api/v1/site-conditions/); repeat for any of several.")
+    damage_extent = choice_filter(DamageExtent.choices, "How much of the site shows damage (EAMENA's bands).")
     has_location = BooleanFilter(
         method="filter_has_location", help_text="true: sites with coordinates; false: sites without."
     )
@@ -294,6 +295,7 @@ class SiteSerializer(RecordSerializer):
             "location_certainty",
             "condition",
             "condition_assessed",
+            "damage_extent",
             "is_sensitive",
             "names",
             "designations",

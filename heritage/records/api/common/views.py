@@ -111,7 +111,18 @@ class SelectorMixin:
         return type(self).selector(self.request.user)
 
 
-class ExportMixin:
+class ErrorsAsJSONMixin:
+    """Errors are always JSON: a 400 explaining a bad filter, or a 404 for a file, must be readable whatever format."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        accepted = getattr(request, "accepted_renderer", None)
+        if getattr(response, "exception", False) and not isinstance(accepted, ORJSONRenderer | BrowsableAPIRenderer):
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ExportMixin(ErrorsAsJSONMixin):
     """
     Lists in CSV or GeoJSON are exports of everything the filters match: not paginated, and streamed.
 
@@ -142,14 +153,6 @@ class ExportMixin:
         extension = request.accepted_renderer.format
         response["Content-Disposition"] = f'attachment; filename="{self.basename}s.{extension}"'
         return response
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are always JSON: a 400 explaining a bad filter must be readable whatever format was asked for.
-        accepted = getattr(request, "accepted_renderer", None)
-        if getattr(response, "exception", False) and not isinstance(accepted, ORJSONRenderer | BrowsableAPIRenderer):
-            request.accepted_renderer = ORJSONRenderer()
-            request.accepted_media_type = ORJSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 class RecordViewSet(
