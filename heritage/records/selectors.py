@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from .models import (
     Actor,
+    ActorIdentifier,
     Citation,
     DamageReport,
     Designation,
@@ -25,7 +26,9 @@ from .models import (
     EventParticipant,
     Occupation,
     Period,
+    PeriodIdentifier,
     Site,
+    SiteIdentifier,
     SiteName,
     SitePeriod,
     Source,
@@ -42,8 +45,13 @@ CITATIONS = Prefetch(
 )
 
 
+def identifiers(model):
+    """A record's identifiers in other registers, with their citations (`model`: SiteIdentifier...)."""
+    return Prefetch("identifiers", queryset=model.objects.prefetch_related(CITATIONS))
+
+
 def sites(user):
-    """Heritage places, with their other names, protected statuses, periods and citations; by name."""
+    """Heritage places, with their other names, protected statuses, periods, identifiers and citations; by name."""
     return (
         Site.objects.visible_to(user)
         .prefetch_related(
@@ -52,6 +60,7 @@ def sites(user):
                 "designations", queryset=Designation.objects.select_related("granted_by").prefetch_related(CITATIONS)
             ),
             Prefetch("site_periods", queryset=SitePeriod.objects.select_related("period").prefetch_related(CITATIONS)),
+            identifiers(SiteIdentifier),
             CITATIONS,
         )
         .order_by("name", "pk")
@@ -61,7 +70,7 @@ def sites(user):
 def periods(user):
     return (
         Period.objects.visible_to(user)
-        .prefetch_related(CITATIONS)
+        .prefetch_related(identifiers(PeriodIdentifier), CITATIONS)
         .order_by("start_earliest", "stop_latest", "name", "pk")
     )
 
@@ -70,7 +79,7 @@ def actors(user):
     return (
         Actor.objects.visible_to(user)
         .select_related("parent")
-        .prefetch_related("aliases", CITATIONS)
+        .prefetch_related("aliases", identifiers(ActorIdentifier), CITATIONS)
         .order_by("name", "pk")
     )
 
