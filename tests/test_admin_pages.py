@@ -4,7 +4,15 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from heritage.records.models import Actor, ActorAlias, Structure
+from heritage.records.models import (
+    Actor,
+    ActorAlias,
+    ActorIdentifier,
+    Period,
+    PeriodIdentifier,
+    SiteIdentifier,
+    Structure,
+)
 
 from .admin_helpers import make_user
 
@@ -32,6 +40,13 @@ def test_list_add_change_and_history_pages_open(client, palmyra, model):
     assert client.get(reverse(f"admin:records_{name}_add")).status_code == 200
     if model is Structure:  # the article names no structure
         Structure.objects.create(site=palmyra, slug="temple-of-bel", name="Temple of Bel")
+    # Nor any identifier in another register.
+    elif model is SiteIdentifier:
+        SiteIdentifier.objects.create(site=palmyra, scheme="pleiades", value="668331")
+    elif model is ActorIdentifier:
+        ActorIdentifier.objects.create(actor=Actor.objects.get(slug="isis"), scheme="wikidata", value="Q2429253")
+    elif model is PeriodIdentifier:
+        PeriodIdentifier.objects.create(period=Period.objects.first(), scheme="periodo", value="p0qhb66fhbb")
     record = model.objects.first()
     assert record is not None, f"the Palmyra fixtures have no {name}"
     assert client.get(reverse(f"admin:records_{name}_change", args=[record.pk])).status_code == 200
