@@ -14,8 +14,9 @@ from .forms import VersionCheckedForm
 
 class HolderNamedMixin:
     """
-    For an identifier's form: a value that another record holds is refused on the value, naming that record (the
-    model's unique constraint alone would say only "another record" above the row).
+    For an identifier's form: a value that another record holds is refused on the value, naming that record where
+    anyone may see it (the form does not know its user; the model's unique constraint alone would only say "another
+    record", above the row).
     """
 
     def clean(self):
@@ -23,11 +24,8 @@ class HolderNamedMixin:
         scheme, value = data.get("scheme"), data.get("value")
         if scheme and value:
             model = type(self.instance)
-            taken = model.objects.filter(scheme=scheme, value=value).exclude(pk=self.instance.pk)
-            holder = model.holder(scheme, value) if taken.exists() else None
-            if holder is not None:
-                what = holder._meta.verbose_name
-                self.add_error("value", f"{scheme}:{value} already identifies the {what} “{holder}” ({holder.slug}).")
+            if model.objects.filter(scheme=scheme, value=value).exclude(pk=self.instance.pk).exists():
+                self.add_error("value", model.taken_message(scheme, value, record=None, user=None))
         return data
 
 

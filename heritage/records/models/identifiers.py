@@ -117,6 +117,20 @@ class ExternalIdentifier(CitedRecord):
         return None if row is None else getattr(row, cls.owner_field)
 
     @classmethod
+    def taken_message(cls, scheme, value, record, user):
+        """
+        Why `record` cannot have `scheme` `value` when another record holds it (None when none does): naming that
+        record only where `user` may see it and its identifiers, so that the refusal shows no hidden identifier.
+        """
+        holder = cls.holder(scheme, value)
+        if holder is None or holder == record:
+            return None
+        owner = type(holder)
+        if cls.shown_with(holder, user) and owner.objects.visible_to(user).filter(pk=holder.pk).exists():
+            return f"{scheme}:{value} already identifies the {owner._meta.verbose_name} “{holder}” ({holder.slug})."
+        return f"{scheme}:{value} already identifies another record."
+
+    @classmethod
     def value_errors(cls, scheme, value):
         """Why `value` cannot identify this kind of record in `scheme` (a list of messages; empty if it can)."""
         if scheme not in cls.schemes:

@@ -75,18 +75,10 @@ class IdentifierSerializer(NestedItemSerializer):
         attrs = super().validate(attrs)
         scheme, value = attrs.get("scheme"), attrs.get("value")
         if scheme and value:
-            holder = self.Meta.model.holder(scheme, value)
-            if holder is not None and holder != _record_of(self.parent):
-                raise serializers.ValidationError({"value": [self.taken_message(holder, scheme, value)]})
+            taken = self.Meta.model.taken_message(scheme, value, _record_of(self.parent), _user(self))
+            if taken:
+                raise serializers.ValidationError({"value": [taken]})
         return attrs
-
-    def taken_message(self, holder, scheme, value):
-        user = _user(self)
-        model = self.Meta.model
-        visible = model.shown_with(holder, user) and type(holder).objects.visible_to(user).filter(pk=holder.pk)
-        if visible and visible.exists():
-            return f"{scheme}:{value} already identifies the {holder._meta.verbose_name} “{holder}” ({holder.slug})."
-        return f"{scheme}:{value} already identifies another record."
 
 
 def identifiers_field(serializer_class):
