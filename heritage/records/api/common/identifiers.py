@@ -20,6 +20,7 @@ from rest_framework.fields import SkipField, empty
 
 from ...choices import IdentifierScheme
 from ...models.identifiers import parse_identifier
+from .filters import DescribedSchemaMixin
 from .nested import NestedItemSerializer
 from .serializers import citations_field
 
@@ -109,9 +110,14 @@ class IdentifierListField(forms.MultipleChoiceField):
         return [parse_identifier(text) for text in super().clean(value)]
 
 
-class IdentifierFilter(django_filters.MultipleChoiceFilter):
+class IdentifierFilter(DescribedSchemaMixin, django_filters.MultipleChoiceFilter):
     """`identifier=scheme:value`: the records identified so (see the module docstring)."""
 
+    openapi_schema = {
+        "type": "string",
+        "pattern": f"^({'|'.join(IdentifierScheme.values)}):.+$",
+        "example": "pleiades:668331",
+    }
     field_class = IdentifierListField
 
     def __init__(self, **kwargs):
