@@ -106,11 +106,6 @@ class ExternalIdentifier(CitedRecord):
         return True
 
     @classmethod
-    def owners_shown_to(cls, records, user):
-        """The records of the queryset `records` whose identifiers `user` may see (`shown_with`, in SQL)."""
-        return records
-
-    @classmethod
     def holder(cls, scheme, value):
         """The record that `scheme` `value` identifies in this database, or None."""
         row = cls.objects.filter(scheme=scheme, value=value).select_related(cls.owner_field).first()
@@ -219,10 +214,6 @@ class SiteIdentifier(ExternalIdentifier):
     @classmethod
     def shown_with(cls, site, user):
         return site.shows_exact_location_to(user)
-
-    @classmethod
-    def owners_shown_to(cls, sites, user):
-        return sites if may_see_exact_locations(user) else sites.exclude(is_sensitive=True)
 
 
 class ActorIdentifier(ExternalIdentifier):
