@@ -26,6 +26,8 @@ from pytest_django.plugin import blocking_manager_key
 
 from heritage.records.models import Site, Source
 
+from .databases import engine_markers, own_database, postgres_database  # noqa: F401  (fixtures for every test)
+
 FIXTURES = ["fixtures/eamena-vocabularies.json", "fixtures/vocabularies.json", "fixtures/palmyra.json"]
 
 
@@ -100,6 +102,10 @@ def uses_database(item):
     return item.get_closest_marker("django_db") is not None or bool({"db", "transactional_db"} & fixtures)
 
 
+def pytest_collection_modifyitems(config, items):
+    engine_markers(config, items)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
     """Before a test that uses the database, load the baseline again if a transactional test emptied it."""
@@ -154,6 +160,16 @@ def own_cache_folder(tmp_path_factory):
         "LOCATION": str(tmp_path_factory.mktemp("cache")),
     }
     with override_settings(CACHES={"default": cache}):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """
+    Test users' passwords hashed with one round: production's PBKDF2 costs a fifth of a second a password by
+    design, and the suite makes hundreds of users. What is tested (who may log in, lockouts) does not depend on it.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
 

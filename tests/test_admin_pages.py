@@ -10,6 +10,7 @@ from heritage.records.models import (
     ActorIdentifier,
     Period,
     PeriodIdentifier,
+    SiteExtent,
     SiteIdentifier,
     Structure,
 )
@@ -47,6 +48,8 @@ def test_list_add_change_and_history_pages_open(client, palmyra, model):
         ActorIdentifier.objects.create(actor=Actor.objects.get(slug="isis"), scheme="wikidata", value="Q2429253")
     elif model is PeriodIdentifier:
         PeriodIdentifier.objects.create(period=Period.objects.first(), scheme="periodo", value="p0qhb66fhbb")
+    elif model is SiteExtent:  # nor any shape
+        SiteExtent.objects.create(site=palmyra, position=1, geometry={"type": "Point", "coordinates": [38.27, 34.55]})
     record = model.objects.first()
     assert record is not None, f"the Palmyra fixtures have no {name}"
     assert client.get(reverse(f"admin:records_{name}_change", args=[record.pk])).status_code == 200

@@ -25,6 +25,7 @@ from heritage.records.models import (
     PeriodIdentifier,
     Site,
     SiteCondition,
+    SiteExtent,
     SiteIdentifier,
     SiteName,
     SitePeriod,
@@ -85,6 +86,9 @@ class Rows:
                 )
             elif model is SiteName:
                 SiteName.objects.create(site=self.site_(i), name=f"Name {i}", kind="local")
+            elif model is SiteExtent:
+                point = {"type": "Point", "coordinates": [i % 180, 0]}
+                SiteExtent.objects.create(site=self.site_(i), position=1, geometry=point)
             elif model is Actor:
                 Actor.objects.create(slug=f"a-{i}", name=f"A {i}", kind="person", parent=self.actor(i))
             elif model is ActorAlias:
@@ -166,6 +170,7 @@ ALL_RECORD_MODELS = [
     Period,
     PeriodIdentifier,
     Site,
+    SiteExtent,
     SiteIdentifier,
     SiteName,
     SitePeriod,

@@ -4,8 +4,8 @@ database and storage, and find every table and every original the same, from SQL
 damaged archive restores nothing.
 
 These tests run the commands in subprocesses against real database files and servers, as an operator would. The
-PostgreSQL leg needs the server at 127.0.0.1:5432 (or HERITAGE_TEST_POSTGRES_URL); CI provides it. Without it the
-PostgreSQL leg is skipped locally, with the reason, and fails under CI=true.
+tests on SQLite files run in the SQLite suite; the journey to PostgreSQL and back runs in the PostgreSQL suite, on its
+server (tests/databases.py).
 
 Migrating a fresh database takes most of the time, so it is done once per run: each test starts from copies of a
 migrated SQLite file and of a seeded one (the article and a user), made once for the module.
@@ -27,7 +27,6 @@ import pytest
 from .conftest import built_once
 
 ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_SERVER = os.environ.get("HERITAGE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
 def originals_of(database_url):
@@ -120,24 +119,7 @@ def copy_of(templates, name, path):
     return url
 
 
-@pytest.fixture
-def postgres_database():
-    psycopg = pytest.importorskip("psycopg")
-    name = f"heritage_backup_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI and not reachable at {POSTGRES_SERVER}: {exc}")
-        pytest.skip(f"no PostgreSQL at {POSTGRES_SERVER} ({exc}); set HERITAGE_TEST_POSTGRES_URL or run CI")
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{POSTGRES_SERVER}/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
+@pytest.mark.sqlite
 def test_backup_restores_into_a_fresh_sqlite_database(tmp_path, templates):
     source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
     manage(source, "backup", str(tmp_path / "backup.zip"))
@@ -148,6 +130,7 @@ def test_backup_restores_into_a_fresh_sqlite_database(tmp_path, templates):
     assert stored_originals(target) == templates["originals"]
 
 
+@pytest.mark.postgresql
 def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, templates, postgres_database):
     """Every text and original, checksums verified, into an empty PostgreSQL database, and back again."""
     source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
@@ -166,6 +149,7 @@ def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, templates, 
     assert stored_originals(back) == templates["originals"]
 
 
+@pytest.mark.sqlite
 def test_restore_refuses_a_database_that_holds_records(tmp_path, templates):
     source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
     manage(source, "backup", str(tmp_path / "backup.zip"))
@@ -184,6 +168,7 @@ def rewritten(archive, member, change):
     return copy
 
 
+@pytest.mark.sqlite
 @pytest.mark.parametrize(
     "damage, message",
     [

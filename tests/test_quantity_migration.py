@@ -1,7 +1,7 @@
 """
 The migration to ranges (records 0010): every single reported number becomes the bounds its qualifier implies, in the
-records and in their history, and the bounds pass the new constraints. A real SQLite database is migrated in
-subprocesses, as in tests/test_sources.py.
+records and in their history, and the bounds pass the new constraints. A real database of the suite's engine
+(tests/databases.py) is migrated in subprocesses, as in tests/test_sources.py.
 """
 
 import json
@@ -67,7 +67,7 @@ print(json.dumps({
 
 
 def manage(database, *args):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+    env = {**os.environ, "DATABASE_URL": database}
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
@@ -75,8 +75,8 @@ def manage(database, *args):
     return result.stdout
 
 
-def test_each_single_value_becomes_the_bounds_its_qualifier_implies_and_back(tmp_path):
-    database = tmp_path / "old.sqlite3"
+def test_each_single_value_becomes_the_bounds_its_qualifier_implies_and_back(own_database):
+    database = own_database
     manage(database, "migrate", "records", BEFORE, "-v0")
     manage(database, "shell", "--no-imports", "-c", WRITE_OLD_ROWS % {"before": BEFORE})
     manage(database, "migrate", "-v0")

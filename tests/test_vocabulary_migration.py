@@ -2,8 +2,8 @@
 Migration 0012_vocab_terms on a database that already holds records: every record keeps its meaning when the fixed
 choices become term tables, and migrating back restores the old values.
 
-Runs Django's MigrationExecutor in a subprocess against a fresh database file (and a fresh PostgreSQL database when
-the server is there, see test_backup.py), never the test database: it migrates to 0011, writes rows with the old
+Runs Django's MigrationExecutor in a subprocess against a fresh database of the suite's engine (tests/databases.py),
+never the test database: it migrates to 0011, writes rows with the old
 values through 0011's models, migrates forward, and checks what the rows now say.
 """
 
@@ -12,8 +12,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-
-from .test_backup import postgres_database  # noqa: F401  (the fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,9 +118,5 @@ def check(outcome):
     }
 
 
-def test_existing_records_keep_their_meaning_on_sqlite(tmp_path):
-    check(migrate_with_old_rows(f"sqlite:///{tmp_path / 'old.sqlite3'}"))
-
-
-def test_existing_records_keep_their_meaning_on_postgresql(postgres_database):  # noqa: F811
-    check(migrate_with_old_rows(postgres_database))
+def test_existing_records_keep_their_meaning(own_database):
+    check(migrate_with_old_rows(own_database))

@@ -12,6 +12,7 @@ import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import shapely
+import shapely.validation
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
@@ -33,21 +34,27 @@ def geometry_errors(geometry):
     extra = set(geometry) - {"type", "coordinates", "bbox"}
     if extra:
         return [f"Unexpected member {sorted(extra)[0][:40]!r} in a {kind}."]
+    if "bbox" in geometry and not _is_bbox(geometry["bbox"]):
+        return ["A geometry's bbox is [west, south, east, north] in degrees (with lowest and highest altitude if 3D)."]
     if "coordinates" not in geometry:
         return [f"A {kind} needs its coordinates."]
     errors = []
     count = [0]
+    dimensions = set()
 
     def position(value):
         if not isinstance(value, list) or not 2 <= len(value) <= 3:
             raise _Invalid("A position is [longitude, latitude] (an altitude may follow).")
-        if not all(isinstance(n, int | float) and not isinstance(n, bool) and math.isfinite(n) for n in value):
+        if not all(_is_number(n) for n in value):
             raise _Invalid("A position's coordinates are finite numbers.")
+        dimensions.add(len(value))
+        if len(dimensions) > 1:
+            raise _Invalid("Either every position of a geometry has an altitude, or none has.")
         lon, lat = value[0], value[1]
         if not -180 <= lon <= 180:
-            raise _Invalid(f"Longitude {lon} is outside -180 to 180 degrees.")
+            raise _Invalid(f"Longitude {_shown(lon)} is outside -180 to 180 degrees.")
         if not -90 <= lat <= 90:
-            raise _Invalid(f"Latitude {lat} is outside -90 to 90 degrees.")
+            raise _Invalid(f"Latitude {_shown(lat)} is outside -90 to 90 degrees.")
         count[0] += 1
         if count[0] > MAX_POSITIONS:
             raise _Invalid(f"A geometry holds at most {MAX_POSITIONS:,} positions.")
@@ -92,6 +99,26 @@ def geometry_errors(geometry):
 
 class _Invalid(Exception):
     pass
+
+
+def _is_number(value):
+    # JSON's integers have no bound: compared as integers, never converted to a float (which would overflow).
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+def _shown(number):
+    text = repr(number)
+    return text if len(text) <= 20 else f"{text[:17]}…"
+
+
+def _is_bbox(value):
+    if not isinstance(value, list) or len(value) not in (4, 6) or not all(_is_number(n) for n in value):
+        return False
+    half = len(value) // 2
+    west, south, east, north = value[0], value[1], value[half], value[half + 1]
+    return all(-180 <= n <= 180 for n in (west, east)) and -90 <= south <= north <= 90
 
 
 @deconstructible
@@ -150,3 +177,15 @@ def _tenth(value, rounding=None):
     if rounding is None:
         return float(round(number, 1))
     return float((number / PUBLIC_STEP).to_integral_value(rounding) * PUBLIC_STEP)
+
+
+def wkt(geometries):
+    """
+    Valid GeoJSON geometries as one WKT text, as a CSV cell carries them: the geometry itself when there is one, a
+    GEOMETRYCOLLECTION of them in order when there are several, "" when there are none. GIS tools read WKT from a
+    CSV column (QGIS: Delimited Text, geometry definition WKT).
+    """
+    shapes = [shapely.geometry.shape(geometry) for geometry in geometries]
+    if not shapes:
+        return ""
+    return (shapes[0] if len(shapes) == 1 else shapely.GeometryCollection(shapes)).wkt

@@ -28,6 +28,7 @@ from .models import (
     Period,
     PeriodIdentifier,
     Site,
+    SiteExtent,
     SiteIdentifier,
     SiteName,
     SitePeriod,
@@ -51,7 +52,8 @@ def identifiers(model):
 
 
 def sites(user):
-    """Heritage places, with their other names, protected statuses, periods, identifiers and citations; by name."""
+    """Heritage places, with their other names, protected statuses, periods, extents, identifiers and citations; by
+    name."""
     return (
         Site.objects.visible_to(user)
         .prefetch_related(
@@ -60,6 +62,7 @@ def sites(user):
                 "designations", queryset=Designation.objects.select_related("granted_by").prefetch_related(CITATIONS)
             ),
             Prefetch("site_periods", queryset=SitePeriod.objects.select_related("period").prefetch_related(CITATIONS)),
+            Prefetch("extents", queryset=SiteExtent.objects.prefetch_related(CITATIONS)),
             identifiers(SiteIdentifier),
             CITATIONS,
         )

@@ -6,6 +6,8 @@ from django.utils.text import slugify
 
 from heritage.records.choices import (
     DesignationKind,
+    GeometryQualifier,
+    IdentifierScheme,
     LocationCertainty,
     NameKind,
 )
@@ -13,7 +15,10 @@ from heritage.records.models import (
     Citation,
     Designation,
     Period,
+    PeriodIdentifier,
     Site,
+    SiteExtent,
+    SiteIdentifier,
     SiteName,
     SitePeriod,
     Source,
@@ -42,6 +47,21 @@ from .vocabulary import (
     _weighted,
     _year,
 )
+
+
+def synthetic_outline(site):
+    """A square of about 400 m around a site's point, as the perimeter a survey would draw."""
+    lon, lat, d = float(site.longitude), float(site.latitude), 0.002
+    west, east = max(lon - d, -180.0), min(lon + d, 180.0)
+    south, north = max(lat - d, -90.0), min(lat + d, 90.0)
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return SiteExtent(
+        site_id=site.pk,
+        position=1,
+        geometry={"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]},
+        qualifier=GeometryQualifier.PERIMETER,
+        certainty=LocationCertainty.MEDIUM,
+    )
 
 
 class PlacesMixin:
@@ -113,6 +133,13 @@ class PlacesMixin:
             self.insert(Period, periods)
             self.insert(Citation, citations)
             self.link(Period, [(p.pk, c.pk) for p, c in zip(periods, citations, strict=True)])
+            # Each period as a (made-up, well-formed) PeriodO definition.
+            identifiers = [
+                PeriodIdentifier(period_id=p.pk, scheme=IdentifierScheme.PERIODO, value=f"p0synth{i + 1:04d}")
+                for i, p in enumerate(periods)
+            ]
+            self.insert(PeriodIdentifier, identifiers)
+            self.link(PeriodIdentifier, [(x.pk, c.pk) for x, c in zip(identifiers, citations, strict=True)])
             bar.update(len(periods))
         self.periods = periods
 
@@ -200,6 +227,7 @@ class PlacesMixin:
                 self.insert(Site, sites)
                 self.insert(Citation, citations)
                 site_links, name_rows, period_rows, structure_rows, designation_rows = [], [], [], [], []
+                identifier_rows, extent_rows, attested = [], [], []
                 citation_iter = iter(citations)
                 for site, (names, periods, structures, designations, source, ref) in zip(sites, extras, strict=True):
                     citation = next(citation_iter).pk
@@ -212,6 +240,19 @@ class PlacesMixin:
                     period_rows += [
                         (SitePeriod(site_id=site.pk, period_id=self.periods[p].pk), citation) for p in periods
                     ]
+                    # Without drawing on the generator's randomness, so the rest of the data stays as it was: one
+                    # site in five has an EAMENA ID, one located site in three an outline around its point.
+                    number = int(ref.removeprefix("SYN-S-"))
+                    if number % 4 == 1:
+                        # The local name, attested in the site's first period.
+                        attested.append((name_rows[-len(names)][0], self.periods[periods[0]].pk))
+                    if number % 5 == 1:
+                        identifier = SiteIdentifier(
+                            site_id=site.pk, scheme=IdentifierScheme.EAMENA, value=f"EAMENA-{number:07d}"
+                        )
+                        identifier_rows.append((identifier, citation))
+                    if number % 3 == 1 and site.latitude is not None:
+                        extent_rows.append((synthetic_outline(site), citation))
                     for j, structure in enumerate(structures):
                         slug = f"{SYNTHETIC_PREFIX}{j + 1}-{slugify(structure)}"[:100]
                         structure_rows.append((Structure(site_id=site.pk, slug=slug, name=structure), citation))
@@ -242,9 +283,15 @@ class PlacesMixin:
                     (SitePeriod, period_rows),
                     (Structure, structure_rows),
                     (Designation, designation_rows),
+                    (SiteIdentifier, identifier_rows),
+                    (SiteExtent, extent_rows),
                 ):
                     self.insert(model, [obj for obj, _ in rows])
                     self.link(model, [(obj.pk, citation) for obj, citation in rows])
+                self.insert(
+                    SiteName.periods.through,
+                    [SiteName.periods.through(sitename_id=n.pk, period_id=period) for n, period in attested],
+                )
                 by_site = {info.pk: info for info in self.sites[first:]}
                 for structure, _ in structure_rows:
                     by_site[structure.site_id].structures.append((structure.pk, structure.name))

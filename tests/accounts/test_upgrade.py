@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..test_backup import postgres_database  # noqa: F401  (the fixture: a fresh PostgreSQL database, or a skip)
-
 ROOT = Path(__file__).resolve().parent.parent.parent
 OLD_KEY = "0123456789abcdef0123456789abcdef01234567"
 
@@ -101,9 +99,5 @@ EXPECTED = {
 }
 
 
-def test_plain_tokens_become_hashed_on_sqlite(tmp_path):
-    assert upgrade(f"sqlite:///{tmp_path / 'old.sqlite3'}") == EXPECTED
-
-
-def test_plain_tokens_become_hashed_on_postgresql(postgres_database):  # noqa: F811
-    assert upgrade(postgres_database) == EXPECTED
+def test_plain_tokens_become_hashed(own_database):
+    assert upgrade(own_database) == EXPECTED

@@ -21,7 +21,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from heritage.records.api.urls import router
-from heritage.records.models import DamageReport, Site
+from heritage.records.models import DamageReport, Site, SiteExtent
 
 from .base import content_of
 from .conftest import token_client
@@ -31,6 +31,17 @@ from .conftest import token_client
 FIRST = {"A": (Decimal("35.588300"), Decimal("42.718300")), "B": (Decimal("35.611200"), Decimal("42.695100"))}
 REFINED = {"A": (Decimal("35.601234"), Decimal("42.704321")), "B": (Decimal("35.560055"), Decimal("42.740987"))}
 CELL = (Decimal("35.6"), Decimal("42.7"))
+# Its extents in the two readings: an outline and a point, different shapes with one public form each.
+SHAPES = {
+    "A": {
+        1: {"type": "Polygon", "coordinates": [[[42.71, 35.52], [42.74, 35.52], [42.74, 35.58], [42.71, 35.52]]]},
+        2: {"type": "Point", "coordinates": [42.7183, 35.5883]},
+    },
+    "B": {
+        1: {"type": "Polygon", "coordinates": [[[42.72, 35.53], [42.79, 35.51], [42.75, 35.59], [42.72, 35.53]]]},
+        2: {"type": "Point", "coordinates": [42.6951, 35.6112]},
+    },
+}
 
 CSRF = [
     re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")'),
@@ -53,6 +64,10 @@ def hatra(world):
     site.save()
     site.latitude, site.longitude = REFINED["A"]
     site.save()
+    for position, geometry in SHAPES["A"].items():
+        extent = SiteExtent.objects.create(site=site, position=position, geometry=geometry, qualifier="perimeter")
+        extent.certainty = "high"
+        extent.save()
     return site
 
 
@@ -66,6 +81,9 @@ def move_hatra(site, reading):
                 model._default_manager.filter(id=site.id, latitude=point[0], longitude=point[1]).update(
                     latitude=points[reading][0], longitude=points[reading][1]
                 )
+    for position, geometry in SHAPES[reading].items():
+        for model in (SiteExtent, SiteExtent.history.model):
+            model._default_manager.filter(site_id=site.id, position=position).update(geometry=geometry)
 
 
 def changer_token():
@@ -148,6 +166,10 @@ def api_reads(site):
             (f"list {fmt}", f"/api/v1/sites/?format={fmt}"),
             (f"detail {fmt}", f"/api/v1/sites/hatra/?format={fmt}"),
         ]
+    reads += [
+        ("list extents", "/api/v1/sites/?format=geojson&geometry=extents"),
+        ("detail extents", "/api/v1/sites/hatra/?format=geojson&geometry=extents"),
+    ]
     for name, values in filters.items():
         for value in values:
             reads.append((f"{name}={value}", "/api/v1/sites/?" + urlencode({name: value})))
@@ -189,7 +211,13 @@ def read_api(client, site):
 def read_admin(client, site):
     history = list(Site.history.filter(id=site.id).order_by("history_id").values_list("history_id", flat=True))
     report = DamageReport.objects.filter(site=site).first()
+    extent = site.extents.get(position=1)
+    extent_history = SiteExtent.history.filter(id=extent.pk).values_list("history_id", flat=True)
     paths = [
+        reverse("admin:records_siteextent_changelist"),
+        reverse("admin:records_siteextent_change", args=[extent.pk]),
+        reverse("admin:records_siteextent_history", args=[extent.pk]),
+        *(reverse("admin:records_siteextent_simple_history", args=[extent.pk, v]) for v in extent_history),
         reverse("admin:records_site_changelist"),
         reverse("admin:records_site_changelist") + "?q=hatra",
         reverse("admin:records_site_changelist") + "?latitude__gte=35.6",
@@ -241,7 +269,9 @@ def test_no_admin_page_depends_on_the_exact_location(hatra, admin_changer):
 def test_the_suite_sees_the_difference_where_it_is_allowed(hatra, researcher, client):
     """For a researcher (who may view sites) the same reads do differ: the comparison catches exact coordinates."""
     first, second = both_readings(hatra, lambda: read_api(researcher, hatra))
-    assert {"detail json", "list csv", "detail geojson", "bbox=42.6,35.5,42.8,35.7"} <= set(differing(first, second))
+    assert {"detail json", "list csv", "detail geojson", "detail extents", "bbox=42.6,35.5,42.8,35.7"} <= set(
+        differing(first, second)
+    )
     user = User.objects.create_user("admin-researcher", is_staff=True)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="records", codename__startswith="view_")
@@ -249,6 +279,8 @@ def test_the_suite_sees_the_difference_where_it_is_allowed(hatra, researcher, cl
     client.force_login(user)
     first, second = both_readings(hatra, lambda: read_admin(client, hatra))
     assert reverse("admin:records_site_change", args=[hatra.pk]) in differing(first, second)
+    extent = hatra.extents.get(position=1)
+    assert reverse("admin:records_siteextent_change", args=[extent.pk]) in differing(first, second)
 
 
 def test_bisecting_with_bbox_finds_no_more_than_the_public_cell(hatra, anonymous):

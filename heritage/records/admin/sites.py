@@ -1,11 +1,16 @@
-"""Sites (the curator's dossier page), their names, structures, designations and periods."""
+"""Sites (the curator's dossier page), their names, structures, designations, periods and extents."""
 
+import orjson
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
+from django.forms.fields import InvalidJSONInput
 from import_export.formats.base_formats import CSV, XLSX
 
-from ..models import Designation, Site, SiteIdentifier, SiteName, SitePeriod, Structure
+from ..models import Designation, Site, SiteExtent, SiteIdentifier, SiteName, SitePeriod, Structure
 from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
@@ -42,6 +47,63 @@ class StructureInline(TabularInline):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class GeometryFormField(forms.JSONField):
+    """
+    A GeoJSON geometry typed as JSON text. Parsed by orjson, as the API parses it: Python's json raises
+    RecursionError on deep nesting and ValueError on integers of thousands of digits, which the form field would let
+    through as a 500; orjson refuses the first and the model's check (geometry.py) the second, on the field. What was
+    typed is shown again as it was typed.
+    """
+
+    widget = forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"})
+
+    def to_python(self, value):
+        if self.disabled or not isinstance(value, str):
+            return super().to_python(value)
+        if not value.strip():
+            return None
+        try:
+            return orjson.loads(value)
+        except orjson.JSONDecodeError as exc:
+            raise ValidationError("Enter a GeoJSON geometry as JSON (%(reason)s).", params={"reason": exc}) from None
+
+    def bound_data(self, data, initial):
+        return (
+            InvalidJSONInput(data) if isinstance(data, str) and not self.disabled else super().bound_data(data, initial)
+        )
+
+
+GEOMETRY_FIELD = {models.JSONField: {"form_class": GeometryFormField, "widget": GeometryFormField.widget}}
+
+
+def shows_extents_of(site, user):
+    """Whether the admin shows `user` the extents of `site` (any site on an add page): its exact shapes, or none."""
+    return site is None or site.shows_exact_location_to(user)
+
+
+class SiteExtentInline(StackedInline):
+    """
+    A site's shapes. A sensitive site's are shown only to those who may see its exact location (curators,
+    researchers); for anyone else the inline is not there at all, so saving the site leaves them as they are.
+    """
+
+    model = SiteExtent
+    fields = [("position", "qualifier", "certainty"), "geometry"]
+    formfield_overrides = GEOMETRY_FIELD
+
+    def has_view_permission(self, request, obj=None):
+        return shows_extents_of(obj, request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return shows_extents_of(obj, request.user) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return shows_extents_of(obj, request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return shows_extents_of(obj, request.user) and super().has_delete_permission(request, obj)
+
+
 @admin.register(Site)
 class SiteAdmin(ImportExportRecordAdmin):
     """
@@ -58,7 +120,14 @@ class SiteAdmin(ImportExportRecordAdmin):
     search_fields = ["name", "slug", "names__name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["condition"]
-    inlines = [SiteNameInline, DesignationInline, SitePeriodInline, StructureInline, SiteIdentifierInline]
+    inlines = [
+        SiteNameInline,
+        DesignationInline,
+        SitePeriodInline,
+        SiteExtentInline,
+        StructureInline,
+        SiteIdentifierInline,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
         ("Location", {"fields": ["latitude", "longitude", "location_certainty", "is_sensitive"]}),
@@ -180,3 +249,22 @@ class SitePeriodAdmin(RecordAdmin):
     search_fields = ["site__name", "period__name"]
     list_select_related = ["site", "period"]
     autocomplete_fields = ["site", "period"]
+
+
+@admin.register(SiteExtent)
+class SiteExtentAdmin(RecordAdmin):
+    """
+    An extent's own page, where its citations are added. Those who may not see exact locations see no extent of a
+    sensitive site: not in the list, its page, its history or an autocomplete (all start from get_queryset()).
+    """
+
+    list_display = ["site", "position", "qualifier", "certainty"]
+    list_filter = ["qualifier", "certainty", "site__country"]
+    search_fields = ["site__name"]
+    list_select_related = ["site"]
+    autocomplete_fields = ["site"]
+    formfield_overrides = GEOMETRY_FIELD
+
+    def get_queryset(self, request):
+        extents = super().get_queryset(request)
+        return extents if may_see_exact_locations(request.user) else extents.exclude(site__is_sensitive=True)

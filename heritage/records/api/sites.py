@@ -2,17 +2,24 @@
 The API of sites (`/api/v1/sites/`): heritage places with their other names, protected statuses, periods and
 citations; their filters; and their GeoJSON.
 
-A sensitive site (models/sites.py) shows its exact coordinates only to users who may view sites; everyone else
-gets them to 0.1 degree, in every representation (JSON, CSV and GeoJSON, lists and records, the body of a 412) and
-every location filter (`bbox` matches by the coordinates the user may see). Which sites are sensitive is itself
-shown only to those users: to anyone else it would be a list of places worth looting. The schema's example shows
-coarse, generic coordinates, never a real site's exact ones.
+A sensitive site (models/sites.py) shows its exact coordinates and extents only to users who may view sites;
+everyone else gets them to 0.1 degree (extents.py), in every representation (JSON, CSV and GeoJSON, lists and
+records, the body of a 412) and every location filter (`bbox` matches by the coordinates the user may see). Which
+sites are sensitive is itself shown only to those users: to anyone else it would be a list of places worth looting.
+The schema's example shows coarse, generic coordinates, never a real site's exact ones.
 """
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import serializers
 
 from .. import selectors
@@ -44,9 +51,10 @@ from .common.filters import (
 )
 from .common.identifiers import IdentifierFilter, IdentifierSerializer, identifiers_field
 from .common.nested import NestedItemSerializer
-from .common.renderers import GeoJSONRenderer, stream_geojson
+from .common.renderers import GEOJSON_LAYOUTS, GeoJSONRenderer, stream_geojson, stream_geojson_extents
 from .common.serializers import RecordSerializer, citations_field, country_field
 from .common.views import ExportMixin, RecordViewSet, document
+from .extents import SiteExtentSerializer, keep_hidden_extents
 
 # --- Filters ------------------------------------------------------------------------------------------------------
 
@@ -149,6 +157,18 @@ SITE_EXAMPLE = OpenApiExample(
         "designations": [],
         "in_danger": False,
         "periods": [],
+        "extents": [
+            {
+                "position": 1,
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[38.2, 34.5], [38.4, 34.5], [38.4, 34.7], [38.2, 34.7], [38.2, 34.5]]],
+                },
+                "qualifier": "perimeter",
+                "certainty": "high",
+                "citations": [],
+            }
+        ],
         "identifiers": [],
         "citations": [],
         "created": "2026-01-01T00:00:00Z",
@@ -251,9 +271,9 @@ class StructureSerializer(RecordSerializer):
 @extend_schema_serializer(examples=[SITE_EXAMPLE])
 class SiteSerializer(RecordSerializer):
     """
-    A heritage place. Its `names`, `designations`, `periods` and `identifiers` are written with it: a list sent
-    replaces the site's list (common/nested.py). A sensitive site's coordinates are exact only for users who may view
-    sites, and only they see its identifiers (common/identifiers.py).
+    A heritage place. Its `names`, `designations`, `periods`, `extents` and `identifiers` are written with it: a
+    list sent replaces the site's list (common/nested.py). A sensitive site's coordinates are exact only for users who
+    may view sites, and only they see its identifiers (common/identifiers.py).
     """
 
     url = api_url("site")
@@ -273,6 +293,9 @@ class SiteSerializer(RecordSerializer):
     in_danger = serializers.SerializerMethodField(help_text="Currently on the List of World Heritage in Danger.")
     periods = SitePeriodSerializer(
         source="site_periods", many=True, required=False, help_text="The periods its remains date from."
+    )
+    extents = SiteExtentSerializer(
+        many=True, required=False, help_text="Its shapes (GeoJSON geometries) beside its point, by position."
     )
     identifiers = identifiers_field(SiteIdentifierSerializer)
     citations = citations_field()
@@ -299,6 +322,7 @@ class SiteSerializer(RecordSerializer):
             "designations",
             "in_danger",
             "periods",
+            "extents",
             "identifiers",
             "citations",
             "created",
@@ -318,6 +342,7 @@ class SiteSerializer(RecordSerializer):
                         {name: "This site's exact location is hidden from you, so you cannot change it."}
                     )
                 attrs.pop(name, None)
+            keep_hidden_extents(site, attrs)
         return super().validate(attrs)
 
     def validate_is_sensitive(self, value):
@@ -337,12 +362,37 @@ class SiteSerializer(RecordSerializer):
 # --- Views --------------------------------------------------------------------------------------------------------
 
 
+GEOMETRY_PARAMETER = OpenApiParameter(
+    name="geometry",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.QUERY,
+    enum=list(GEOJSON_LAYOUTS),
+    description="With format=geojson, what each feature is: "
+    + "; ".join(f"`{name}`: {meaning}" for name, meaning in GEOJSON_LAYOUTS.items())
+    + ". A FeatureCollection either way, but for one site's point.",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[GEOMETRY_PARAMETER]), retrieve=extend_schema(parameters=[GEOMETRY_PARAMETER])
+)
 @document(SiteSerializer, geojson=True)
 class SiteViewSet(RecordViewSet):
-    """Heritage places, with their other names, protected statuses, periods and citations."""
+    """Heritage places, with their other names, protected statuses, periods, extents and citations."""
 
     selector = staticmethod(selectors.sites)
     serializer_class = SiteSerializer
     filterset_class = SiteFilterSet
     renderer_classes = [*RecordViewSet.renderer_classes, GeoJSONRenderer]
     export_formats = {**ExportMixin.export_formats, "geojson": ("application/geo+json", stream_geojson)}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.query_params.get("geometry", "point") not in GEOJSON_LAYOUTS:
+            raise serializers.ValidationError({"geometry": [f"One of: {', '.join(GEOJSON_LAYOUTS)}."]})
+
+    def export_format(self, request):
+        export = super().export_format(request)
+        if export is not None and export[1] is stream_geojson and request.query_params.get("geometry") == "extents":
+            return export[0], stream_geojson_extents
+        return export

@@ -197,12 +197,37 @@ class SiteNameManager(RecordManager):
 
 
 class SiteName(CitedRecord):
-    """Another name of a site: a local or historical name (Tadmor, تدمر), an epithet ("Pearl of the Middle East")."""
+    """
+    Another name of a site: a local or historical name (Tadmor, تدمر), an epithet ("Pearl of the Middle East").
+
+    A historical name may say when it is attested: the span of years its sources use it (`attested_from`,
+    `attested_to`, astronomical years like a period's), and the periods it is attested in, as a gazetteer such as
+    Pleiades records them.
+    """
 
     site = models.ForeignKey(to=Site, on_delete=models.CASCADE, related_name="names", verbose_name="site")
     name = models.CharField(verbose_name="name", max_length=200)
     kind = models.CharField(verbose_name="kind", max_length=20, choices=NameKind.choices)
     language = LanguageTagField(verbose_name="language", blank=True)
+    attested_from = models.IntegerField(
+        verbose_name="attested from",
+        null=True,
+        blank=True,
+        help_text="The first year the name is attested, astronomical (1 BCE is 0, 300 BCE is -299).",
+    )
+    attested_to = models.IntegerField(
+        verbose_name="attested to",
+        null=True,
+        blank=True,
+        help_text="The last year the name is attested, astronomical; a gazetteer's far-future year means still used.",
+    )
+    periods = models.ManyToManyField(
+        to="records.Period",
+        related_name="site_names",
+        blank=True,
+        verbose_name="attested in",
+        help_text="The periods the name is attested in.",
+    )
 
     objects = SiteNameManager()
 
@@ -215,6 +240,13 @@ class SiteName(CitedRecord):
                 fields=["site", "name"],
                 name="records_sitename_unique_name_per_site",
                 violation_error_message="This site already has this name.",
+            ),
+            bounds_in_order(
+                "sitename",
+                "attestation",
+                "attested_from",
+                "attested_to",
+                "The name's last attested year (attested to) must not be before its first (attested from).",
             ),
         ]
 

@@ -15,6 +15,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from ...geometry import wkt
 from ...spreadsheets import escape_formula
 
 # --- CSV ----------------------------------------------------------------------------------------------------------
@@ -68,13 +69,15 @@ def _list_item_label(item):
 def csv_cell(value):
     """
     One cell: empty for null, true/false for booleans, `; `-joined labels (slug, name or id; an identifier as
-    `pleiades:668331`) for lists; text that a spreadsheet would run as a formula is escaped
-    (spreadsheets.escape_formula).
+    `pleiades:668331`) for lists, WKT for a list of shapes (a site's extents: geometry.wkt); text that a spreadsheet
+    would run as a formula is escaped (spreadsheets.escape_formula).
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value and isinstance(value, list) and all(isinstance(item, dict) and "geometry" in item for item in value):
+        return wkt([item["geometry"] for item in value])
     if isinstance(value, list | tuple):
         return escape_formula("; ".join(_list_item_label(item) for item in value))
     if isinstance(value, dict):
@@ -146,20 +149,52 @@ def site_feature(data):
     return {"type": "Feature", "id": data["id"], "geometry": geometry, "properties": dict(data)}
 
 
+def extent_features(data):
+    """
+    One RFC 7946 Feature per extent of a serialized site (`?geometry=extents`): the extent's geometry, and as
+    properties the site's id, slug, name and address beside the extent's position, qualifier, certainty and citations
+    (flat, as GIS tools show a feature's attributes). Its id is the site's slug and the position: `palmyra/1`.
+    """
+    site = {"site_id": data["id"], "site": data.get("slug"), "site_name": data.get("name"), "site_url": data.get("url")}
+    for extent in data.get("extents") or ():
+        properties = {**site, **{key: value for key, value in extent.items() if key != "geometry"}}
+        feature_id = f"{data.get('slug')}/{extent['position']}"
+        yield {"type": "Feature", "id": feature_id, "geometry": extent["geometry"], "properties": properties}
+
+
+# `?geometry=` on sites' GeoJSON: what each feature is.
+GEOJSON_LAYOUTS = {
+    "point": "one Feature per site, its geometry the site's point (the default)",
+    "extents": "one Feature per extent of each site (polygons, lines, points), with the site's id, slug and name",
+}
+
+
 def _dumps(value):
     return json.dumps(value, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
 
-def stream_geojson(serializer, records):
-    """Yield an RFC 7946 FeatureCollection piece by piece: the opening, one Feature per site record, the closing."""
+def _stream_collection(features):
     yield '{"type":"FeatureCollection","features":['
-    for index, record in enumerate(records):
-        yield ("," if index else "") + _dumps(site_feature(record))
+    for index, feature in enumerate(features):
+        yield ("," if index else "") + _dumps(feature)
     yield "]}"
 
 
+def stream_geojson(serializer, records):
+    """Yield an RFC 7946 FeatureCollection piece by piece: the opening, one Feature per site record, the closing."""
+    return _stream_collection(map(site_feature, records))
+
+
+def stream_geojson_extents(serializer, records):
+    """The same, with one Feature per extent of each site record (`extent_features`)."""
+    return _stream_collection(feature for record in records for feature in extent_features(record))
+
+
 class GeoJSONRenderer(BaseRenderer):
-    """`?format=geojson` on sites: a FeatureCollection for a list page, a Feature for one site."""
+    """
+    `?format=geojson` on sites: a FeatureCollection for a list page, a Feature for one site; with `geometry=extents`,
+    a FeatureCollection of the extents for both.
+    """
 
     media_type = "application/geo+json"
     format = "geojson"
@@ -168,10 +203,14 @@ class GeoJSONRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        if isinstance(data, dict) and "results" in data:
-            body = {"type": "FeatureCollection", "features": [site_feature(row) for row in data["results"]]}
-        elif isinstance(data, list):
-            body = {"type": "FeatureCollection", "features": [site_feature(row) for row in data]}
+        request = (renderer_context or {}).get("request")
+        by_extent = request is not None and request.query_params.get("geometry") == "extents"
+        rows = data["results"] if isinstance(data, dict) and "results" in data else data
+        if by_extent:
+            rows = rows if isinstance(rows, list) else [rows]
+            body = {"type": "FeatureCollection", "features": [f for row in rows for f in extent_features(row)]}
+        elif isinstance(rows, list):
+            body = {"type": "FeatureCollection", "features": [site_feature(row) for row in rows]}
         else:
             body = site_feature(data)
         return _dumps(body).encode("utf-8")

@@ -242,3 +242,42 @@ def feature_collection_schema(component):
         required=["type", "features"],
         description="Every matching record, as an RFC 7946 FeatureCollection.",
     )
+
+
+EXTENT_FEATURE = build_object_type(
+    properties={
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"type": "string", "description": "The site's slug and the extent's position: palmyra/1."},
+        "geometry": {
+            **build_object_type(properties={"type": {"type": "string"}, "coordinates": build_array_type({})}),
+            "description": "A GeoJSON geometry: Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon.",
+        },
+        "properties": build_object_type(
+            properties={
+                "site_id": {"type": "integer"},
+                "site": {"type": "string", "description": "The site's slug."},
+                "site_name": {"type": "string"},
+                "site_url": {"type": "string", "format": "uri"},
+                "position": {"type": "integer"},
+                "qualifier": {"type": "string"},
+                "certainty": {"type": "string"},
+                "citations": build_array_type({"type": "object"}),
+            },
+        ),
+    },
+    required=["type", "id", "geometry", "properties"],
+    description="A site's extent as an RFC 7946 Feature (`geometry=extents`).",
+)
+
+
+def geojson_schema(component, *, many):
+    """A record of `component` as GeoJSON: a Feature (a FeatureCollection if `many`), or its extents' collection."""
+    extents = build_object_type(
+        properties={
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": build_array_type(EXTENT_FEATURE),
+        },
+        required=["type", "features"],
+        description="With geometry=extents: one Feature per extent.",
+    )
+    return {"anyOf": [feature_collection_schema(component) if many else feature_schema(component), extents]}

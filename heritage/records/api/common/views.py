@@ -19,14 +19,14 @@ from ..fast.views import RowsListMixin
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
 from .renderers import CSVRenderer, stream_csv
-from .schema import feature_collection_schema, feature_schema
+from .schema import geojson_schema
 
 FORMAT_DESCRIPTIONS = {
     "json": "JSON (the default).",
     "csv": "CSV, UTF-8, with a header row; nested records become columns such as site.slug. On a list: every "
     "matching record, unpaginated and streamed.",
     "geojson": "GeoJSON (RFC 7946). On a list: a FeatureCollection of every matching site, unpaginated and "
-    "streamed; sites without coordinates have null geometry.",
+    "streamed; sites without coordinates have null geometry. With geometry=extents, one feature per extent.",
 }
 ERROR_RESPONSES = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="A parameter is invalid: its name maps to the problems."),
@@ -63,8 +63,8 @@ def document(serializer_class, *, geojson=False, writable=True):
     }
     if geojson:
         component = serializer_class.Meta.model.__name__
-        list_responses[(200, "application/geo+json")] = feature_collection_schema(component)
-        detail_responses[(200, "application/geo+json")] = feature_schema(component)
+        list_responses[(200, "application/geo+json")] = geojson_schema(component, many=True)
+        detail_responses[(200, "application/geo+json")] = geojson_schema(component, many=False)
     operations = {
         "list": extend_schema(parameters=[format_parameter(formats)], responses=list_responses),
         "retrieve": extend_schema(parameters=[format_parameter(formats)], responses=detail_responses),
