@@ -7,7 +7,17 @@ from django.apps import apps
 from django.core.management import call_command
 from django.urls import reverse
 
-from heritage.records.models import Actor, ActorAlias, Release, SiteExtent, Structure
+from heritage.records.models import (
+    Actor,
+    ActorAlias,
+    ActorIdentifier,
+    Period,
+    PeriodIdentifier,
+    Release,
+    SiteExtent,
+    SiteIdentifier,
+    Structure,
+)
 
 from .admin_helpers import make_user
 
@@ -43,7 +53,14 @@ def test_list_add_change_and_history_pages_open(client, palmyra, model):
     assert client.get(reverse(f"admin:records_{name}_add")).status_code == 200
     if model is Structure:  # the article names no structure
         Structure.objects.create(site=palmyra, slug="temple-of-bel", name="Temple of Bel")
-    if model is SiteExtent:  # nor any shape
+    # Nor any identifier in another register.
+    elif model is SiteIdentifier:
+        SiteIdentifier.objects.create(site=palmyra, scheme="pleiades", value="668331")
+    elif model is ActorIdentifier:
+        ActorIdentifier.objects.create(actor=Actor.objects.get(slug="isis"), scheme="wikidata", value="Q2429253")
+    elif model is PeriodIdentifier:
+        PeriodIdentifier.objects.create(period=Period.objects.first(), scheme="periodo", value="p0qhb66fhbb")
+    elif model is SiteExtent:  # nor any shape
         SiteExtent.objects.create(site=palmyra, position=1, geometry={"type": "Point", "coordinates": [38.27, 34.55]})
     record = model.objects.first()
     assert record is not None, f"the Palmyra fixtures have no {name}"
