@@ -33,7 +33,9 @@ def test_an_arabic_name_is_found_however_it_is_voweled(anonymous, tadmur, writte
     assert slugs(anonymous, "sites", search=written) == ["palmyra"]
 
 
-@pytest.mark.parametrize(("stored", "written"), [("أَثَرِيَّة", "اثريه"), ("إسلامي", "اسلامي"), ("آثار", "أثار"), ("مستشفى", "مستشفي")])
+@pytest.mark.parametrize(
+    ("stored", "written"), [("أَثَرِيَّة", "اثريه"), ("إسلامي", "اسلامي"), ("آثار", "أثار"), ("مستشفى", "مستشفي")]
+)
 def test_hamza_alef_and_ya_variants_are_one_letter(anonymous, world, stored, written):
     """أ/إ/آ/ا are one letter, ى/ي are one, ة/ه are one, on the stored side and on the query's."""
     SiteName.objects.create(site=world["hatra"], name=stored, kind="variant", language="ar")

@@ -8,6 +8,7 @@ slug-like fragment); `search` is the indexed, ranked, Arabic-aware word search (
 
 import django_filters
 from django import forms
+from drf_spectacular.drainage import set_override
 
 from heritage.search import query, snippets
 from heritage.search.text import words
@@ -45,6 +46,12 @@ class SearchField(forms.CharField):
 
 class SearchFilter(django_filters.Filter):
     field_class = SearchField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Its type for the schema (drf-spectacular cannot infer it), keeping its description.
+        schema = {"type": "string", "maxLength": MAX_SEARCH_LENGTH, "example": "تدمر"}
+        set_override(self, "field", {**schema, "description": self.extra.get("help_text", "")})
 
     def filter(self, qs, value):
         return qs if not value else query.ranked(qs, value)

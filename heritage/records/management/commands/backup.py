@@ -15,7 +15,7 @@ from ...texts import sha256
 
 # Rebuilt by `migrate` on the target, or transient: never part of a backup.
 # The search index is derived from the records: restore (loaddata) rebuilds it.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "records.searchentry"]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "search"]
 
 
 class Command(BaseCommand):
