@@ -12,6 +12,7 @@ from django.db.models import F, FloatField, Func
 from django.db.models.expressions import RawSQL
 
 from .index import FTS_TABLE
+from .models import SearchEntry
 
 # The tsvector PostgreSQL's GIN index holds (index.install) and searches match: the same expression, so that the
 # planner uses the index.
@@ -43,10 +44,12 @@ def ranked(queryset, terms):
     if connections[queryset.db].vendor == "postgresql":
         # Each word quoted as a lexeme: words are letters and digits only, so nothing in them is tsquery syntax.
         query = SearchQuery(" & ".join(f"'{term}'" for term in terms), search_type="raw", config="simple")
+        # The entries are found through the GIN index in a subquery of their own (an expression over a joined
+        # table would be matched row by row); the rank is then computed for those only.
+        matching = SearchEntry.objects.alias(document=DOCUMENT).filter(document=query).values("pk")
         return (
-            queryset.alias(search_document=RELATED_DOCUMENT)
-            .filter(search_document=query)
-            .alias(search_rank=SearchRank(F("search_document"), query))
+            queryset.filter(search_entries__in=matching)
+            .alias(search_rank=SearchRank(RELATED_DOCUMENT, query))
             .order_by("-search_rank", "pk")
         )
     # FTS5: each word a quoted string (no operator can hide in it), all of them required.
