@@ -88,6 +88,7 @@ def representative_values():
         "occurred_after": "2015-06-01",
         "occurred_before": "2015-06-01",
         "q": "damage",
+        "search": report.site.name.split()[0],
         "ordering": "-occurred",
     }
 
@@ -177,6 +178,18 @@ def test_the_listed_exceptions_are_what_they_say(database):
     ordered = matching_ids(filterset_for("ordering", values["ordering"]))
     assert "WHERE" not in str(ordered.query).upper()
     assert set(UNINDEXED) == {"q", "ordering"}, "explain a new exception here"
+
+
+def test_search_is_served_by_the_full_text_index(database):
+    """?search= finds its rows through the FTS5 table (SQLite) or the GIN index on the entries (PostgreSQL)."""
+    explained = plan("search", representative_values()["search"])
+    if connection.vendor == "sqlite":
+        assert any(re.match(r"SCAN search_searchentry_fts VIRTUAL TABLE INDEX \d+:M", line) for line in explained), (
+            explained
+        )
+    else:
+        assert "search_searchentry_document" in json.dumps(explained), explained
+    assert not full_scans(explained)
 
 
 def test_the_full_scan_check_recognises_a_scan(database):

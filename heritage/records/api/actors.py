@@ -30,7 +30,7 @@ class ActorFilterSet(BaseFilterSet):
         model = Actor
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         aliases = ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=value)
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value) | Exists(aliases))
 

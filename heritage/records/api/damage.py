@@ -68,7 +68,7 @@ class DamageReportFilterSet(BaseFilterSet):
         model = DamageReport
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(description__icontains=value) | Q(site__name__icontains=value) | Q(cause__label__icontains=value)
         )
@@ -93,7 +93,7 @@ class ThreatFilterSet(BaseFilterSet):
         model = Threat
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(description__icontains=value) | Q(consequence__icontains=value) | Q(site__name__icontains=value)
         )

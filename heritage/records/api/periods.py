@@ -39,7 +39,7 @@ class PeriodFilterSet(BaseFilterSet):
         model = Period
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(label__icontains=value) | Q(description__icontains=value))
 
     def filter_year(self, queryset, name, value):

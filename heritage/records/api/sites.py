@@ -103,7 +103,7 @@ class SiteFilterSet(BaseFilterSet):
         model = Site
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         other_names = SiteName.objects.filter(site=OuterRef("pk"), name__icontains=value)
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value) | Exists(other_names))
 

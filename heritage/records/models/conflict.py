@@ -16,6 +16,7 @@ from .base import (
     UncertainDatesMixin,
     bounds_in_order,
     date_bound_constraints,
+    search_entries,
 )
 
 OCCUPATION_DATES = {
@@ -93,6 +94,8 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
     edtf_fields = OCCUPATION_DATES
 
     objects = SlugManager.from_queryset(OccupationQuerySet)()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["site", "started_earliest"]
@@ -220,6 +223,8 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
     edtf_fields = EVENT_DATES
 
     objects = SlugManager()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["occurred_earliest", "title"]

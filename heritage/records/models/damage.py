@@ -11,6 +11,7 @@ from .base import (
     SlugNaturalKeyMixin,
     UncertainDatesMixin,
     date_bound_constraints,
+    search_entries,
 )
 from .vocabularies import DisturbanceCause
 
@@ -90,6 +91,8 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
     description = models.TextField(verbose_name="description", blank=True)
 
     edtf_fields = DAMAGE_DATES
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["site", "occurred_earliest", "slug"]
@@ -192,6 +195,8 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CuratedRec
     description = models.TextField(verbose_name="description", blank=True)
 
     edtf_fields = THREAT_DATES
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["site", "observed_earliest", "slug"]

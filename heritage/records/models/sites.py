@@ -21,6 +21,7 @@ from .base import (
     bounds_in_order,
     date_bound_constraints,
     may_view,
+    search_entries,
 )
 
 # The public precision of a sensitive site's location: 0.1 degree (about 11 km), and the stored one.
@@ -147,6 +148,8 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
     )
 
     objects = SlugManager.from_queryset(SiteQuerySet)()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["name"]

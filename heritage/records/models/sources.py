@@ -14,7 +14,15 @@ from ..dates import validate_edtf
 from ..history import RecordHistory
 from ..languages import LanguageTagField, direction_of
 from ..texts import check_text, closest_passage, normalise, sha256
-from .base import RecordManager, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel
+from .base import (
+    RecordManager,
+    RecordQuerySet,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    TermForeignKey,
+    TimestampedModel,
+    search_entries,
+)
 
 
 def original_path(source, filename):
@@ -124,6 +132,8 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
 
     objects = SourceManager()
     history = RecordHistory(excluded_fields=["text"])
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["title"]
@@ -281,6 +291,8 @@ class Citation(TimestampedModel):
 
     objects = CitationManager()
     history = RecordHistory()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["source", "char_start", "char_end"]

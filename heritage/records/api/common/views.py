@@ -20,6 +20,7 @@ from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
 from .renderers import CSVRenderer, stream_csv
 from .schema import geojson_schema
+from .search import SearchMatchMixin
 
 FORMAT_DESCRIPTIONS = {
     "json": "JSON (the default).",
@@ -160,6 +161,7 @@ class RecordViewSet(
     SelectorMixin,
     ConditionalWriteMixin,
     BatchCreateMixin,
+    SearchMatchMixin,
     RowsListMixin,
     ExportMixin,
     viewsets.ModelViewSet,
