@@ -363,3 +363,15 @@ def test_a_copy_of_the_trimmed_data_is_the_real_data():
     whole = {json.dumps(f, sort_keys=True) for f in json.loads(WHOLE)["features"]}
     trimmed = json.loads(TRIMMED)["features"]
     assert all(json.dumps(f, sort_keys=True) in whole for f in copy.deepcopy(trimmed))
+
+
+def test_imported_places_are_found_by_search_in_both_scripts(client):
+    """Bulk-inserted sites and names reach the search index: a Persian name is found, by a word of it, at once."""
+    report = run(commit=True)
+    assert report.committed, report.problems
+    site = SiteIdentifier.objects.get(scheme="eamena", value="EAMENA-0182033").site
+    persian = site.names.get(language="und-Arab").name
+    for words in ("Nosrat Abad", persian.split()[-1]):
+        found = client.get("/api/v1/sites/", {"search": words}).json()["results"]
+        assert site.slug in [s["slug"] for s in found], words
+

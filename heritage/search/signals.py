@@ -3,7 +3,7 @@ The search index follows every write: a record's entry is written when the recor
 names, an actor's aliases), its citations or a cited passage's words change, and the entries of records that show its
 name (a site's damage reports, threats and occupations) when its names change. A deleted record's entry goes with it
 (`search_entries`, a generic relation). Raw saves (loaddata, restore) and bulk inserts (synthetic data) skip the
-signals; they end with `index.rebuild()`.
+signals; they end with `index.rebuild()`. An importer's bulk batches send `written_in_bulk` with what they wrote.
 """
 
 from django.apps import apps
@@ -12,6 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.dispatch import receiver
 
 from heritage.records.models import Citation
+from heritage.records.signals import written_in_bulk
 
 from . import index
 from .documents import DOCUMENTS, PARTS
@@ -77,6 +78,19 @@ def citations_changed(sender, instance, action, reverse, model, pk_set, **kwargs
         index.index_records(type(instance), type(instance)._base_manager.using(using).filter(pk=instance.pk))
     elif reverse and model in DOCUMENTS and pk_set and sender is cited_through(model):
         index.index_records(model, model._base_manager.using(using).filter(pk__in=pk_set))
+
+
+@receiver(written_in_bulk, dispatch_uid="records_search_written_in_bulk")
+def records_written_in_bulk(sender, ids, using="default", **kwargs):
+    """An importer's batch: index the records written, or the owners of the parts written (a site's names)."""
+    if not ids:
+        return
+    if sender in DOCUMENTS:
+        reindex(sender, sender._base_manager.using(using).filter(pk__in=ids))
+    if sender in PARTS:
+        field = sender._meta.get_field(PARTS[sender])
+        owners = sender._base_manager.using(using).filter(pk__in=ids).values(field.attname)
+        reindex(field.related_model, field.related_model._base_manager.using(using).filter(pk__in=owners))
 
 
 @receiver(post_migrate, dispatch_uid="records_search_install")

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
 
+from .. import signals
 from ..choices import IdentifierScheme, Severity, ThreatTarget
 from ..models import Citation, DamageReport, Site, SiteExtent, SiteIdentifier, SiteName, Source, Threat
 from ..services import describe_original
@@ -153,6 +154,7 @@ class Writer:
                 new.append(citation)
                 self.citations[quote] = citation
         Citation.objects.bulk_create(new)
+        signals.written_in_bulk.send(sender=Citation, ids={citation.pk for citation in new})
         self.made.update(citation.pk for citation in new)
         self.report.count("citations", "created", len(new))
 
@@ -260,6 +262,14 @@ class Writer:
                 model.history.bulk_history_create(
                     records, update=update, default_user=self.user, default_change_reason=self.reason
                 )
+        written = collections.defaultdict(set)
+        for changes in (self.created, self.updated):
+            for model, records in changes.items():
+                written[model].update(record.pk for record in records)
+        for model, links in self.links.items():
+            written[model].update(record.pk for record, _ in links)
+        for model, ids in written.items():
+            signals.written_in_bulk.send(sender=model, ids=ids)
 
     def problem(self, kind, key, message, feature=None):
         self.report.count(kind, "refused")
