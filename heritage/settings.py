@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "heritage.records",
+    "heritage.search",
     "heritage.synthetic",
     "heritage.accounts",
 ]
@@ -285,11 +286,26 @@ elif os.environ.get("ORIGINALS_STORAGE", "filesystem") == "filesystem":
     }
 else:
     raise ImproperlyConfigured("ORIGINALS_STORAGE must be filesystem or s3.")
+# Releases of the record (manage.py release, docs/releases.md) are kept beside the originals: in RELEASES_DIR on
+# this machine's disk, or under releases/ in the originals' bucket.
+RELEASES_DIR = Path(os.environ.get("RELEASES_DIR") or BASE_DIR / "releases")
+if ORIGINALS_STORAGE["BACKEND"].startswith("storages."):
+    RELEASES_STORAGE = {**ORIGINALS_STORAGE, "OPTIONS": {**ORIGINALS_STORAGE["OPTIONS"], "location": "releases"}}
+else:
+    RELEASES_STORAGE = {**ORIGINALS_STORAGE, "OPTIONS": {"location": str(RELEASES_DIR), "base_url": None}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "originals": ORIGINALS_STORAGE,
+    "releases": RELEASES_STORAGE,
 }
+# What a release says of itself (its README, datapackage.json and CITATION.cff): whose record it is, under which
+# licence (an SPDX identifier and its text's address), and where it is published.
+RELEASE_PUBLISHER = os.environ.get("RELEASE_PUBLISHER", "The heritage damage record")
+RELEASE_TITLE = os.environ.get("RELEASE_TITLE", "Heritage damage record")
+RELEASE_LICENSE = os.environ.get("RELEASE_LICENSE", "CC-BY-4.0")
+RELEASE_LICENSE_URL = os.environ.get("RELEASE_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
+RELEASE_URL = os.environ.get("RELEASE_URL", "")
 # The largest document (or pasted text, as UTF-8) a source takes: 20 MB unless SOURCE_MAX_BYTES says otherwise.
 # Request bodies may be that large, plus room for the record's other fields.
 SOURCE_MAX_BYTES = env_int("SOURCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

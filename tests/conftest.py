@@ -24,7 +24,7 @@ from django.db import connection
 from django.test import override_settings
 from pytest_django.plugin import blocking_manager_key
 
-from heritage.records.models import Site, Source
+from heritage.records.models import Release, Site, Source
 
 from .databases import engine_markers, own_database, postgres_database  # noqa: F401  (fixtures for every test)
 
@@ -42,7 +42,7 @@ ROLE_MIGRATIONS = {
     "0011_workflow_threat_status": "grant_threat_workflow",
     "0013_vocab_roles": "add_term_permissions",
     "0015_identifier_extent_roles": "add_identifier_permissions",
-    "0017_change_feed": "grant_deletion_view",
+    "0019_change_feed": "grant_deletion_view",
 }
 
 
@@ -165,6 +165,16 @@ def own_cache_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """
+    Test users' passwords hashed with one round: production's PBKDF2 costs a fifth of a second a password by
+    design, and the suite makes hundreds of users. What is tested (who may log in, lockouts) does not depend on it.
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def session_originals(tmp_path_factory):
     """Original documents uploaded by tests go to a folder of this run, never into the project's media/."""
     field = Source.original.field
@@ -178,6 +188,24 @@ def originals(tmp_path):
     """An empty originals storage for this test (so it can compare what storage holds before and after)."""
     field = Source.original.field
     kept, field.storage = field.storage, FileSystemStorage(location=tmp_path / "originals")
+    yield field.storage
+    field.storage = kept
+
+
+@pytest.fixture(autouse=True, scope="session")
+def session_releases(tmp_path_factory):
+    """Releases made by tests go to a folder of this run, never into the project's releases/."""
+    field = Release.file.field
+    kept, field.storage = field.storage, FileSystemStorage(location=tmp_path_factory.mktemp("releases"))
+    yield field.storage
+    field.storage = kept
+
+
+@pytest.fixture
+def releases(tmp_path):
+    """An empty releases storage for this test."""
+    field = Release.file.field
+    kept, field.storage = field.storage, FileSystemStorage(location=tmp_path / "releases")
     yield field.storage
     field.storage = kept
 

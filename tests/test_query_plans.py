@@ -23,11 +23,15 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from heritage.records.api.actors import ActorFilterSet
 from heritage.records.api.damage import DamageReportFilterSet
+from heritage.records.api.periods import PeriodFilterSet
+from heritage.records.api.sites import SiteFilterSet
 from heritage.records.api.urls import router
-from heritage.records.models import DamageReport
+from heritage.records.models import ActorIdentifier, DamageReport, PeriodIdentifier, SiteIdentifier
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +92,7 @@ def representative_values():
         "occurred_after": "2015-06-01",
         "occurred_before": "2015-06-01",
         "q": "damage",
+        "search": report.site.name.split()[0],
         "ordering": "-occurred",
         "updated_since": report.last_updated.isoformat(),
     }
@@ -112,7 +117,14 @@ def filterset_for(filter_name, value, filterset_class=DamageReportFilterSet):
 
 def plan(filter_name, value, filterset_class=DamageReportFilterSet):
     """The database's plan for the filter's queryset: SQLite's EXPLAIN QUERY PLAN lines, PostgreSQL's JSON plan."""
-    sql, params = matching_ids(filterset_for(filter_name, value, filterset_class)).query.sql_with_params()
+    return explain(matching_ids(filterset_for(filter_name, value, filterset_class)))
+
+
+def explain(queryset):
+    return explain_sql(*queryset.query.sql_with_params())
+
+
+def explain_sql(sql, params):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
@@ -132,7 +144,7 @@ def all_bitmaps_conditioned(node):
 
 def full_scans(explained, table=TABLE):
     """
-    The steps of a plan that read the whole damage-report table.
+    The steps of a plan that read the whole of `table` (the damage reports', unless another is named).
 
     SQLite says SEARCH when an index narrows the rows and SCAN when it reads them all, also when it reads them all
     through an index (`SCAN t USING INDEX i`, a full index scan): every SCAN of the table counts. On PostgreSQL a
@@ -174,6 +186,18 @@ def test_the_listed_exceptions_are_what_they_say(database):
     assert set(UNINDEXED) == {"q", "ordering"}, "explain a new exception here"
 
 
+def test_search_is_served_by_the_full_text_index(database):
+    """?search= finds its rows through the FTS5 table (SQLite) or the GIN index on the entries (PostgreSQL)."""
+    explained = plan("search", representative_values()["search"])
+    if connection.vendor == "sqlite":
+        assert any(re.match(r"SCAN search_searchentry_fts VIRTUAL TABLE INDEX \d+:M", line) for line in explained), (
+            explained
+        )
+    else:
+        assert "search_searchentry_document" in json.dumps(explained), explained
+    assert not full_scans(explained)
+
+
 def test_the_full_scan_check_recognises_a_scan(database):
     """The detector itself: an unfiltered read of the table is a full scan, a lookup by slug is not."""
     assert full_scans(plan("ordering", "slug"))
@@ -191,3 +215,42 @@ def test_every_list_finds_changed_records_through_an_index(database):
         scans[prefix] = full_scans(plan("updated_since", since, filterset_class), model._meta.db_table)
     assert len(scans) == 15
     assert not {prefix: found for prefix, found in scans.items() if found}
+
+
+@pytest.mark.parametrize(
+    ("filterset_class", "identifier"),
+    [(SiteFilterSet, SiteIdentifier), (ActorFilterSet, ActorIdentifier), (PeriodFilterSet, PeriodIdentifier)],
+    ids=["sites", "actors", "periods"],
+)
+def test_the_identifier_filter_is_served_by_the_unique_index(database, filterset_class, identifier):
+    """
+    `identifier=scheme:value` (one or several) finds the identifiers through their unique (scheme, value) index,
+    then the records by primary key: no query of the filter reads a whole table (for the public, whose lookup leaves
+    sensitive sites out).
+    """
+    model = filterset_class.Meta.model
+    owners = list(model.objects.order_by("pk"))
+    assert len(owners) >= 10, "the synthetic data set has records to identify"
+    # Every record identified in several registers, as imports from them would leave it.
+    values = {"wikidata": "Q{}", "whl": "{}", "geonames": "{}", "pleiades": "{}", "other": "https://example.org/{}"}
+    identifier.objects.bulk_create(
+        identifier(**{identifier.owner_field: owner}, scheme=scheme, value=values[scheme].format(n))
+        for n, owner in enumerate(owners, start=1)
+        for scheme in values
+        if scheme in identifier.schemes
+    )
+    scheme, prefix = ("whl", "") if identifier is SiteIdentifier else ("wikidata", "Q")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    for values in ([f"{scheme}:{prefix}3"], [f"{scheme}:{prefix}7", f"{scheme}:{prefix}9"]):
+        filterset = filterset_class(QueryDict(urlencode({"identifier": values}, doseq=True)), queryset=model.objects)
+        assert filterset.is_valid(), filterset.errors
+        with CaptureQueriesContext(connection) as queries:
+            assert filterset.qs.order_by().values("pk").count() == len(values)
+        for query in queries:  # the identifiers' lookup, then the records' count
+            explained = explain_sql(query["sql"], None)
+            for table in (identifier._meta.db_table, model._meta.db_table):
+                assert not full_scans(explained, table), (values, query["sql"], explained)
+        # SQLite names the index of a UNIQUE in the table's definition itself.
+        index = f"{identifier._meta.db_table}_unique" if connection.vendor == "postgresql" else "sqlite_autoindex"
+        assert index in json.dumps(explain_sql(queries[0]["sql"], None)), queries[0]["sql"]

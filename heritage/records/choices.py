@@ -124,6 +124,25 @@ class Certainty(models.TextChoices):
     DEFINITE = "definite", "Definite"
 
 
+class DamageExtent(models.TextChoices):
+    """How much of a site shows damage, in EAMENA's bands (its "damage extent type"), as last assessed."""
+
+    NONE = "none", "No visible/known damage"
+    UP_TO_10 = "1-10", "1–10%"
+    UP_TO_30 = "11-30", "11–30%"
+    UP_TO_60 = "31-60", "31–60%"
+    UP_TO_90 = "61-90", "61–90%"
+    UP_TO_100 = "91-100", "91–100%"
+
+
+class ThreatProbability(models.TextChoices):
+    """How likely a threat is to do harm (EAMENA's "threat probability")."""
+
+    POSSIBLE = "possible", "Possible"
+    PROBABLE = "probable", "Probable"
+    PLANNED = "planned", "Planned (e.g. a development project)"
+
+
 class CurationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     REPORTED = "reported", "Reported"

@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from .models import (
     Actor,
+    ActorIdentifier,
     Citation,
     DamageReport,
     Deletion,
@@ -26,8 +27,11 @@ from .models import (
     EventParticipant,
     Occupation,
     Period,
+    PeriodIdentifier,
+    Release,
     Site,
     SiteExtent,
+    SiteIdentifier,
     SiteName,
     SitePeriod,
     Source,
@@ -44,8 +48,14 @@ CITATIONS = Prefetch(
 )
 
 
+def identifiers(model):
+    """A record's identifiers in other registers, with their citations (`model`: SiteIdentifier...)."""
+    return Prefetch("identifiers", queryset=model.objects.prefetch_related(CITATIONS))
+
+
 def sites(user):
-    """Heritage places, with their other names, protected statuses, periods, extents and citations; by name."""
+    """Heritage places, with their other names, protected statuses, periods, extents, identifiers and citations; by
+    name."""
     return (
         Site.objects.visible_to(user)
         .prefetch_related(
@@ -55,6 +65,7 @@ def sites(user):
             ),
             Prefetch("site_periods", queryset=SitePeriod.objects.select_related("period").prefetch_related(CITATIONS)),
             Prefetch("extents", queryset=SiteExtent.objects.prefetch_related(CITATIONS)),
+            identifiers(SiteIdentifier),
             CITATIONS,
         )
         .order_by("name", "pk")
@@ -64,7 +75,7 @@ def sites(user):
 def periods(user):
     return (
         Period.objects.visible_to(user)
-        .prefetch_related(CITATIONS)
+        .prefetch_related(identifiers(PeriodIdentifier), CITATIONS)
         .order_by("start_earliest", "stop_latest", "name", "pk")
     )
 
@@ -73,7 +84,7 @@ def actors(user):
     return (
         Actor.objects.visible_to(user)
         .select_related("parent")
-        .prefetch_related("aliases", CITATIONS)
+        .prefetch_related("aliases", identifiers(ActorIdentifier), CITATIONS)
         .order_by("name", "pk")
     )
 
@@ -147,6 +158,11 @@ def citations(user):
         .defer("source__text")
         .order_by("source__title", "char_start", "char_end", "pk")
     )
+
+
+def releases(user):
+    """The releases of the record `user` may see (those holding drafts only for readers of drafts), newest first."""
+    return Release.objects.visible_to(user).order_by("-number")
 
 
 def terms(model, user):

@@ -159,11 +159,11 @@ def test_hostile_json_in_any_field_is_a_201_or_a_400_that_writes_nothing(world, 
 
 # Every Unicode category (letters, marks, numbers, punctuation, symbols, separators, controls, format characters,
 # private use and surrogates): what a timestamp or a reason may be given as.
-every_category = st.text(alphabet=st.characters(codec=None, categories=None), max_size=30)
+any_category = st.text(alphabet=st.characters(codec=None, categories=None), max_size=30)
 timestamp_like = st.one_of(
     st.text(alphabet="0123456789-:.TZ+ Wt", max_size=40),
     st.datetimes(timezones=st.one_of(st.none(), st.timezones())).map(lambda moment: moment.isoformat()),
-    every_category,
+    any_category,
     hostile_text,
 )
 CHANGE_FEED = [
@@ -195,7 +195,7 @@ def test_any_reason_for_a_deletion_is_kept_or_refused_with_nothing_deleted(world
     slugs = (f"doomed-{n}" for n in itertools.count())
 
     @FUZZ
-    @given(reason=st.one_of(every_category, hostile_text, st.just("x" * 501)))
+    @given(reason=st.one_of(any_category, hostile_text, st.just("x" * 501)))
     def run(reason):
         site = Site.objects.create(slug=next(slugs), name="Doomed", kind="monument", country="SY")
         url = f"/api/v1/sites/{site.slug}/"
@@ -208,3 +208,26 @@ def test_any_reason_for_a_deletion_is_kept_or_refused_with_nothing_deleted(world
             assert table_counts() == before
 
     run()
+
+
+# --- Search strings: long, and of every Unicode category ---------------------------------------------------------
+
+every_category = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=200)
+
+
+@pytest.mark.parametrize("prefix", ["sites", "damage-reports", "citations"])
+def test_any_search_string_is_a_200_or_a_400_naming_search(world, anonymous, unthrottled, prefix):
+    """Text of every Unicode category (marks, symbols, controls, private use, RTL marks) and of 10,000 characters."""
+    seen = set()
+
+    @FUZZ
+    @given(value=st.one_of(every_category, st.just("تَدْمُر" * 2000), st.just("palmyra " * 1250)))
+    def run(value):
+        response = anonymous.get(f"/api/v1/{prefix}/", {"search": value})
+        assert response.status_code in (200, 400), (value[:50], response.status_code, response.content[:300])
+        if response.status_code == 400:
+            assert "search" in response.json(), response.json()
+        seen.add(response.status_code)
+
+    run()
+    assert seen == {200, 400}

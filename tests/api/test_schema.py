@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from heritage.records.api.urls import router
+from heritage.records.api.urls import published, router
 
 from ..conftest import table_counts
 from .conftest import token_client
@@ -76,6 +76,9 @@ def test_formats_are_documented(openapi):
             continue
         if path == "/api/v1/feeds/damage-reports.atom":
             assert media_types == {"application/atom+xml"}
+            continue
+        if path.startswith("/api/v1/releases/"):  # the packages themselves are the releases' other format
+            assert media_types == ({"application/zip"} if path.endswith("/file/") else {"application/json"})
             continue
         formats = next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"]
         if path.startswith("/api/v1/sites/"):
@@ -162,7 +165,8 @@ def record_of(operation):
     records' resources (the change feed's deletions and Atom feed).
     """
     prefix = operation.path.removeprefix("/api/v1/").split("/")[0]
-    viewset = next((viewset for registered, viewset, _ in router.registry if registered == prefix), None)
+    registry = router.registry + published.registry
+    viewset = next((viewset for registered, viewset, _ in registry if registered == prefix), None)
     return None if viewset is None else (viewset.serializer_class.Meta.model, viewset.lookup_field)
 
 
@@ -197,10 +201,10 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
     operations = [result.ok() for result in api.get_all_operations()]
     methods = [operation.method.upper() for operation in operations]
-    # List and record of fifteen resources (six of them vocabularies), a source's text and original, the deletions
-    # and the Atom feed; create, update, partial update and delete of each resource; and the workflow's status move
-    # of a damage report and of a threat.
-    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (34, 17, 96)
+    # List and record of fifteen resources (six of them vocabularies), and a source's text and original; create,
+    # update, partial update and delete of each; the workflow's status move of a damage report and of a threat; the
+    # releases' list, record and file; and the change feed's deletions and Atom feed.
+    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (37, 17, 99)
     token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}

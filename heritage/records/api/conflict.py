@@ -61,7 +61,7 @@ class OccupationFilterSet(BaseFilterSet):
         model = Occupation
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(description__icontains=value) | Q(dating_note__icontains=value))
 
     def filter_active_on(self, queryset, name, value):
@@ -94,7 +94,7 @@ class EventFilterSet(BaseFilterSet):
         model = Event
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(title__icontains=value) | Q(description__icontains=value) | Q(statement__icontains=value)
         )

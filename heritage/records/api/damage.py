@@ -13,7 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..choices import Certainty, CurationStatus, Extent, Severity, ThreatTarget
+from ..choices import Certainty, CurationStatus, Extent, Severity, ThreatProbability, ThreatTarget
 from ..models import Actor, DamageReport, DisturbanceCategory, DisturbanceCause, Occupation, Site, Structure, Threat
 from .common.fields import BriefRelatedField, QuantityField, UncertainDateField, api_url
 from .common.filters import (
@@ -68,7 +68,7 @@ class DamageReportFilterSet(BaseFilterSet):
         model = DamageReport
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(description__icontains=value) | Q(site__name__icontains=value) | Q(cause__label__icontains=value)
         )
@@ -81,6 +81,7 @@ class ThreatFilterSet(BaseFilterSet):
     cause_id, cause = fk_filters("cause", DisturbanceCause, label="hazard type (disturbance cause)")
     endangers = choice_filter(ThreatTarget.choices, "What it endangers; repeat for any of several.")
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
+    probability = choice_filter(ThreatProbability.choices, "How likely it is to do harm; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
     observed_after, observed_before = date_filters(("observed_earliest", "observed_latest"), "Reported")
     quantity_gte, quantity_lte = quantity_filters("The reported number is")
@@ -92,7 +93,7 @@ class ThreatFilterSet(BaseFilterSet):
         model = Threat
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(description__icontains=value) | Q(consequence__icontains=value) | Q(site__name__icontains=value)
         )
@@ -183,6 +184,7 @@ class ThreatSerializer(RecordSerializer):
             "observed",
             "quantity",
             "certainty",
+            "probability",
             "status",
             "status_changed_at",
             "description",

@@ -69,7 +69,7 @@ class SourceFilterSet(BaseFilterSet):
         model = Source
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(notes__icontains=value))
 
 
@@ -91,7 +91,7 @@ class CitationFilterSet(BaseFilterSet):
         model = Citation
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(quote__icontains=value) | Q(attribution__icontains=value))
 
 

@@ -2,13 +2,14 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .actors import ActorViewSet
 from .changes import DamageReportFeedView, DeletionViewSet
 from .conflict import EventViewSet, OccupationViewSet
 from .damage import DamageReportViewSet, ThreatViewSet
 from .periods import PeriodViewSet
+from .releases import ReleaseViewSet
 from .sites import SiteViewSet
 from .sources import CitationViewSet, SourceViewSet
 from .vocabularies import (
@@ -42,6 +43,12 @@ router.register("disturbance-categories", DisturbanceCategoryViewSet, basename="
 router.register("disturbance-causes", DisturbanceCauseViewSet, basename="disturbance-cause")
 router.register("site-conditions", SiteConditionViewSet, basename="site-condition")
 
+# What is published about the record rather than a record itself: releases (routes of their own, so that what
+# iterates over the record's resources, such as their tests, meets only records).
+published = SimpleRouter()
+published.include_format_suffixes = False
+published.register("releases", ReleaseViewSet, basename="release")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script from a URL of its own, not inline: the Content-Security-Policy
@@ -56,4 +63,5 @@ urlpatterns = [
     path("deletions/", DeletionViewSet.as_view({"get": "list"}), name="deletion-list"),
     path("feeds/damage-reports.atom", DamageReportFeedView.as_view(), name="damage-report-feed"),
     *router.urls,
+    *published.urls,
 ]

@@ -6,6 +6,7 @@ from .damage import DamageReport, Threat
 from .deletions import Deletion, RecordType
 from .identifiers import ActorIdentifier, ExternalIdentifier, PeriodIdentifier, SiteIdentifier
 from .periods import Period
+from .releases import Release
 from .sites import Designation, Site, SiteExtent, SiteName, SitePeriod, Structure
 from .sources import Citation, Source
 from .vocabularies import (
@@ -38,6 +39,7 @@ __all__ = [
     "PeriodIdentifier",
     "QuantityUnit",
     "RecordType",
+    "Release",
     "Site",
     "SiteCondition",
     "SiteExtent",

@@ -5,7 +5,7 @@ from django_countries.fields import CountryField
 
 from ..choices import ActorKind
 from ..languages import LanguageTagField
-from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin, updated_index
+from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin, search_entries, updated_index
 
 
 class Actor(SlugNaturalKeyMixin, CitedRecord):
@@ -31,6 +31,8 @@ class Actor(SlugNaturalKeyMixin, CitedRecord):
     description = models.TextField(verbose_name="description", blank=True)
 
     objects = SlugManager()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["name"]

@@ -3,6 +3,7 @@
 import contextlib
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -403,3 +404,8 @@ class QuantityModel(models.Model):
             self.quantity_qualifier,
             self.quantity_unit.label if self.quantity_unit_id else "",
         )
+
+
+def search_entries():
+    """A searchable record's entry in the search index (heritage.search), removed with the record."""
+    return GenericRelation("search.SearchEntry", object_id_field="record_id")

@@ -16,6 +16,7 @@ from .base import (
     UncertainDatesMixin,
     bounds_in_order,
     date_bound_constraints,
+    search_entries,
     updated_index,
 )
 
@@ -94,6 +95,8 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
     edtf_fields = OCCUPATION_DATES
 
     objects = SlugManager.from_queryset(OccupationQuerySet)()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["site", "started_earliest"]
@@ -222,6 +225,8 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
     edtf_fields = EVENT_DATES
 
     objects = SlugManager()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["occurred_earliest", "title"]

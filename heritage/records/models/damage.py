@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..choices import Certainty, Extent, Severity, ThreatTarget
+from ..choices import Certainty, Extent, Severity, ThreatProbability, ThreatTarget
 from ..dates import validate_edtf
 from .base import (
     CuratedRecord,
@@ -11,6 +11,7 @@ from .base import (
     SlugNaturalKeyMixin,
     UncertainDatesMixin,
     date_bound_constraints,
+    search_entries,
     updated_index,
 )
 from .vocabularies import DisturbanceCause
@@ -91,6 +92,8 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
     description = models.TextField(verbose_name="description", blank=True)
 
     edtf_fields = DAMAGE_DATES
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["site", "occurred_earliest", "slug"]
@@ -179,10 +182,25 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CuratedRec
     observed = models.CharField(verbose_name="observed (EDTF)", max_length=100, blank=True, validators=[validate_edtf])
     observed_earliest = models.DateField(verbose_name="observed, earliest", null=True, blank=True, editable=False)
     observed_latest = models.DateField(verbose_name="observed, latest", null=True, blank=True, editable=False)
-    certainty = models.CharField(verbose_name="certainty", max_length=20, choices=Certainty.choices)
+    certainty = models.CharField(
+        verbose_name="certainty",
+        max_length=20,
+        choices=Certainty.choices,
+        blank=True,
+        help_text="How sure the source is that the danger exists; empty where it does not say (EAMENA's threats).",
+    )
+    probability = models.CharField(
+        verbose_name="probability",
+        max_length=10,
+        choices=ThreatProbability.choices,
+        blank=True,
+        help_text="How likely the danger is to do harm, where the source says (EAMENA's threat probability).",
+    )
     description = models.TextField(verbose_name="description", blank=True)
 
     edtf_fields = THREAT_DATES
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["site", "observed_earliest", "slug"]

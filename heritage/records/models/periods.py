@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..years import format_year
-from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, updated_index
+from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, search_entries, updated_index
 
 YEAR_FIELDS = ["start_earliest", "start_latest", "stop_earliest", "stop_latest"]
 
@@ -47,6 +47,8 @@ class Period(SlugNaturalKeyMixin, CitedRecord):
     description = models.TextField(verbose_name="description", blank=True)
 
     objects = PeriodManager()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["start_earliest", "stop_latest", "name"]

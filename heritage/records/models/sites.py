@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from ..choices import DesignationKind, GeometryQualifier, LocationCertainty, NameKind, SiteKind
+from ..choices import DamageExtent, DesignationKind, GeometryQualifier, LocationCertainty, NameKind, SiteKind
 from ..dates import validate_edtf
 from ..geometry import public_geometry, validate_geometry
 from ..languages import LanguageTagField
@@ -21,6 +21,7 @@ from .base import (
     bounds_in_order,
     date_bound_constraints,
     may_view,
+    search_entries,
     updated_index,
 )
 
@@ -131,6 +132,13 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
     condition_assessed = models.DateField(
         verbose_name="condition assessed", null=True, blank=True, help_text="When the condition was assessed."
     )
+    damage_extent = models.CharField(
+        verbose_name="damage extent",
+        max_length=10,
+        choices=DamageExtent.choices,
+        blank=True,
+        help_text="How much of the site shows damage, in EAMENA's bands, as last assessed; empty if not assessed.",
+    )
     periods = models.ManyToManyField(
         to="records.Period",
         through="records.SitePeriod",
@@ -141,6 +149,8 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
     )
 
     objects = SlugManager.from_queryset(SiteQuerySet)()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["name"]

@@ -21,6 +21,7 @@ from .base import (
     SlugNaturalKeyMixin,
     TermForeignKey,
     TimestampedModel,
+    search_entries,
     updated_index,
 )
 
@@ -132,6 +133,8 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
 
     objects = SourceManager()
     history = RecordHistory(excluded_fields=["text"])
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["title"]
@@ -290,6 +293,8 @@ class Citation(TimestampedModel):
 
     objects = CitationManager()
     history = RecordHistory()
+
+    search_entries = search_entries()
 
     class Meta:
         ordering = ["source", "char_start", "char_end"]

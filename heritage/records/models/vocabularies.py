@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..history import RecordHistory
-from .base import RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel
+from .base import RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel, search_entries
 
 
 class TermQuerySet(RecordQuerySet):
@@ -54,6 +54,8 @@ class Term(SlugNaturalKeyMixin, TimestampedModel):
 
     objects = TermManager()
     history = RecordHistory(inherit=True)
+
+    search_entries = search_entries()
 
     class Meta:
         abstract = True

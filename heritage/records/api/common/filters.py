@@ -5,7 +5,8 @@ FilterSet (django-filter, in NetBox's manner), and the filter backend.
 Conventions:
 - A foreign key filters by id (`site_id=3`) and by slug (`site=palmyra`); both take several values, meaning OR.
 - Choice fields take several values, meaning OR (`severity=destroyed&severity=severely_damaged`).
-- `q` searches names, titles and descriptions (case-insensitive substring), including other names and aliases.
+- `q` searches names, titles and descriptions (case-insensitive substring), including other names and aliases;
+  `search` is the indexed word search, ranked (search.py).
 - `updated_since` (every list) keeps the records changed at or after an ISO 8601 timestamp with its time zone: the
   change feed (see changes.py for what counts as a change of a record).
 - `ordering` sorts by the listed fields (prefix `-` for descending); ties are always broken by id, so pages are
@@ -39,6 +40,7 @@ from drf_spectacular.drainage import set_override
 from ...models.base import MAX_QUANTITY
 from ...years import parse_year
 from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
+from .search import SearchFilter
 from .timestamps import TimestampField
 
 MAX_PK = 2**63 - 1
@@ -435,13 +437,20 @@ def choice_filter(choices, help_text, field_name=None, *, distinct=False):
 
 
 def search_filter(help_text):
-    return django_filters.CharFilter(method="search", label="Search", help_text=help_text)
+    return django_filters.CharFilter(method="filter_q", label="Substring search", help_text=help_text)
 
 
 class BaseFilterSet(FilterSetCopyMixin, FilterSet):
-    """Common to every resource: `id` (comma-separated ids); subclasses add `q` and their own filters."""
+    """Common to every resource: `id` (comma-separated ids) and `search`; subclasses add `q` and their own filters."""
 
     id = IdListFilter(help_text="Record ids, comma-separated (e.g. 3,5,8).")
+    # Declared before every subclass's filters, so that `ordering`, when given, replaces the ranking.
+    search = SearchFilter(
+        label="Search",
+        help_text="Words to find, all of them, in the names (other names and aliases too), titles, descriptions and "
+        "cited quotes; Arabic letter variants, vowel marks, accents and case do not matter. Best match first unless "
+        "`ordering` is given; each JSON result then has `search_match`, the passage it matched.",
+    )
     updated_since = TimestampFilter(
         field_name="last_updated",
         help_text="Records created or changed at or after this time (ISO 8601 with a time zone, e.g. "
@@ -454,9 +463,9 @@ class BaseFilterSet(FilterSetCopyMixin, FilterSet):
         """The requesting user (None without a request: then filters take the public view of the record)."""
         return getattr(self.request, "user", None)
 
-    def search(self, queryset, name, value):
-        """Override: the records whose text matches `value` (called for `q`)."""
-        raise NotImplementedError(f"{type(self).__name__} declares q but does not implement search().")
+    def filter_q(self, queryset, name, value):
+        """Override: the records whose text contains `value` (called for `q`)."""
+        raise NotImplementedError(f"{type(self).__name__} declares q but does not implement filter_q().")
 
 
 def slug_filter():

@@ -56,6 +56,8 @@ def _record_label(item):
 
 
 def _list_item_label(item):
+    if isinstance(item, dict) and {"scheme", "value"} <= item.keys():
+        return f"{item['scheme']}:{item['value']}"  # an external identifier, as the `identifier` filter takes it
     if isinstance(item, dict):
         label = _record_label(item)
         return (
@@ -66,9 +68,9 @@ def _list_item_label(item):
 
 def csv_cell(value):
     """
-    One cell: empty for null, true/false for booleans, `; `-joined labels (slug, name or id) for lists, WKT for a
-    list of shapes (a site's extents: geometry.wkt); text that a spreadsheet would run as a formula is escaped
-    (spreadsheets.escape_formula).
+    One cell: empty for null, true/false for booleans, `; `-joined labels (slug, name or id; an identifier as
+    `pleiades:668331`) for lists, WKT for a list of shapes (a site's extents: geometry.wkt); text that a spreadsheet
+    would run as a formula is escaped (spreadsheets.escape_formula).
     """
     if value is None:
         return ""

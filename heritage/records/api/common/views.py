@@ -25,6 +25,7 @@ from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
 from .renderers import CSVRenderer, stream_csv
 from .schema import geojson_schema
+from .search import SearchMatchMixin
 
 FORMAT_DESCRIPTIONS = {
     "json": "JSON (the default).",
@@ -136,7 +137,18 @@ class SelectorMixin:
         return type(self).selector(self.request.user)
 
 
-class ExportMixin:
+class ErrorsAsJSONMixin:
+    """Errors are always JSON: a 400 explaining a bad filter, or a 404 for a file, must be readable whatever format."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        accepted = getattr(request, "accepted_renderer", None)
+        if getattr(response, "exception", False) and not isinstance(accepted, ORJSONRenderer | BrowsableAPIRenderer):
+            request.accepted_renderer = ORJSONRenderer()
+            request.accepted_media_type = ORJSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ExportMixin(ErrorsAsJSONMixin):
     """
     Lists in CSV or GeoJSON are exports of everything the filters match: not paginated, and streamed.
 
@@ -168,20 +180,13 @@ class ExportMixin:
         response["Content-Disposition"] = f'attachment; filename="{self.basename}s.{extension}"'
         return response
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        # Errors are always JSON: a 400 explaining a bad filter must be readable whatever format was asked for.
-        accepted = getattr(request, "accepted_renderer", None)
-        if getattr(response, "exception", False) and not isinstance(accepted, ORJSONRenderer | BrowsableAPIRenderer):
-            request.accepted_renderer = ORJSONRenderer()
-            request.accepted_media_type = ORJSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)
-
 
 class RecordViewSet(
     ReadsOutsideTransactionMixin,
     SelectorMixin,
     ConditionalWriteMixin,
     BatchCreateMixin,
+    SearchMatchMixin,
     RowsListMixin,
     ExportMixin,
     viewsets.ModelViewSet,

@@ -39,7 +39,7 @@ def revoke_deletion_view(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0016_sitename_attestation"),
+        ("records", "0018_eamena_import"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
