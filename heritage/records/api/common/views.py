@@ -96,7 +96,7 @@ def document(serializer_class, *, geojson=False, writable=True):
     }
     if writable:
         # Writes answer in the requested format too (errors always in JSON).
-        for action in ("create", "update", "partial_update", "destroy"):
+        for action in ("create", "update", "partial_update"):
             operations[action] = extend_schema(parameters=[format_parameter(["json", "csv"])])
         operations["destroy"] = extend_schema(parameters=[format_parameter(["json", "csv"]), REASON_PARAMETER])
     return extend_schema_view(**operations)
