@@ -16,8 +16,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer
 
 from .. import selectors
-from ..choices import CurationStatus
-from ..models import Deletion, RecordType
+from ..choices import CurationStatus, RecordType
+from ..models import Deletion
 from ..models.deletions import may_view_model
 from .common.filters import TimestampFilter, choice_filter
 from .common.views import ERROR_RESPONSES, ReadsOutsideTransactionMixin, SelectorMixin

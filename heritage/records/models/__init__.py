@@ -3,7 +3,7 @@
 from .actors import Actor, ActorAlias
 from .conflict import Event, EventFigure, EventParticipant, Occupation
 from .damage import DamageReport, Threat
-from .deletions import Deletion, RecordType
+from .deletions import Deletion
 from .identifiers import ActorIdentifier, ExternalIdentifier, PeriodIdentifier, SiteIdentifier
 from .periods import Period
 from .releases import Release
@@ -38,7 +38,6 @@ __all__ = [
     "Period",
     "PeriodIdentifier",
     "QuantityUnit",
-    "RecordType",
     "Release",
     "Site",
     "SiteCondition",

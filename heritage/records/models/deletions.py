@@ -5,30 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ..choices import RecordType
+
 
 def may_view_model(user, model_name):
     """Whether `user` may view the records app's model `model_name` (as base.may_view, by the model's name)."""
     return user is not None and user.has_perm(f"records.view_{model_name}")
-
-
-class RecordType(models.TextChoices):
-    """The kinds of record a tombstone can name: each is its resource's name in the API (`/api/v1/<type>/`)."""
-
-    SITES = "sites", "sites"
-    PERIODS = "periods", "periods"
-    ACTORS = "actors", "actors"
-    OCCUPATIONS = "occupations", "occupations"
-    EVENTS = "events", "events"
-    DAMAGE_REPORTS = "damage-reports", "damage reports"
-    THREATS = "threats", "threats"
-    SOURCES = "sources", "sources"
-    CITATIONS = "citations", "cited passages"
-    EVENT_TYPES = "event-types", "event types"
-    QUANTITY_UNITS = "quantity-units", "quantity units"
-    SOURCE_TYPES = "source-types", "source types"
-    DISTURBANCE_CATEGORIES = "disturbance-categories", "disturbance categories"
-    DISTURBANCE_CAUSES = "disturbance-causes", "disturbance causes"
-    SITE_CONDITIONS = "site-conditions", "site conditions"
 
 
 # The models whose deletions leave a tombstone (by model name), with their record type. The items of a record's
