@@ -182,3 +182,23 @@ class TextDirection(models.TextChoices):
 
     LEFT_TO_RIGHT = "ltr", "Left to right"
     RIGHT_TO_LEFT = "rtl", "Right to left"
+
+
+class RecordType(models.TextChoices):
+    """The kinds of record a tombstone can name: each is its resource's name in the API (`/api/v1/<type>/`)."""
+
+    SITES = "sites", "sites"
+    PERIODS = "periods", "periods"
+    ACTORS = "actors", "actors"
+    OCCUPATIONS = "occupations", "occupations"
+    EVENTS = "events", "events"
+    DAMAGE_REPORTS = "damage-reports", "damage reports"
+    THREATS = "threats", "threats"
+    SOURCES = "sources", "sources"
+    CITATIONS = "citations", "cited passages"
+    EVENT_TYPES = "event-types", "event types"
+    QUANTITY_UNITS = "quantity-units", "quantity units"
+    SOURCE_TYPES = "source-types", "source types"
+    DISTURBANCE_CATEGORIES = "disturbance-categories", "disturbance categories"
+    DISTURBANCE_CAUSES = "disturbance-causes", "disturbance causes"
+    SITE_CONDITIONS = "site-conditions", "site conditions"

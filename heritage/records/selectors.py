@@ -20,6 +20,7 @@ from .models import (
     ActorIdentifier,
     Citation,
     DamageReport,
+    Deletion,
     Designation,
     Event,
     EventFigure,
@@ -123,6 +124,11 @@ def damage_reports(user):
         .prefetch_related(CITATIONS)
         .order_by("site__name", F("occurred_earliest").asc(nulls_last=True), "slug", "pk")
     )
+
+
+def deletions(user):
+    """Tombstones of deleted records that `user` may know of (models/deletions.py), oldest first."""
+    return Deletion.objects.visible_to(user).select_related("deleted_by").order_by("deleted_at", "pk")
 
 
 def threats(user):

@@ -71,6 +71,12 @@ def test_formats_are_documented(openapi):
         if path.endswith("/original/"):  # a source's original document, as received
             assert media_types == {"application/octet-stream"}
             continue
+        if path == "/api/v1/deletions/":  # the change feed's tombstones: JSON
+            assert media_types == {"application/json"}
+            continue
+        if path == "/api/v1/feeds/damage-reports.atom":
+            assert media_types == {"application/atom+xml"}
+            continue
         if path.startswith("/api/v1/releases/"):  # the packages themselves are the releases' other format
             assert media_types == ({"application/zip"} if path.endswith("/file/") else {"application/json"})
             continue
@@ -154,11 +160,14 @@ def wsgi_keeps_the_test_connection():
 
 
 def record_of(operation):
-    """The model and lookup field behind an operation's path (`/api/v1/damage-reports/{slug}/`)."""
+    """
+    The model and lookup field behind an operation's path (`/api/v1/damage-reports/{slug}/`), or None outside the
+    records' resources (the change feed's deletions and Atom feed).
+    """
     prefix = operation.path.removeprefix("/api/v1/").split("/")[0]
     registry = router.registry + published.registry
-    viewset = next(viewset for registered, viewset, _ in registry if registered == prefix)
-    return viewset.serializer_class.Meta.model, viewset.lookup_field
+    viewset = next((viewset for registered, viewset, _ in registry if registered == prefix), None)
+    return None if viewset is None else (viewset.serializer_class.Meta.model, viewset.lookup_field)
 
 
 def aim_at_real_records(case, data):
@@ -167,6 +176,8 @@ def aim_at_real_records(case, data):
     ETag: random slugs and random If-Match values alone would only ever reach the 404 and 412 branches, never the
     validation and saving of a real edit or deletion.
     """
+    if record_of(case.operation) is None:
+        return
     model, lookup_field = record_of(case.operation)
     parameter = "id" if lookup_field == "pk" else lookup_field
     if not case.path_parameters or not data.draw(st.booleans(), label="real record"):
@@ -191,9 +202,9 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     operations = [result.ok() for result in api.get_all_operations()]
     methods = [operation.method.upper() for operation in operations]
     # List and record of fifteen resources (six of them vocabularies), and a source's text and original; create,
-    # update, partial update and delete of each; the workflow's status move of a damage report and of a threat; and
-    # the releases' list, record and file.
-    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (35, 17, 97)
+    # update, partial update and delete of each; the workflow's status move of a damage report and of a threat; the
+    # releases' list, record and file; and the change feed's deletions and Atom feed.
+    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (37, 17, 99)
     token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}

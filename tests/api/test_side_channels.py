@@ -152,6 +152,7 @@ def api_reads(site):
         "has_damage": ["true", "false"],
         "identifier": ["whl:277", "pleiades:668331"],
         "bbox": ["42.6,35.5,42.8,35.7", "42.7,35.6,42.7,35.6", "179,-10,-179,10"],
+        "updated_since": [site.last_updated.isoformat(), "2016-03-27T00:00:00Z"],
         "ordering": [],
     }
     from heritage.records.api.sites import SiteFilterSet

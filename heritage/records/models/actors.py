@@ -5,7 +5,7 @@ from django_countries.fields import CountryField
 
 from ..choices import ActorKind
 from ..languages import LanguageTagField
-from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin, search_entries
+from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin, search_entries, updated_index
 
 
 class Actor(SlugNaturalKeyMixin, CitedRecord):
@@ -36,6 +36,7 @@ class Actor(SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["name"]
+        indexes = [updated_index("actor")]
         verbose_name = "actor"
         verbose_name_plural = "actors"
 

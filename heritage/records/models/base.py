@@ -185,6 +185,14 @@ class UncertainDatesMixin:
             self.derive_date_bounds()
 
 
+def updated_index(short, *, curated=False):
+    """
+    The index of a listed model's `last_updated`, which serves `?updated_since=` (the change feed); a curated
+    model's ends with the status, as its other filters' indexes do (the public's lists leave drafts out).
+    """
+    return models.Index(fields=["last_updated", *(["status"] if curated else [])], name=f"records_{short}_updated_idx")
+
+
 def bounds_in_order(model_name, what, earliest, latest, message=None):
     """A named check constraint: `latest` is not before `earliest` (either may be unknown)."""
     return models.CheckConstraint(

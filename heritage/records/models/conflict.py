@@ -17,6 +17,7 @@ from .base import (
     bounds_in_order,
     date_bound_constraints,
     search_entries,
+    updated_index,
 )
 
 OCCUPATION_DATES = {
@@ -99,6 +100,7 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
 
     class Meta:
         ordering = ["site", "started_earliest"]
+        indexes = [updated_index("occupation")]
         verbose_name = "occupation"
         verbose_name_plural = "occupations"
         constraints = [
@@ -228,6 +230,7 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["occurred_earliest", "title"]
+        indexes = [updated_index("event")]
         verbose_name = "event"
         verbose_name_plural = "events"
         constraints = date_bound_constraints("event", EVENT_DATES)

@@ -12,6 +12,7 @@ from .base import (
     UncertainDatesMixin,
     date_bound_constraints,
     search_entries,
+    updated_index,
 )
 from .vocabularies import DisturbanceCause
 
@@ -128,6 +129,9 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
                     ("structure", "structure"),
                 ]
             ),
+            updated_index("dr", curated=True),
+            # The Atom feed: the latest status moves first, read backwards from the newest.
+            models.Index(fields=["status_changed_at"], name="records_dr_status_at_idx"),
         ]
         permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 
@@ -200,6 +204,7 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CuratedRec
 
     class Meta:
         ordering = ["site", "observed_earliest", "slug"]
+        indexes = [updated_index("threat", curated=True)]
         verbose_name = "threat"
         verbose_name_plural = "threats"
         constraints = [*QuantityModel.Meta.constraints, *date_bound_constraints("threat", THREAT_DATES)]

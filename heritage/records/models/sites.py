@@ -22,6 +22,7 @@ from .base import (
     date_bound_constraints,
     may_view,
     search_entries,
+    updated_index,
 )
 
 # The public precision of a sensitive site's location: 0.1 degree (about 11 km), and the stored one.
@@ -153,6 +154,7 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["name"]
+        indexes = [updated_index("site")]
         verbose_name = "site"
         verbose_name_plural = "sites"
         constraints = [

@@ -22,6 +22,7 @@ from .base import (
     TermForeignKey,
     TimestampedModel,
     search_entries,
+    updated_index,
 )
 
 
@@ -137,6 +138,7 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
 
     class Meta:
         ordering = ["title"]
+        indexes = [updated_index("source")]
         verbose_name = "source"
         verbose_name_plural = "sources"
         constraints = [
@@ -296,6 +298,7 @@ class Citation(TimestampedModel):
 
     class Meta:
         ordering = ["source", "char_start", "char_end"]
+        indexes = [updated_index("citation")]
         verbose_name = "citation"
         verbose_name_plural = "citations"
         constraints = [

@@ -60,6 +60,8 @@ class Term(SlugNaturalKeyMixin, TimestampedModel):
     class Meta:
         abstract = True
         ordering = ["label"]
+        # One per vocabulary table, named after it (an index name is at most 30 characters).
+        indexes = [models.Index(fields=["last_updated"], name="%(class)s_upd_idx")]
 
     def __str__(self):
         return self.label

@@ -7,6 +7,8 @@ Conventions:
 - Choice fields take several values, meaning OR (`severity=destroyed&severity=severely_damaged`).
 - `q` searches names, titles and descriptions (case-insensitive substring), including other names and aliases;
   `search` is the indexed word search, ranked (search.py).
+- `updated_since` (every list) keeps the records changed at or after an ISO 8601 timestamp with its time zone: the
+  change feed (see changes.py for what counts as a change of a record).
 - `ordering` sorts by the listed fields (prefix `-` for descending); ties are always broken by id, so pages are
   stable.
 - Uncertain dates match on their derived bounds, as "may have happened then": `occurred_after=D` keeps records whose
@@ -39,6 +41,7 @@ from ...models.base import MAX_QUANTITY
 from ...years import parse_year
 from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
 from .search import SearchFilter
+from .timestamps import TimestampField
 
 MAX_PK = 2**63 - 1
 # Years the period filters accept: far wider than any period, narrow enough for any database integer.
@@ -252,6 +255,17 @@ class IdListFilter(DescribedSchemaMixin, django_filters.Filter):
         return qs if not value else qs.filter(pk__in=value)
 
 
+class TimestampFilter(DescribedSchemaMixin, django_filters.Filter):
+    """Records whose `field_name` (a datetime) is at or after the timestamp."""
+
+    openapi_schema = {"type": "string", "format": "date-time", "example": "2026-03-01T10:00:00Z"}
+    field_class = TimestampField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        super().__init__(**kwargs)
+
+
 class YearFilter(DescribedSchemaMixin, django_filters.Filter):
     openapi_schema = {
         "oneOf": [
@@ -436,6 +450,12 @@ class BaseFilterSet(FilterSetCopyMixin, FilterSet):
         help_text="Words to find, all of them, in the names (other names and aliases too), titles, descriptions and "
         "cited quotes; Arabic letter variants, vowel marks, accents and case do not matter. Best match first unless "
         "`ordering` is given; each JSON result then has `search_match`, the passage it matched.",
+    )
+    updated_since = TimestampFilter(
+        field_name="last_updated",
+        help_text="Records created or changed at or after this time (ISO 8601 with a time zone, e.g. "
+        "2026-03-01T10:00:00Z), a change to an item of their lists included: with /api/v1/deletions/, how to keep a "
+        "copy current.",
     )
 
     @property

@@ -44,7 +44,12 @@ DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "requi
 ERRORS = {"type": "object", "additionalProperties": True}
 # The errors every write can answer, beside those introspection finds: (status, description, methods).
 WRITE_ERRORS = [
-    ("400", "Refused: each field at fault maps to its problems (for a batch: `errors` by position).", "POST PUT PATCH"),
+    (
+        "400",
+        "Refused: each field at fault maps to its problems (for a batch: `errors` by position; for a deletion, "
+        "its `reason`).",
+        "POST PUT PATCH DELETE",
+    ),
     ("401", "No credentials: writing needs a token (or a session with its CSRF token).", "POST PUT PATCH DELETE"),
     ("403", "The account lacks the model permission for this write.", "POST PUT PATCH DELETE"),
     ("404", "No such record.", "PUT PATCH DELETE"),

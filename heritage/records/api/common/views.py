@@ -6,14 +6,19 @@ Lists are paginated JSON by default. `?format=csv` (every resource) and `?format
 whole filtered list, unpaginated and streamed: see `ExportMixin`.
 """
 
+from urllib.parse import unquote_to_bytes
+
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import BrowsableAPIRenderer
 
+from ...changes import deleting
+from ...models.deletions import Deletion
 from ..fast.renderers import ORJSONRenderer
 from ..fast.views import RowsListMixin
 from .batch import BatchCreateMixin
@@ -34,6 +39,25 @@ ERROR_RESPONSES = {
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, page or format."),
     429: OpenApiResponse(OpenApiTypes.OBJECT, description="Too many requests: retry after the Retry-After header."),
 }
+
+
+REASON_MAX_LENGTH = Deletion._meta.get_field("reason").max_length
+REASON_PARAMETER = OpenApiParameter(
+    name="reason",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.QUERY,
+    description=f"Why the record is deleted (at most {REASON_MAX_LENGTH} characters): kept with its tombstone, "
+    "listed at /api/v1/deletions/.",
+)
+
+
+def is_utf8(query_string):
+    """Whether a raw query string (WSGI's latin-1 text of its bytes) percent-decodes to UTF-8."""
+    try:
+        unquote_to_bytes(query_string.encode("latin-1")).decode("utf-8")
+    except UnicodeError:
+        return False
+    return True
 
 
 def format_parameter(formats):
@@ -72,8 +96,9 @@ def document(serializer_class, *, geojson=False, writable=True):
     }
     if writable:
         # Writes answer in the requested format too (errors always in JSON).
-        for action in ("create", "update", "partial_update", "destroy"):
+        for action in ("create", "update", "partial_update"):
             operations[action] = extend_schema(parameters=[format_parameter(["json", "csv"])])
+        operations["destroy"] = extend_schema(parameters=[format_parameter(["json", "csv"]), REASON_PARAMETER])
     return extend_schema_view(**operations)
 
 
@@ -174,3 +199,14 @@ class RecordViewSet(
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+    def perform_destroy(self, instance):
+        # The deletion leaves a tombstone naming who deleted the record and why (changes.py).
+        reason = self.request.query_params.get("reason", "").strip()
+        if len(reason) > REASON_MAX_LENGTH:
+            raise ValidationError({"reason": [f"At most {REASON_MAX_LENGTH} characters, not {len(reason)}."]})
+        if "\ufffd" in reason and not is_utf8(self.request.META.get("QUERY_STRING", "")):
+            # Django reads bytes that are not UTF-8 as U+FFFD: the reason would not be what the client sent.
+            raise ValidationError({"reason": ["Not UTF-8 text: percent-encode the reason's UTF-8 bytes."]})
+        with deleting(user=self.request.user, reason=reason):
+            super().perform_destroy(instance)
