@@ -374,4 +374,3 @@ def test_imported_places_are_found_by_search_in_both_scripts(client):
     for words in ("Nosrat Abad", persian.split()[-1]):
         found = client.get("/api/v1/sites/", {"search": words}).json()["results"]
         assert site.slug in [s["slug"] for s in found], words
-

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from .. import selectors
 from ..choices import OccupationEnd, ParticipantRole
 from ..models import Actor, Event, EventFigure, EventParticipant, EventType, Occupation, Site
+from ..models.base import describe_quantity
 from .common.fields import BriefRelatedField, DerivedField, QuantityField, TermField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
@@ -166,6 +167,11 @@ class EventParticipantSerializer(NestedItemSerializer):
         model = EventParticipant
         fields = ["actor", "role", "description", "citations"]
 
+    @staticmethod
+    def csv_label(item):
+        """In CSV: `isis (agent)`."""
+        return f"{item['actor']['slug']} ({item['role']})"
+
 
 class EventFigureSerializer(NestedItemSerializer):
     """A number reported about an event."""
@@ -176,6 +182,15 @@ class EventFigureSerializer(NestedItemSerializer):
     class Meta:
         model = EventFigure
         fields = ["measure", "quantity", "citations"]
+
+    @staticmethod
+    def csv_label(item):
+        """In CSV: `ISIS targets hit: more than 2,000 targets`, the number as the source worded it."""
+        quantity = item.get("quantity") or {}
+        number = describe_quantity(
+            quantity.get("min"), quantity.get("max"), quantity.get("qualifier"), quantity.get("unit")
+        )
+        return f"{item['measure']}: {number}"
 
 
 class EventSerializer(RecordSerializer):

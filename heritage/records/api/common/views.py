@@ -6,6 +6,8 @@ Lists are paginated JSON by default. `?format=csv` (every resource) and `?format
 whole filtered list, unpaginated and streamed: see `ExportMixin`.
 """
 
+import functools
+
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -14,11 +16,12 @@ from rest_framework import viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import BrowsableAPIRenderer
 
+from ... import selectors
 from ..fast.renderers import ORJSONRenderer
 from ..fast.views import RowsListMixin
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
-from .renderers import CSVRenderer, stream_csv
+from .renderers import CSVRenderer, cites, stream_csv
 from .schema import geojson_schema
 from .search import SearchMatchMixin
 
@@ -140,6 +143,16 @@ class ExportMixin(ErrorsAsJSONMixin):
     def export_format(self, request):
         return self.export_formats.get(getattr(request.accepted_renderer, "format", None))
 
+    def export_options(self, export_format, queryset, serializer):
+        """
+        What the stream of `export_format` needs to know of the whole export before its first row: for a CSV of
+        cited records, how to count the groups of citation columns of its header (the most passages a row cites),
+        counted when the body starts, as the rows are read.
+        """
+        if export_format == "csv" and cites(serializer):
+            return {"citation_groups": functools.partial(selectors.most_citations, queryset)}
+        return {}
+
     def export_records(self, queryset, request):
         serializer = self.get_serializer()
         return map(serializer.to_representation, queryset.iterator(chunk_size=self.export_chunk_size))
@@ -149,9 +162,11 @@ class ExportMixin(ErrorsAsJSONMixin):
         if export is None:
             return super().list(request, *args, **kwargs)
         content_type, stream = export
-        records = self.export_records(self.filter_queryset(self.get_queryset()), request)
-        response = StreamingHttpResponse(stream(self.get_serializer(), records), content_type=content_type)
         extension = request.accepted_renderer.format
+        queryset, serializer = self.filter_queryset(self.get_queryset()), self.get_serializer()
+        options = self.export_options(extension, queryset, serializer)
+        records = self.export_records(queryset, request)
+        response = StreamingHttpResponse(stream(serializer, records, **options), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{self.basename}s.{extension}"'
         return response
 
