@@ -166,6 +166,19 @@ def most_citations(records):
     return per_record.aggregate(most=Max("passages"))["most"] or 0
 
 
+def site_points(sites, user):
+    """
+    {site id: its point as GeoJSON coordinates [longitude, latitude], or None if unlocated} for `sites` (ids, or a
+    query of them), as `user` may see them (`Site.coordinates_for`: coarsened for sensitive sites). One query.
+    """
+    located = Site.objects.visible_to(user).filter(pk__in=sites).only("pk", "latitude", "longitude", "is_sensitive")
+    points = {}
+    for site in located:
+        latitude, longitude = site.coordinates_for(user)
+        points[site.pk] = None if latitude is None else [float(longitude), float(latitude)]
+    return points
+
+
 def releases(user):
     """The releases of the record `user` may see (those holding drafts only for readers of drafts), newest first."""
     return Release.objects.visible_to(user).order_by("-number")

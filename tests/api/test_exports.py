@@ -10,9 +10,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from heritage.records.api.urls import router
-from heritage.records.models import Actor, Citation, DamageReport, Source
+from heritage.records.models import Actor, Citation, DamageReport, Site, Source
 
-from .base import csv_rows
+from .base import content_of, csv_rows
 
 CITATION_KEYS = ["quote", "source", "source_title", "attributed_to", "attribution"]
 
@@ -150,3 +150,75 @@ def test_nested_lists_read_as_text(world, anonymous):
     _, rows = by_column(anonymous.get("/api/v1/events/hatra-recapture/", {"format": "csv"}))
     assert rows[0]["participants"] == "pmf (agent)"
     assert rows[0]["figures"] == "fighters: approximately 3,000 people"
+
+
+def features_of(response):
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/geo+json"
+    return json.loads(content_of(response))
+
+
+def test_damage_reports_as_geojson(world, anonymous):
+    """Every matching report a Feature at its site's point, its main fields flat in its properties; streamed."""
+    response = anonymous.get("/api/v1/damage-reports/", {"format": "geojson"})
+    assert response.streaming
+    collection = features_of(response)
+    assert collection["type"] == "FeatureCollection"
+    public = DamageReport.objects.visible_to(AnonymousUser())
+    assert sorted(feature["id"] for feature in collection["features"]) == sorted(public.values_list("pk", flat=True))
+    smashed = next(f for f in collection["features"] if f["properties"]["slug"] == "hatra-statues-smashed")
+    assert smashed["geometry"] == {"type": "Point", "coordinates": [42.7183, 35.5883]}
+    assert smashed["properties"] | {"url": None} == {
+        "slug": "hatra-statues-smashed",
+        "url": None,
+        "site": "hatra",
+        "site_name": "Hatra",
+        "structure": "Great Temple",
+        "cause": "breaking-smashing",
+        "cause_label": smashed["properties"]["cause_label"],
+        "cause_category": smashed["properties"]["cause_category"],
+        "severity": "moderately_damaged",
+        "extent": "partial",
+        "is_permanent": False,
+        "occurred": "2015-03",
+        "occurred_earliest": "2015-03-01",
+        "occurred_latest": "2015-03-31",
+        "occupation": "isis-hatra",
+        "perpetrator": "isis",
+        "perpetrator_name": "ISIS",
+        "certainty": "high",
+        "status": "verified",
+        "description": "Statues smashed with hammers.",
+    }
+    assert smashed["properties"]["url"].endswith("/api/v1/damage-reports/hatra-statues-smashed/")
+    one = features_of(anonymous.get("/api/v1/damage-reports/hatra-statues-smashed/", {"format": "geojson"}))
+    assert one == smashed
+
+
+def test_record_geojson_takes_the_filters_and_unlocated_sites_have_null_geometry(world, anonymous):
+    Site.objects.filter(slug="hatra").update(latitude=None, longitude=None, location_certainty="")
+    collection = features_of(anonymous.get("/api/v1/occupations/", {"format": "geojson", "site": "hatra"}))
+    assert {f["properties"]["slug"] for f in collection["features"]} == {"isis-hatra", "pmf-hatra"}
+    assert all(feature["geometry"] is None for feature in collection["features"])
+    held = next(f for f in collection["features"] if f["properties"]["slug"] == "isis-hatra")["properties"]
+    assert (held["occupier"], held["started"], held["ended"], held["end_kind"]) == (
+        "isis",
+        "2014-06",
+        "2017-04-26",
+        "recaptured",
+    )
+
+
+def test_threats_as_geojson_hold_drafts_only_for_those_who_read_them(world, anonymous, researcher):
+    public = features_of(anonymous.get("/api/v1/threats/", {"format": "geojson"}))
+    assert "hatra-looting" not in {f["properties"]["slug"] for f in public["features"]}
+    assert anonymous.get("/api/v1/threats/hatra-looting/", {"format": "geojson"}).status_code == 404
+    everything = features_of(researcher.get("/api/v1/threats/", {"format": "geojson"}))
+    looting = next(f for f in everything["features"] if f["properties"]["slug"] == "hatra-looting")
+    assert looting["properties"]["quantity_min"] == 30 and looting["properties"]["status"] == "draft"
+
+
+def test_a_bad_filter_on_a_record_geojson_export_is_a_json_400(world, anonymous):
+    response = anonymous.get("/api/v1/damage-reports/", {"format": "geojson", "occurred_after": "x"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert "occurred_after" in response.json()

@@ -26,7 +26,7 @@ from .common.filters import (
 )
 from .common.nested import NestedItemSerializer
 from .common.serializers import RecordSerializer, citations_field
-from .common.views import RecordViewSet, document
+from .common.views import LocatedRecordViewSet, RecordViewSet, document
 
 
 class OccupationFilterSet(BaseFilterSet):
@@ -229,9 +229,33 @@ class EventSerializer(RecordSerializer):
         ]
 
 
-@document(OccupationSerializer)
-class OccupationViewSet(RecordViewSet):
+# An occupation's properties in GeoJSON: {property: path in the record's JSON}.
+OCCUPATION_PROPERTIES = {
+    "slug": "slug",
+    "url": "url",
+    "display": "display",
+    "site": "site.slug",
+    "site_name": "site.name",
+    "occupier": "occupier.slug",
+    "occupier_name": "occupier.name",
+    "started": "started.edtf",
+    "started_earliest": "started.earliest",
+    "started_latest": "started.latest",
+    "ended": "ended.edtf",
+    "ended_earliest": "ended.earliest",
+    "ended_latest": "ended.latest",
+    "is_ongoing": "is_ongoing",
+    "end_kind": "end_kind",
+    "ending_event": "ending_event.slug",
+    "description": "description",
+}
+
+
+@document(OccupationSerializer, geojson_properties=OCCUPATION_PROPERTIES)
+class OccupationViewSet(LocatedRecordViewSet):
     """Armed control of sites over spans of time, with how and by whom it ended."""
+
+    geojson_properties = OCCUPATION_PROPERTIES
 
     selector = staticmethod(selectors.occupations)
     serializer_class = OccupationSerializer

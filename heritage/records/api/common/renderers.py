@@ -15,6 +15,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
+from ... import selectors
 from ...geometry import wkt
 from ...spreadsheets import escape_formula
 
@@ -254,6 +255,50 @@ def stream_geojson(serializer, records):
 def stream_geojson_extents(serializer, records):
     """The same, with one Feature per extent of each site record (`extent_features`)."""
     return _stream_collection(feature for record in records for feature in extent_features(record))
+
+
+def located_feature(data, points, properties):
+    """
+    An RFC 7946 Feature for a serialized record of a site (a damage report, a threat, an occupation): the site's point
+    as the user may see it (`points`: {site id: [longitude, latitude] or None}, from selectors.site_points), and as
+    properties `properties` ({name: dotted path in the record}) read flat from the record.
+    """
+    point = points.get((data.get("site") or {}).get("id"))
+    geometry = None if point is None else {"type": "Point", "coordinates": point}
+    properties = {name: _walk(data, path.split(".")) for name, path in properties.items()}
+    return {"type": "Feature", "id": data["id"], "geometry": geometry, "properties": properties}
+
+
+def stream_located_geojson(serializer, records, *, points, properties):
+    """
+    A FeatureCollection of records of sites, piece by piece (`located_feature`); `points()` gives the sites' points
+    once the body is asked for.
+    """
+    points = points()
+    return _stream_collection(located_feature(record, points, properties) for record in records)
+
+
+class LocatedGeoJSONRenderer(BaseRenderer):
+    """
+    `?format=geojson` on damage reports, threats and occupations: a FeatureCollection for a list page, a Feature for
+    one record, at the point of its site (see `located_feature`; the view gives `geojson_properties`).
+    """
+
+    media_type = "application/geo+json"
+    format = "geojson"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        view, request = renderer_context["view"], renderer_context["request"]
+        rows = data["results"] if isinstance(data, dict) and "results" in data else data
+        many = isinstance(rows, list)
+        rows = rows if many else [rows]
+        points = selectors.site_points([(row.get("site") or {}).get("id") for row in rows], request.user)
+        features = [located_feature(row, points, view.geojson_properties) for row in rows]
+        body = {"type": "FeatureCollection", "features": features} if many else features[0]
+        return _dumps(body).encode("utf-8")
 
 
 class GeoJSONRenderer(BaseRenderer):

@@ -21,8 +21,8 @@ from ..fast.renderers import ORJSONRenderer
 from ..fast.views import RowsListMixin
 from .batch import BatchCreateMixin
 from .preconditions import ConditionalWriteMixin
-from .renderers import CSVRenderer, cites, stream_csv
-from .schema import geojson_schema
+from .renderers import CSVRenderer, LocatedGeoJSONRenderer, cites, stream_csv, stream_located_geojson
+from .schema import geojson_schema, located_geojson_schema
 from .search import SearchMatchMixin
 
 FORMAT_DESCRIPTIONS = {
@@ -31,6 +31,9 @@ FORMAT_DESCRIPTIONS = {
     "matching record, unpaginated and streamed.",
     "geojson": "GeoJSON (RFC 7946). On a list: a FeatureCollection of every matching site, unpaginated and "
     "streamed; sites without coordinates have null geometry. With geometry=extents, one feature per extent.",
+    "geojson-located": "GeoJSON (RFC 7946): each record a Feature at its site's point (coarsened for sensitive "
+    "sites unless you may see exact locations; null when the site has none), its main fields as flat properties. "
+    "On a list: a FeatureCollection of every matching record, unpaginated and streamed.",
 }
 ERROR_RESPONSES = {
     400: OpenApiResponse(OpenApiTypes.OBJECT, description="A parameter is invalid: its name maps to the problems."),
@@ -39,21 +42,28 @@ ERROR_RESPONSES = {
 }
 
 
-def format_parameter(formats):
+def format_parameter(formats, located=False):
     return OpenApiParameter(
         name="format",
         type=OpenApiTypes.STR,
         location=OpenApiParameter.QUERY,
         enum=formats,
         description="Response format: "
-        + " ".join(f"`{name}`: {FORMAT_DESCRIPTIONS[name]}" for name in formats)
+        + " ".join(
+            f"`{name}`: {FORMAT_DESCRIPTIONS['geojson-located' if located and name == 'geojson' else name]}"
+            for name in formats
+        )
         + " An Accept header works too.",
     )
 
 
-def document(serializer_class, *, geojson=False, writable=True):
-    """The schema of a resource's operations: formats, their response bodies, and the errors they can answer."""
-    formats = ["json", "csv", *(["geojson"] if geojson else [])]
+def document(serializer_class, *, geojson=False, geojson_properties=None, writable=True):
+    """
+    The schema of a resource's operations: formats, their response bodies, and the errors they can answer. GeoJSON:
+    `geojson` for sites, `geojson_properties` (a LocatedRecordViewSet's) for records of a site.
+    """
+    located = geojson_properties is not None
+    formats = ["json", "csv", *(["geojson"] if geojson or located else [])]
     list_responses = {
         (200, "application/json"): serializer_class(many=True),
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="Every matching record as CSV."),
@@ -69,9 +79,12 @@ def document(serializer_class, *, geojson=False, writable=True):
         component = serializer_class.Meta.model.__name__
         list_responses[(200, "application/geo+json")] = geojson_schema(component, many=True)
         detail_responses[(200, "application/geo+json")] = geojson_schema(component, many=False)
+    if located:
+        list_responses[(200, "application/geo+json")] = located_geojson_schema(geojson_properties, many=True)
+        detail_responses[(200, "application/geo+json")] = located_geojson_schema(geojson_properties, many=False)
     operations = {
-        "list": extend_schema(parameters=[format_parameter(formats)], responses=list_responses),
-        "retrieve": extend_schema(parameters=[format_parameter(formats)], responses=detail_responses),
+        "list": extend_schema(parameters=[format_parameter(formats, located)], responses=list_responses),
+        "retrieve": extend_schema(parameters=[format_parameter(formats, located)], responses=detail_responses),
     }
     if writable:
         # Writes answer in the requested format too (errors always in JSON).
@@ -189,3 +202,22 @@ class RecordViewSet(
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     renderer_classes = [ORJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+
+
+class LocatedRecordViewSet(RecordViewSet):
+    """
+    Records of a site (damage reports, threats, occupations), with `?format=geojson`: each a Feature at its site's
+    point as the user may see it, with `geojson_properties` ({property: dotted path in the record's JSON}) as its
+    flat properties (renderers.located_feature).
+    """
+
+    geojson_properties = {}
+    renderer_classes = [*RecordViewSet.renderer_classes, LocatedGeoJSONRenderer]
+    export_formats = {**ExportMixin.export_formats, "geojson": ("application/geo+json", stream_located_geojson)}
+
+    def export_options(self, export_format, queryset, serializer):
+        if export_format == "geojson":
+            sites = queryset.order_by().values("site")
+            points = functools.partial(selectors.site_points, sites, self.request.user)
+            return {"points": points, "properties": self.geojson_properties}
+        return super().export_options(export_format, queryset, serializer)
