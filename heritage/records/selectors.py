@@ -10,7 +10,7 @@ coordinates they may see of a sensitive site, `Site.coordinates_for(user)`, and 
 
 import itertools
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -158,6 +158,31 @@ def citations(user):
         .defer("source__text")
         .order_by("source__title", "char_start", "char_end", "pk")
     )
+
+
+def most_citations(records):
+    """How many passages the most-cited of `records` (a queryset of one kind of cited record) cites: one query."""
+    through = records.model.citations.through
+    column = next(f.name for f in through._meta.concrete_fields if f.related_model is records.model)
+    per_record = (
+        through.objects.filter(**{f"{column}__in": records.order_by().values("pk")})
+        .values(column)
+        .annotate(passages=Count("pk"))
+    )
+    return per_record.aggregate(most=Max("passages"))["most"] or 0
+
+
+def site_points(sites, user):
+    """
+    {site id: its point as GeoJSON coordinates [longitude, latitude], or None if unlocated} for `sites` (ids, or a
+    query of them), as `user` may see them (`Site.coordinates_for`: coarsened for sensitive sites). One query.
+    """
+    located = Site.objects.visible_to(user).filter(pk__in=sites).only("pk", "latitude", "longitude", "is_sensitive")
+    points = {}
+    for site in located:
+        latitude, longitude = site.coordinates_for(user)
+        points[site.pk] = None if latitude is None else [float(longitude), float(latitude)]
+    return points
 
 
 def releases(user):

@@ -59,7 +59,10 @@ def test_every_parameter_is_described(openapi):
 
 
 def test_formats_are_documented(openapi):
-    """Lists and records document JSON and CSV, and sites GeoJSON, both as `format` values and as response types."""
+    """
+    Lists and records document JSON and CSV, and sites, damage reports, threats and occupations GeoJSON, both as
+    `format` values and as response types.
+    """
     for path, operations in openapi["paths"].items():
         if "get" not in operations:
             continue  # an action, such as a damage report's status move
@@ -81,7 +84,7 @@ def test_formats_are_documented(openapi):
             assert media_types == ({"application/zip"} if path.endswith("/file/") else {"application/json"})
             continue
         formats = next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"]
-        if path.startswith("/api/v1/sites/"):
+        if path.startswith(("/api/v1/sites/", "/api/v1/damage-reports/", "/api/v1/threats/", "/api/v1/occupations/")):
             assert set(formats) == {"json", "csv", "geojson"}
             assert media_types == {"application/json", "text/csv", "application/geo+json"}
         else:

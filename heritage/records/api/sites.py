@@ -242,6 +242,17 @@ class DesignationSerializer(NestedItemSerializer):
         model = Designation
         fields = ["kind", "reference", "valid_from", "valid_to", "is_current", "granted_by", "citations"]
 
+    @staticmethod
+    def csv_label(item):
+        """In CSV: `unesco_world_heritage from 1980 to 2016 (ref 23, by unesco)`."""
+        text = f"{item['kind']} from {(item.get('valid_from') or {}).get('edtf') or '?'}"
+        if (item.get("valid_to") or {}).get("edtf"):
+            text += f" to {item['valid_to']['edtf']}"
+        notes = [f"ref {item['reference']}" if item.get("reference") else ""]
+        notes.append(f"by {item['granted_by']['slug']}" if item.get("granted_by") else "")
+        notes = ", ".join(note for note in notes if note)
+        return f"{text} ({notes})" if notes else text
+
 
 class SitePeriodSerializer(NestedItemSerializer):
     """The statement that a site's remains date from a period, with the passages that say so."""

@@ -113,6 +113,8 @@ class OriginalSerializer(serializers.Serializer):
 class OriginalField(serializers.Field):
     """A source's original document, or null when its text was typed or pasted."""
 
+    csv_subfields = ["name", "media_type", "size", "sha256", "url"]
+
     def __init__(self, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)
 

@@ -286,3 +286,29 @@ def geojson_schema(component, *, many):
         description="With geometry=extents: one Feature per extent.",
     )
     return {"anyOf": [feature_collection_schema(component) if many else feature_schema(component), extents]}
+
+
+def located_geojson_schema(properties, *, many):
+    """A record of a site as a Feature at the site's point, with `properties` ({name: path in its JSON}) flat."""
+    feature = build_object_type(
+        properties={
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "integer"},
+            "geometry": {**POINT, "nullable": True, "description": "The site's point; null when it has none."},
+            "properties": build_object_type(
+                properties={name: {"description": f"The record's `{path}`."} for name, path in properties.items()}
+            ),
+        },
+        required=["type", "id", "geometry", "properties"],
+        description="A record as an RFC 7946 Feature at its site's point (coarsened for sensitive sites).",
+    )
+    if not many:
+        return feature
+    return build_object_type(
+        properties={
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": build_array_type(feature),
+        },
+        required=["type", "features"],
+        description="Every matching record, as an RFC 7946 FeatureCollection.",
+    )
