@@ -83,6 +83,18 @@ class RecordAutoSchema(AutoSchema):
             schema["additionalProperties"] = False
         return schema
 
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        # A list in another format than JSON is one whole document (a CSV file, a GeoJSON FeatureCollection), given
+        # as it is: not items of a page, which is what drf-spectacular makes of a list view's responses.
+        self._whole_document = bool(media_types) and "application/json" not in media_types
+        try:
+            return super()._get_response_for_code(serializer, status_code, media_types, direction)
+        finally:
+            self._whole_document = False
+
+    def _is_list_view(self, serializer=None):
+        return not getattr(self, "_whole_document", False) and super()._is_list_view(serializer)
+
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         if isinstance(self.view, ConditionalWriteMixin) and self.method in ("PUT", "PATCH", "DELETE"):
