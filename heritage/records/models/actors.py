@@ -5,7 +5,7 @@ from django_countries.fields import CountryField
 
 from ..choices import ActorKind
 from ..languages import LanguageTagField
-from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin
+from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin, ordering_indexes
 
 
 class Actor(SlugNaturalKeyMixin, CitedRecord):
@@ -36,6 +36,7 @@ class Actor(SlugNaturalKeyMixin, CitedRecord):
         ordering = ["name"]
         verbose_name = "actor"
         verbose_name_plural = "actors"
+        indexes = ordering_indexes("actor", "name", "kind", "country", "created", "last_updated")
 
     def __str__(self):
         return self.name

@@ -16,6 +16,7 @@ from .base import (
     UncertainDatesMixin,
     bounds_in_order,
     date_bound_constraints,
+    ordering_indexes,
 )
 
 OCCUPATION_DATES = {
@@ -98,6 +99,7 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
         ordering = ["site", "started_earliest"]
         verbose_name = "occupation"
         verbose_name_plural = "occupations"
+        indexes = ordering_indexes("occ", "started_earliest", "created", "last_updated")
         constraints = [
             *QuantityModel.Meta.constraints,
             *date_bound_constraints("occupation", OCCUPATION_DATES),
@@ -225,6 +227,7 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
         ordering = ["occurred_earliest", "title"]
         verbose_name = "event"
         verbose_name_plural = "events"
+        indexes = ordering_indexes("event", "title", "created", "last_updated")
         constraints = date_bound_constraints("event", EVENT_DATES)
 
     def __str__(self):

@@ -11,6 +11,7 @@ from .base import (
     SlugNaturalKeyMixin,
     UncertainDatesMixin,
     date_bound_constraints,
+    ordering_indexes,
 )
 from .vocabularies import DisturbanceCause
 
@@ -125,6 +126,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
                     ("structure", "structure"),
                 ]
             ),
+            *ordering_indexes("damagereport", "created", "last_updated"),
         ]
         permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 
@@ -184,6 +186,7 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CuratedRec
         ordering = ["site", "observed_earliest", "slug"]
         verbose_name = "threat"
         verbose_name_plural = "threats"
+        indexes = ordering_indexes("threat", "certainty", "observed_earliest", "created", "last_updated")
         constraints = [*QuantityModel.Meta.constraints, *date_bound_constraints("threat", THREAT_DATES)]
         permissions = [("change_status_threat", "Can move threats through the verification workflow")]
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..years import format_year
-from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin
+from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, ordering_indexes
 
 YEAR_FIELDS = ["start_earliest", "start_latest", "stop_earliest", "stop_latest"]
 
@@ -52,6 +52,7 @@ class Period(SlugNaturalKeyMixin, CitedRecord):
         ordering = ["start_earliest", "stop_latest", "name"]
         verbose_name = "period"
         verbose_name_plural = "periods"
+        indexes = ordering_indexes("period", "name", "start_latest", "stop_earliest")
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_latest__gte=F("start_earliest")),

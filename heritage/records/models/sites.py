@@ -21,6 +21,7 @@ from .base import (
     bounds_in_order,
     date_bound_constraints,
     may_view,
+    ordering_indexes,
 )
 
 # The public precision of a sensitive site's location: 0.1 degree (about 11 km), and the stored one.
@@ -144,6 +145,7 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
     class Meta:
         ordering = ["name"]
         verbose_name = "site"
+        indexes = ordering_indexes("site", "kind", "created", "last_updated")
         verbose_name_plural = "sites"
         constraints = [
             models.CheckConstraint(

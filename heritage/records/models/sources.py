@@ -14,7 +14,15 @@ from ..dates import validate_edtf
 from ..history import RecordHistory
 from ..languages import LanguageTagField, direction_of
 from ..texts import check_text, closest_passage, normalise, sha256
-from .base import RecordManager, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel
+from .base import (
+    RecordManager,
+    RecordQuerySet,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    TermForeignKey,
+    TimestampedModel,
+    ordering_indexes,
+)
 
 
 def original_path(source, filename):
@@ -129,6 +137,7 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
         ordering = ["title"]
         verbose_name = "source"
         verbose_name_plural = "sources"
+        indexes = ordering_indexes("source", "title", "publisher", "language", "text_length", "created", "last_updated")
         constraints = [
             models.UniqueConstraint(
                 fields=["text_sha256"],
@@ -286,6 +295,7 @@ class Citation(TimestampedModel):
         ordering = ["source", "char_start", "char_end"]
         verbose_name = "citation"
         verbose_name_plural = "citations"
+        indexes = ordering_indexes("citation", "char_start", "char_end", "created", "last_updated")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "quote"],

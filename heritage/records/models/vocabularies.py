@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..history import RecordHistory
-from .base import RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel
+from .base import RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel, ordering_indexes
 
 
 class TermQuerySet(RecordQuerySet):
@@ -58,6 +58,7 @@ class Term(SlugNaturalKeyMixin, TimestampedModel):
     class Meta:
         abstract = True
         ordering = ["label"]
+        indexes = ordering_indexes("%(class)s", "scheme")
 
     def __str__(self):
         return self.label
