@@ -126,7 +126,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
                     ("structure", "structure"),
                 ]
             ),
-            *ordering_indexes("damagereport", "created", "last_updated"),
+            *ordering_indexes("dr", "occurred_earliest", "severity", "certainty", "created", "last_updated"),
         ]
         permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 
