@@ -22,7 +22,12 @@ PIECE_SETTINGS = [",".join(piece for piece in PIECES if piece != left_out) for l
 # Reads of each resource beyond its plain list and record: (query parameters), for every format.
 QUERIES = {
     "site": [{"country": "IQ"}, {"ordering": "-name"}, {"bbox": "42,35,43,36"}, {"has_damage": "true"}],
-    "damage-report": [{"severity": "moderately_damaged"}, {"ordering": "-occurred"}, {"site": "hatra"}],
+    "damage-report": [
+        {"severity": "moderately_damaged"},
+        {"ordering": "-occurred"},
+        {"ordering": "-last_updated"},  # a timestamp: not read as text where it orders (fast/pages.py)
+        {"site": "hatra"},
+    ],
     "occupation": [{"site": "hatra"}, {"active_on": "2016-01-01"}],
     "event": [{"actor": "pmf", "role": "agent"}, {"q": "recapture"}],
     "citation": [{"attributed": "true"}, {"source": "hatra-report"}],

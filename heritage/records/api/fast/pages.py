@@ -89,14 +89,17 @@ class PageQuery(NamedTuple):
 
         The columns named in `text_columns` are selected as `CAST(column AS text)`, which SQLite's driver returns as
         the stored text (it parses a value by its column's declared type, and an expression has none); their
-        converters stay the column's own, so that `run()` can still give the ORM's value.
+        converters stay the column's own, so that `run()` can still give the ORM's value. Not a column the query is
+        ordered by: the ORDER BY names a selected column by its position, and sorting by the cast, which no index
+        holds, made SQLite sort every report for `?ordering=created` (300 ms instead of 1).
         """
         query = rows.query
         columns = {}  # {name: the column}, for those read as text
         if text_columns and query.selected:
             query = query.clone()
             query.selected = dict(query.selected)  # clone() shares it
-            for name in text_columns:
+            ordered_by = {name.lstrip("-") for name in query.order_by if isinstance(name, str)}
+            for name in text_columns - ordered_by:
                 index = query.selected.get(name)
                 if isinstance(index, int):  # a model field's column, not an annotation or extra
                     columns[name] = query.select[index]
