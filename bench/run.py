@@ -406,6 +406,22 @@ def measure_details_and_exports(results, env, ours, args):
     results["csv_all"] = csv_export(f"{base}/damage-reports/?format=csv", ours)
     results["csv_rss_kb"] = {"before": rss_before, "after_10k": results["csv_10k"]["peak_rss_kb"]}
     results["csv_rss_growth_mb"] = (results["csv_all"]["peak_rss_kb"] - results["csv_10k"]["peak_rss_kb"]) / 1024
+    # Export rates, in rows a second: the public reports (what the anonymous client exports) over the total time.
+    results["public_reports"] = json_count(f"{base}/damage-reports/?page_size=1")
+    status, size, seconds = fetch(f"{base}/damage-reports/?format=geojson")
+    if status != 200:
+        raise SystemExit(f"the damage reports' GeoJSON export answered {status}")
+    results["geojson_all_reports"] = {"status": status, "bytes": size, "seconds": seconds}
+
+
+def json_count(url):
+    """The `count` of a JSON list page."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=300)
+    connection.request("GET", f"{parts.path}?{parts.query}")
+    count = json.loads(connection.getresponse().read())["count"]
+    connection.close()
+    return count
 
 
 def csv_export(url, server):
@@ -462,6 +478,10 @@ def report(results, args):
             f"CSV all: {results['csv_all']['total_s']:.2f} s, {results['csv_all']['bytes'] / 1e6:.1f} MB. "
             f"GeoJSON of all sites: {results['geojson_all_sites']['seconds']:.2f} s, "
             f"{results['geojson_all_sites']['bytes'] / 1e6:.1f} MB.",
+            f"Export rates of the {results['public_reports']:,} public damage reports: CSV "
+            f"{results['public_reports'] / results['csv_all']['total_s']:,.0f} rows/s, GeoJSON "
+            f"{results['public_reports'] / results['geojson_all_reports']['seconds']:,.0f} rows/s "
+            f"({results['geojson_all_reports']['bytes'] / 1e6:.1f} MB).",
         ]
     joined = [connections for connections in (1, 4) if f"datasette-joined@{connections}" in results["list"]]
     if joined:

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "heritage.records",
+    "heritage.search",
     "heritage.synthetic",
     "heritage.accounts",
 ]

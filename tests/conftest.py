@@ -42,6 +42,7 @@ ROLE_MIGRATIONS = {
     "0011_workflow_threat_status": "grant_threat_workflow",
     "0013_vocab_roles": "add_term_permissions",
     "0015_identifier_extent_roles": "add_identifier_permissions",
+    "0019_change_feed": "grant_deletion_view",
 }
 
 

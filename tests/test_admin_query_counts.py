@@ -11,6 +11,7 @@ from django.urls import reverse
 from heritage.records.models import (
     Actor,
     ActorAlias,
+    ActorIdentifier,
     Citation,
     DamageReport,
     Designation,
@@ -21,9 +22,11 @@ from heritage.records.models import (
     EventType,
     Occupation,
     Period,
+    PeriodIdentifier,
     Site,
     SiteCondition,
     SiteExtent,
+    SiteIdentifier,
     SiteName,
     SitePeriod,
     Source,
@@ -122,6 +125,15 @@ class Rows:
                     Event.objects.create(slug=f"e-{i}", title=f"Event {i}", kind=term)
                 elif model is SiteCondition:
                     Site.objects.filter(pk=self.site_(i).pk).update(condition=term)
+            elif model is SiteIdentifier:
+                SiteIdentifier.objects.create(site=self.site_(i), scheme="whl", value=str(i + 1))
+            elif model is ActorIdentifier:
+                ActorIdentifier.objects.create(actor=self.actor(i), scheme="wikidata", value=f"Q{i + 1}")
+            elif model is PeriodIdentifier:
+                period = Period.objects.create(
+                    slug=f"p-{i}", name=f"P {i}", start_earliest=-i, start_latest=-i, stop_earliest=i, stop_latest=i
+                )
+                PeriodIdentifier.objects.create(period=period, scheme="wikidata", value=f"Q{i + 1}")
             elif model is Citation:
                 start = 100 + i * 40
                 quote = self.source.text[start : start + 30]
@@ -146,6 +158,7 @@ def list_queries(client, model):
 ALL_RECORD_MODELS = [
     Actor,
     ActorAlias,
+    ActorIdentifier,
     Citation,
     DamageReport,
     Designation,
@@ -155,8 +168,10 @@ ALL_RECORD_MODELS = [
     EventParticipant,
     Occupation,
     Period,
+    PeriodIdentifier,
     Site,
     SiteExtent,
+    SiteIdentifier,
     SiteName,
     SitePeriod,
     Source,

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
-from heritage.records.models import DamageReport, Occupation, Site
+from heritage.records.models import DamageReport, Occupation, Site, SiteIdentifier
 from heritage.records.resources import DamageReportResource, OccupationResource, SiteResource
 
 from .admin_helpers import make_user
@@ -147,3 +147,74 @@ def test_a_damage_reports_inferred_date_and_dating_note_export_and_import(palmyr
         assert (
             DamageReport.objects.get(slug="palmyra-defaced-by-isis").dating_note == f"Worked out ({fmt.get_title()})."
         )
+
+
+def sites_dataset(fmt):
+    return fmt.create_dataset(fmt.export_data(SiteResource().export()))
+
+
+def palmyra_row(dataset):
+    return dataset["slug"].index("palmyra")
+
+
+def with_cell(dataset, index, column, value):
+    edited = list(dataset[index])
+    edited[dataset.headers.index(column)] = value
+    dataset[index] = edited
+    return dataset
+
+
+def test_site_identifiers_export_as_one_column_and_import_back_unchanged(palmyra):
+    """`pleiades:668331; whl:23` in one cell; the file, CSV or XLSX, imports back with every row skipped."""
+    SiteIdentifier.objects.create(site=palmyra, scheme="whl", value="23")
+    SiteIdentifier.objects.create(site=palmyra, scheme="pleiades", value="668331")
+    for fmt in (CSV(), XLSX()):
+        dataset = sites_dataset(fmt)
+        assert dataset["identifiers"][palmyra_row(dataset)] == "pleiades:668331; whl:23"
+        result = SiteResource().import_data(dataset, dry_run=False)
+        assert not result.has_errors() and not result.has_validation_errors()
+        assert {row.import_type for row in result.rows} == {"skip"}
+        assert sorted(palmyra.identifiers.values_list("scheme", "value")) == [("pleiades", "668331"), ("whl", "23")]
+
+
+def test_an_edited_identifiers_cell_replaces_the_sites_identifiers(palmyra):
+    """Identifiers added and left out of the cell are added and deleted, each in its history; an empty cell empties."""
+    kept = SiteIdentifier.objects.create(site=palmyra, scheme="pleiades", value="668331")
+    SiteIdentifier.objects.create(site=palmyra, scheme="whl", value="23")
+    dataset = sites_dataset(CSV())
+    with_cell(dataset, palmyra_row(dataset), "identifiers", "pleiades:668331; wikidata:Q5747")
+    result = SiteResource().import_data(dataset, dry_run=False)
+    assert not result.has_validation_errors(), [row.error_dict for row in result.invalid_rows]
+    assert sorted(palmyra.identifiers.values_list("scheme", "value")) == [("pleiades", "668331"), ("wikidata", "Q5747")]
+    assert palmyra.identifiers.get(scheme="pleiades").pk == kept.pk
+    assert SiteIdentifier.history.filter(value="23", history_type="-").exists()
+    dataset = with_cell(sites_dataset(CSV()), palmyra_row(dataset), "identifiers", "")
+    SiteResource().import_data(dataset, dry_run=False)
+    assert not palmyra.identifiers.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("pleiades:Q1", "pleiades:Q1: 'Q1' is not a Pleiades place number, e.g. 668331."),
+        ("periodo:p0qhb66fhbb", "periodo:p0qhb66fhbb: A site cannot have a PeriodO identifier"),
+        ("668331", "Give an identifier as scheme:value"),
+        ("mapillary:1", "Unknown identifier scheme 'mapillary'"),
+        ("whl:23; whl:23", "whl:23 is given twice."),
+        ("whl:277", "whl:277: whl:277 already identifies the site “Hatra” (hatra)."),
+    ],
+)
+def test_a_bad_identifiers_cell_writes_nothing_and_names_row_and_column(palmyra, cell, message):
+    """Each identifier is checked as the API checks it; one bad cell rolls back every row."""
+    hatra = Site.objects.create(slug="hatra", name="Hatra", kind="archaeological_site", country="IQ")
+    SiteIdentifier.objects.create(site=hatra, scheme="whl", value="277")
+    dataset = sites_dataset(CSV())
+    with_cell(dataset, dataset["slug"].index("hatra"), "name", "Hatra (renamed)")
+    with_cell(dataset, palmyra_row(dataset), "identifiers", cell)
+    result = SiteResource().import_data(dataset, dry_run=False)
+    (invalid,) = result.invalid_rows
+    assert invalid.number == palmyra_row(dataset) + 1
+    assert list(invalid.field_specific_errors) == ["identifiers"]
+    assert message in invalid.field_specific_errors["identifiers"][0]
+    assert not palmyra.identifiers.exists()
+    assert Site.objects.get(slug="hatra").name == "Hatra"

@@ -122,17 +122,19 @@ def test_the_file_becomes_a_dataset_source_with_its_original(palmyra, originals)
 
 
 @pytest.mark.django_db
-def test_identifiers_are_added_and_find_the_site(palmyra, originals):
+def test_identifiers_are_added_and_find_the_site(palmyra, originals, client):
     """
     Pleiades 668331, and the WHL, Wikidata and GeoNames entries its references link to, identify Palmyra, each
-    cited. (The API's ?identifier= filter is being added separately; until then this checks SiteIdentifier.)
+    cited; the API's ?identifier= finds it by any of them.
     """
     commit()
     identifiers = {str(i): i for i in SiteIdentifier.objects.filter(site=palmyra)}
     assert sorted(identifiers) == ["geonames:163809", "pleiades:668331", "whl:23", "wikidata:Q5747"]
     assert identifiers["pleiades:668331"].citations.get().quote == '"uri": "https://pleiades.stoa.org/places/668331"'
     assert identifiers["wikidata:Q5747"].citations.get().quote == '"citationDetail": "Q5747: Palmyra"'
-    assert Site.objects.filter(identifiers__scheme="pleiades", identifiers__value="668331").get() == palmyra
+    for identifier in ("pleiades:668331", "whl:23"):
+        found = client.get("/api/v1/sites/", {"identifier": identifier}).json()["results"]
+        assert [site["slug"] for site in found] == [palmyra.slug], identifier
 
 
 @pytest.mark.django_db

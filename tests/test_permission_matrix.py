@@ -95,7 +95,7 @@ def admin_outcome(client, action, site):
         done = response.status_code == 200 and "Tell X" in response.content.decode()
     elif action == "add":
         data = {"name": "Tell Y", "slug": "tell-y", "kind": "monument", "country": "IQ", "_save": "Save"}
-        for prefix in ("names", "designations", "site_periods", "extents", "structures"):
+        for prefix in ("names", "designations", "site_periods", "extents", "identifiers", "structures"):
             data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
         response = client.post(reverse("admin:records_site_add"), data)
         done = Site.objects.filter(slug="tell-y").exists()

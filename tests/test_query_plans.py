@@ -11,6 +11,8 @@ the ordering taken off so that the plan shows how the rows are *found*) is expla
 
 Filters that cannot use an index are listed in UNINDEXED with the reason; the test checks that they really do scan,
 so that the list cannot go stale, and a filter added to the FilterSet without a case here fails the test.
+
+The change feed's `updated_since`, which every list takes, is checked on every list's table the same way.
 """
 
 import json
@@ -23,12 +25,17 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from heritage.records.api.actors import ActorFilterSet
 from heritage.records.api.damage import DamageReportFilterSet
 from heritage.records.api.fast.pages import PageQuery
 from heritage.records.api.fast.rows import values_reader
+from heritage.records.api.periods import PeriodFilterSet
+from heritage.records.api.sites import SiteFilterSet
 from heritage.records.api.urls import router
-from heritage.records.models import DamageReport
+from heritage.records.models import ActorIdentifier, DamageReport, PeriodIdentifier, SiteIdentifier
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +96,9 @@ def representative_values():
         "occurred_after": "2015-06-01",
         "occurred_before": "2015-06-01",
         "q": "damage",
+        "search": report.site.name.split()[0],
         "ordering": "-occurred",
+        "updated_since": report.last_updated.isoformat(),
     }
 
 
@@ -102,16 +111,24 @@ def matching_ids(filterset):
     return filterset.qs.order_by().values("pk")
 
 
-def filterset_for(filter_name, value):
+def filterset_for(filter_name, value, filterset_class=DamageReportFilterSet):
     # A QueryDict, as in a request: multi-value filters read their values with getlist().
-    filterset = DamageReportFilterSet(QueryDict(urlencode({filter_name: value})), queryset=DamageReport.objects.all())
+    model = filterset_class.Meta.model
+    filterset = filterset_class(QueryDict(urlencode({filter_name: value})), queryset=model.objects.all())
     assert filterset.is_valid(), filterset.errors
     return filterset
 
 
-def plan(filter_name, value):
+def plan(filter_name, value, filterset_class=DamageReportFilterSet):
     """The database's plan for the filter's queryset: SQLite's EXPLAIN QUERY PLAN lines, PostgreSQL's JSON plan."""
-    sql, params = matching_ids(filterset_for(filter_name, value)).query.sql_with_params()
+    return explain(matching_ids(filterset_for(filter_name, value, filterset_class)))
+
+
+def explain(queryset):
+    return explain_sql(*queryset.query.sql_with_params())
+
+
+def explain_sql(sql, params):
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
@@ -129,9 +146,9 @@ def all_bitmaps_conditioned(node):
     return bool(children) and all(all_bitmaps_conditioned(child) for child in children)
 
 
-def full_scans(explained):
+def full_scans(explained, table=TABLE):
     """
-    The steps of a plan that read the whole damage-report table.
+    The steps of a plan that read the whole of `table` (the damage reports', unless another is named).
 
     SQLite says SEARCH when an index narrows the rows and SCAN when it reads them all, also when it reads them all
     through an index (`SCAN t USING INDEX i`, a full index scan): every SCAN of the table counts. On PostgreSQL a
@@ -139,18 +156,18 @@ def full_scans(explained):
     planner reads the whole table through some index rather than through a Seq Scan).
     """
     if connection.vendor == "sqlite":
-        return [line for line in explained if re.match(rf"SCAN {TABLE}\b", line)]
+        return [line for line in explained if re.match(rf"SCAN {table}\b", line)]
     found, nodes = [], [explained[0]["Plan"]]
     while nodes:
         node = nodes.pop()
         nodes.extend(node.get("Plans", []))
-        if node.get("Relation Name") == TABLE and (
+        if node.get("Relation Name") == table and (
             node["Node Type"] == "Seq Scan"
             or (node["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in node)
             or (node["Node Type"] == "Bitmap Heap Scan" and not all_bitmaps_conditioned(node))
         ):
             found.append(
-                f"{node['Node Type']} on {TABLE}" + (f" using {node['Index Name']}" if "Index Name" in node else "")
+                f"{node['Node Type']} on {table}" + (f" using {node['Index Name']}" if "Index Name" in node else "")
             )
     return found
 
@@ -171,6 +188,18 @@ def test_the_listed_exceptions_are_what_they_say(database):
     ordered = matching_ids(filterset_for("ordering", values["ordering"]))
     assert "WHERE" not in str(ordered.query).upper()
     assert set(UNINDEXED) == {"q", "ordering"}, "explain a new exception here"
+
+
+def test_search_is_served_by_the_full_text_index(database):
+    """?search= finds its rows through the FTS5 table (SQLite) or the GIN index on the entries (PostgreSQL)."""
+    explained = plan("search", representative_values()["search"])
+    if connection.vendor == "sqlite":
+        assert any(re.match(r"SCAN search_searchentry_fts VIRTUAL TABLE INDEX \d+:M", line) for line in explained), (
+            explained
+        )
+    else:
+        assert "search_searchentry_document" in json.dumps(explained), explained
+    assert not full_scans(explained)
 
 
 def test_the_full_scan_check_recognises_a_scan(database):
@@ -266,17 +295,6 @@ def page_query(viewset, user, query, *, joined=True):
     return page.sql, params
 
 
-def explain(sql_and_params):
-    sql, params = sql_and_params
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            return [row[-1] for row in cursor.fetchall()]
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        document = cursor.fetchone()[0]
-        return json.loads(document) if isinstance(document, str) else document
-
-
 def reads_whole_table(node):
     """Whether a PostgreSQL plan node reads every row of its table (see full_scans)."""
     return "Relation Name" in node and (
@@ -289,7 +307,12 @@ def reads_whole_table(node):
 def full_sorts(explained):
     """The sorts of every row of a table in a plan: empty when an index gives the rows in order, or narrows them."""
     if connection.vendor == "sqlite":
-        scans = [line for line in explained if line.startswith("SCAN ")]
+        # A full-text table's SCAN with a MATCH constraint (`VIRTUAL TABLE INDEX 0:M2`) is a lookup in its index.
+        scans = [
+            line
+            for line in explained
+            if line.startswith("SCAN ") and not re.search(r"VIRTUAL TABLE INDEX \d+:\S", line)
+        ]
         if not scans or "USE TEMP B-TREE FOR ORDER BY" not in explained:
             return []
         return [f"USE TEMP B-TREE FOR ORDER BY after {'; '.join(scans)}"]
@@ -318,7 +341,7 @@ def test_every_ordering_is_served_by_an_index(sorting_database):
     for prefix, viewset in ORDERED_LISTS.items():
         for value in ordering_values(viewset.filterset_class):
             for reader, user in readers().items():
-                found = full_sorts(explain(page_query(viewset, user, urlencode({"ordering": value}))))
+                found = full_sorts(explain_sql(*page_query(viewset, user, urlencode({"ordering": value}))))
                 if listed_as_sorted(prefix, value):
                     if found:
                         listed.add(f"{prefix}?ordering={value.removeprefix('-')}")
@@ -338,7 +361,7 @@ def test_every_damage_report_ordering_with_each_filter_is_served_by_an_index(sor
         for name, filter_value in filters.items():
             for reader, user in readers().items():
                 query = urlencode({name: filter_value, "ordering": value})
-                found = full_sorts(explain(page_query(viewset, user, query, joined=False)))
+                found = full_sorts(explain_sql(*page_query(viewset, user, query, joined=False)))
                 if found:
                     sorted_all[f"damage-reports?{query} ({reader})"] = found
     assert not sorted_all, report_sorts(sorted_all)
@@ -351,7 +374,59 @@ def test_the_full_sort_check_recognises_a_sort(sorting_database):
     def page(queryset):
         return queryset[:PAGE_SIZE].query.sql_with_params()
 
-    assert full_sorts(explain(page(reports.order_by("description", "pk"))))
-    assert not full_sorts(explain(page(reports.order_by("slug", "pk"))))
+    assert full_sorts(explain_sql(*page(reports.order_by("description", "pk"))))
+    assert not full_sorts(explain_sql(*page(reports.order_by("slug", "pk"))))
     one_site = reports.filter(site_id=reports.values_list("site_id", flat=True).first())
-    assert not full_sorts(explain(page(one_site.order_by("description", "pk")))), "a filtered sort is no full sort"
+    assert not full_sorts(explain_sql(*page(one_site.order_by("description", "pk")))), "a filtered sort is no full sort"
+
+
+def test_every_list_finds_changed_records_through_an_index(database):
+    """`updated_since` on every list (the change feed) reads its table through the `last_updated` index."""
+    scans = {}
+    for prefix, viewset, _ in router.registry:
+        filterset_class = viewset.filterset_class
+        model = filterset_class.Meta.model
+        latest = model.objects.order_by("-last_updated").values_list("last_updated", flat=True).first()
+        since = (latest or timezone.now()).isoformat()
+        scans[prefix] = full_scans(plan("updated_since", since, filterset_class), model._meta.db_table)
+    assert len(scans) == 15
+    assert not {prefix: found for prefix, found in scans.items() if found}
+
+
+@pytest.mark.parametrize(
+    ("filterset_class", "identifier"),
+    [(SiteFilterSet, SiteIdentifier), (ActorFilterSet, ActorIdentifier), (PeriodFilterSet, PeriodIdentifier)],
+    ids=["sites", "actors", "periods"],
+)
+def test_the_identifier_filter_is_served_by_the_unique_index(database, filterset_class, identifier):
+    """
+    `identifier=scheme:value` (one or several) finds the identifiers through their unique (scheme, value) index,
+    then the records by primary key: no query of the filter reads a whole table (for the public, whose lookup leaves
+    sensitive sites out).
+    """
+    model = filterset_class.Meta.model
+    owners = list(model.objects.order_by("pk"))
+    assert len(owners) >= 10, "the synthetic data set has records to identify"
+    # Every record identified in several registers, as imports from them would leave it.
+    values = {"wikidata": "Q{}", "whl": "{}", "geonames": "{}", "pleiades": "{}", "other": "https://example.org/{}"}
+    identifier.objects.bulk_create(
+        identifier(**{identifier.owner_field: owner}, scheme=scheme, value=values[scheme].format(n))
+        for n, owner in enumerate(owners, start=1)
+        for scheme in values
+        if scheme in identifier.schemes
+    )
+    scheme, prefix = ("whl", "") if identifier is SiteIdentifier else ("wikidata", "Q")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    for values in ([f"{scheme}:{prefix}3"], [f"{scheme}:{prefix}7", f"{scheme}:{prefix}9"]):
+        filterset = filterset_class(QueryDict(urlencode({"identifier": values}, doseq=True)), queryset=model.objects)
+        assert filterset.is_valid(), filterset.errors
+        with CaptureQueriesContext(connection) as queries:
+            assert filterset.qs.order_by().values("pk").count() == len(values)
+        for query in queries:  # the identifiers' lookup, then the records' count
+            explained = explain_sql(query["sql"], None)
+            for table in (identifier._meta.db_table, model._meta.db_table):
+                assert not full_scans(explained, table), (values, query["sql"], explained)
+        # SQLite names the index of a UNIQUE in the table's definition itself.
+        index = f"{identifier._meta.db_table}_unique" if connection.vendor == "postgresql" else "sqlite_autoindex"
+        assert index in json.dumps(explain_sql(queries[0]["sql"], None)), queries[0]["sql"]

@@ -7,4 +7,4 @@ class RecordsConfig(AppConfig):
     verbose_name = "Heritage record"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the date-bound and offset derivations)
+        from . import changes, signals  # noqa: F401  (connect the change feed's bookkeeping, the date-bound and offset derivations)

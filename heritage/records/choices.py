@@ -124,6 +124,25 @@ class Certainty(models.TextChoices):
     DEFINITE = "definite", "Definite"
 
 
+class DamageExtent(models.TextChoices):
+    """How much of a site shows damage, in EAMENA's bands (its "damage extent type"), as last assessed."""
+
+    NONE = "none", "No visible/known damage"
+    UP_TO_10 = "1-10", "1–10%"
+    UP_TO_30 = "11-30", "11–30%"
+    UP_TO_60 = "31-60", "31–60%"
+    UP_TO_90 = "61-90", "61–90%"
+    UP_TO_100 = "91-100", "91–100%"
+
+
+class ThreatProbability(models.TextChoices):
+    """How likely a threat is to do harm (EAMENA's "threat probability")."""
+
+    POSSIBLE = "possible", "Possible"
+    PROBABLE = "probable", "Probable"
+    PLANNED = "planned", "Planned (e.g. a development project)"
+
+
 class CurationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     REPORTED = "reported", "Reported"
@@ -163,3 +182,23 @@ class TextDirection(models.TextChoices):
 
     LEFT_TO_RIGHT = "ltr", "Left to right"
     RIGHT_TO_LEFT = "rtl", "Right to left"
+
+
+class RecordType(models.TextChoices):
+    """The kinds of record a tombstone can name: each is its resource's name in the API (`/api/v1/<type>/`)."""
+
+    SITES = "sites", "sites"
+    PERIODS = "periods", "periods"
+    ACTORS = "actors", "actors"
+    OCCUPATIONS = "occupations", "occupations"
+    EVENTS = "events", "events"
+    DAMAGE_REPORTS = "damage-reports", "damage reports"
+    THREATS = "threats", "threats"
+    SOURCES = "sources", "sources"
+    CITATIONS = "citations", "cited passages"
+    EVENT_TYPES = "event-types", "event types"
+    QUANTITY_UNITS = "quantity-units", "quantity units"
+    SOURCE_TYPES = "source-types", "source types"
+    DISTURBANCE_CATEGORIES = "disturbance-categories", "disturbance categories"
+    DISTURBANCE_CAUSES = "disturbance-causes", "disturbance causes"
+    SITE_CONDITIONS = "site-conditions", "site conditions"

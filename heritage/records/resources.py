@@ -7,16 +7,34 @@ the admin form), and any invalid row rolls back the whole import, with each erro
 Derived columns (date bounds) and the curation status are exported but never imported: dates are derived from the
 EDTF text, and the status changes only through the verification workflow.
 
+A site's `identifiers` column holds its identifiers in other registers as `pleiades:668331; whl:23`; imported, it
+replaces the site's identifiers (an empty cell removes them all), each checked as the API checks it (its scheme's
+form, and not held by another site), an error naming the row and the column. A file without the column leaves them
+as they are.
+
 Exports hold what the exporting user may see (the records `visible_to` them, a sensitive site's location as
-`coordinates_for` them), and text that a spreadsheet would run as a formula is escaped (spreadsheets.py); an import
-takes the escaping off again, and reads an empty cell of a text column as empty text, so that an exported file, CSV
-or XLSX, imports back unchanged.
+`coordinates_for` them, its identifiers only for those who may see that location), and text that a spreadsheet
+would run as a formula is escaped (spreadsheets.py); an import takes the escaping off again, and reads an empty cell
+of a text column as empty text, so that an exported file, CSV or XLSX, imports back unchanged.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from import_export import fields, resources, widgets
 
-from .models import Actor, DamageReport, DisturbanceCause, Event, Occupation, QuantityUnit, Site, SiteCondition, Term
+from .models import (
+    Actor,
+    DamageReport,
+    DisturbanceCause,
+    Event,
+    Occupation,
+    QuantityUnit,
+    Site,
+    SiteCondition,
+    SiteIdentifier,
+    Term,
+)
+from .models.identifiers import parse_identifier
 from .spreadsheets import escape_formula, unescape_formula
 
 
@@ -94,8 +112,14 @@ class RecordResource(resources.ModelResource):
         return super().import_data(dataset, **kwargs)
 
 
+def identifiers_cell(identifiers):
+    return "; ".join(f"{identifier.scheme}:{identifier.value}" for identifier in identifiers)
+
+
 class SiteResource(RecordResource):
     condition = slug_field("condition", SiteCondition)
+    # Not a column of the site: read and written by the methods below.
+    identifiers = fields.Field(column_name="identifiers", dehydrate_method="dehydrate_identifiers")
 
     class Meta(RecordResource.Meta):
         model = Site
@@ -110,8 +134,70 @@ class SiteResource(RecordResource):
             "location_certainty",
             "condition",
             "condition_assessed",
+            "damage_extent",
+            "identifiers",
         ]
         export_order = fields
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("identifiers")
+
+    def dehydrate_identifiers(self, site):
+        return identifiers_cell(site.identifiers.all()) if SiteIdentifier.shown_with(site, self.user) else ""
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.error_dict
+        if "identifiers" in row:
+            try:
+                instance.imported_identifiers = self.identifiers_of(instance, row["identifiers"])
+            except ValueError as exc:
+                errors["identifiers"] = [ValidationError(str(exc), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+
+    def identifiers_of(self, site, cell):
+        """The (scheme, value) pairs of an identifiers cell for `site`; ValueError saying what is wrong."""
+        if not SiteIdentifier.shown_with(site, self.user):
+            if cell:  # the empty cell such a user was given, sent back, changes nothing
+                raise ValueError("This site's identifiers are hidden from you, so you cannot change them.")
+            return None
+        pairs = []
+        for text in filter(None, (part.strip() for part in str(cell or "").split(";"))):
+            scheme, value = parse_identifier(text)  # ValueError with the reason
+            reasons = SiteIdentifier.value_errors(scheme, value)
+            taken = SiteIdentifier.taken_message(scheme, value, site if site.pk else None, self.user)
+            if reasons or taken:
+                raise ValueError(f"{text}: {' '.join(reasons) or taken}")
+            if (scheme, value) in pairs:
+                raise ValueError(f"{text} is given twice.")
+            pairs.append((scheme, value))
+        return pairs
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        wanted = getattr(instance, "imported_identifiers", None)
+        if wanted is not None and original.pk is not None:
+            if set(wanted) != set(original.identifiers.values_list("scheme", "value")):
+                return False
+        elif wanted:  # a new site's identifiers
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        wanted = getattr(instance, "imported_identifiers", None)
+        if wanted is None:
+            return
+        for identifier in instance.identifiers.all():
+            if (identifier.scheme, identifier.value) not in wanted:
+                identifier.delete()  # one by one, so that each deletion is in its history
+        kept = set(instance.identifiers.values_list("scheme", "value"))
+        for scheme, value in wanted:
+            if (scheme, value) not in kept:
+                SiteIdentifier.objects.create(site=instance, scheme=scheme, value=value)
 
     def dehydrate_country(self, site):
         return site.country.code

@@ -10,24 +10,28 @@ coordinates they may see of a sensitive site, `Site.coordinates_for(user)`, and 
 
 import itertools
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .models import (
     Actor,
+    ActorIdentifier,
     Citation,
     DamageReport,
+    Deletion,
     Designation,
     Event,
     EventFigure,
     EventParticipant,
     Occupation,
     Period,
+    PeriodIdentifier,
     Release,
     Site,
     SiteExtent,
+    SiteIdentifier,
     SiteName,
     SitePeriod,
     Source,
@@ -44,8 +48,14 @@ CITATIONS = Prefetch(
 )
 
 
+def identifiers(model):
+    """A record's identifiers in other registers, with their citations (`model`: SiteIdentifier...)."""
+    return Prefetch("identifiers", queryset=model.objects.prefetch_related(CITATIONS))
+
+
 def sites(user):
-    """Heritage places, with their other names, protected statuses, periods, extents and citations; by name."""
+    """Heritage places, with their other names, protected statuses, periods, extents, identifiers and citations; by
+    name."""
     return (
         Site.objects.visible_to(user)
         .prefetch_related(
@@ -55,6 +65,7 @@ def sites(user):
             ),
             Prefetch("site_periods", queryset=SitePeriod.objects.select_related("period").prefetch_related(CITATIONS)),
             Prefetch("extents", queryset=SiteExtent.objects.prefetch_related(CITATIONS)),
+            identifiers(SiteIdentifier),
             CITATIONS,
         )
         .order_by("name", "pk")
@@ -64,7 +75,7 @@ def sites(user):
 def periods(user):
     return (
         Period.objects.visible_to(user)
-        .prefetch_related(CITATIONS)
+        .prefetch_related(identifiers(PeriodIdentifier), CITATIONS)
         .order_by("start_earliest", "stop_latest", "name", "pk")
     )
 
@@ -73,7 +84,7 @@ def actors(user):
     return (
         Actor.objects.visible_to(user)
         .select_related("parent")
-        .prefetch_related("aliases", CITATIONS)
+        .prefetch_related("aliases", identifiers(ActorIdentifier), CITATIONS)
         .order_by("name", "pk")
     )
 
@@ -115,6 +126,11 @@ def damage_reports(user):
     )
 
 
+def deletions(user):
+    """Tombstones of deleted records that `user` may know of (models/deletions.py), oldest first."""
+    return Deletion.objects.visible_to(user).select_related("deleted_by").order_by("deleted_at", "pk")
+
+
 def threats(user):
     return (
         Threat.objects.visible_to(user)
@@ -142,6 +158,31 @@ def citations(user):
         .defer("source__text")
         .order_by("source__title", "char_start", "char_end", "pk")
     )
+
+
+def most_citations(records):
+    """How many passages the most-cited of `records` (a queryset of one kind of cited record) cites: one query."""
+    through = records.model.citations.through
+    column = next(f.name for f in through._meta.concrete_fields if f.related_model is records.model)
+    per_record = (
+        through.objects.filter(**{f"{column}__in": records.order_by().values("pk")})
+        .values(column)
+        .annotate(passages=Count("pk"))
+    )
+    return per_record.aggregate(most=Max("passages"))["most"] or 0
+
+
+def site_points(sites, user):
+    """
+    {site id: its point as GeoJSON coordinates [longitude, latitude], or None if unlocated} for `sites` (ids, or a
+    query of them), as `user` may see them (`Site.coordinates_for`: coarsened for sensitive sites). One query.
+    """
+    located = Site.objects.visible_to(user).filter(pk__in=sites).only("pk", "latitude", "longitude", "is_sensitive")
+    points = {}
+    for site in located:
+        latitude, longitude = site.coordinates_for(user)
+        points[site.pk] = None if latitude is None else [float(longitude), float(latitude)]
+    return points
 
 
 def releases(user):

@@ -10,7 +10,7 @@ the file and the record ("Problem installing fixture 'x.json': Could not load re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models.signals import pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models.base import TimestampedModel, UncertainDatesMixin
 
@@ -24,6 +24,11 @@ def describe(error):
         label = "record" if field == NON_FIELD_ERRORS else field
         parts.extend(f"{label}: {message}" for message in messages)
     return "; ".join(parts)
+
+
+# Sent after records were written in bulk, which skips post_save and m2m_changed (an importer's batch): `sender` is
+# the model, `ids` the records written or newly cited. What is derived from records (the search index) follows it.
+written_in_bulk = Signal()
 
 
 @receiver(pre_save, dispatch_uid="records_mark_raw_saves")

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from heritage.records.models import DisturbanceCause, Source
 from heritage.records.models.vocabularies import TERM_MODELS
+from heritage.search import index
 
 from .conflict import ConflictMixin
 from .damage import DamageMixin
@@ -120,7 +121,8 @@ def generate(*, sites, reports, seed=1, force=False, progress=True):
 
     Refuses (CuratedDataPresent) when the database holds records it did not make, unless `force`; refuses
     (SyntheticDataPresent) when it already holds synthetic records, whose slugs a second run would repeat.
-    Everything is inserted in one transaction: a failure leaves the database as it was.
+    Everything is inserted in one transaction, the search index rebuilt in it: a failure leaves the database as
+    it was.
     """
     if sites < 1 or reports < 0:
         raise ValueError("Need at least one site and no negative number of reports.")
@@ -143,4 +145,7 @@ def generate(*, sites, reports, seed=1, force=False, progress=True):
         ensure_vocabulary()
         if not DisturbanceCause.objects.exists():
             raise ValueError("The disturbance-cause vocabulary is empty and could not be loaded.")
-        return Generator(sites=sites, reports=reports, seed=seed, progress=progress).run()
+        counts = Generator(sites=sites, reports=reports, seed=seed, progress=progress).run()
+        # Bulk inserts send no signals: the search index is made once, from everything inserted.
+        index.rebuild()
+        return counts

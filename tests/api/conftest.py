@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from heritage.records.models import (
     Actor,
+    ActorIdentifier,
     Citation,
     DamageReport,
     Designation,
@@ -22,7 +23,9 @@ from heritage.records.models import (
     EventParticipant,
     Occupation,
     Period,
+    PeriodIdentifier,
     Site,
+    SiteIdentifier,
     SiteName,
     SitePeriod,
     Source,
@@ -191,6 +194,11 @@ def world(palmyra):
     citation.locate()
     citation.save()
     smashed.citations.add(citation)
+    # Identifiers in other registers, so that every format and both read paths show them.
+    SiteIdentifier.objects.create(site=hatra, scheme="whl", value="277").citations.add(citation)
+    SiteIdentifier.objects.create(site=Site.objects.get(slug="palmyra"), scheme="pleiades", value="668331")
+    ActorIdentifier.objects.create(actor=isis, scheme="wikidata", value="Q2429253")
+    PeriodIdentifier.objects.create(period=parthian, scheme="periodo", value="p0qhb66fhbb")
     return {
         "hatra": hatra,
         "pmf": pmf,

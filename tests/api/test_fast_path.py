@@ -21,16 +21,25 @@ from .base import content_of
 PIECE_SETTINGS = [",".join(piece for piece in PIECES if piece != left_out) for left_out in PIECES]
 # Reads of each resource beyond its plain list and record: (query parameters), for every format.
 QUERIES = {
-    "site": [{"country": "IQ"}, {"ordering": "-name"}, {"bbox": "42,35,43,36"}, {"has_damage": "true"}],
+    "site": [
+        {"country": "IQ"},
+        {"ordering": "-name"},
+        {"bbox": "42,35,43,36"},
+        {"has_damage": "true"},
+        {"search": "palmyra"},
+        {"search": "city", "ordering": "-name"},
+    ],
     "damage-report": [
         {"severity": "moderately_damaged"},
         {"ordering": "-occurred"},
         {"ordering": "-last_updated"},  # a timestamp: not read as text where it orders (fast/pages.py)
         {"site": "hatra"},
+        {"search": "hatra"},
+        {"search": "palmyra", "page_size": 2, "cursor": ""},
     ],
     "occupation": [{"site": "hatra"}, {"active_on": "2016-01-01"}],
     "event": [{"actor": "pmf", "role": "agent"}, {"q": "recapture"}],
-    "citation": [{"attributed": "true"}, {"source": "hatra-report"}],
+    "citation": [{"attributed": "true"}, {"source": "hatra-report"}, {"search": "palmyra"}],
 }
 
 

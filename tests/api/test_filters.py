@@ -359,7 +359,18 @@ TERM_TEXT = {"label", "label_ar", "scope_note", "scope_note_ar"}
 # key: `<name>` by slug and `<name>_id` by id), so a field added to a model without one fails here.
 NOT_FILTERED = {
     # `version` is bookkeeping for optimistic locking (shown as the ETag), not a fact to filter on.
-    "*": {"created", "last_updated", "citations", "description", "dating_note", "name", "title", "version"},
+    # `search_entries` is the record's entry in the search index, which `search` queries.
+    "*": {
+        "created",
+        "last_updated",
+        "citations",
+        "description",
+        "dating_note",
+        "name",
+        "title",
+        "version",
+        "search_entries",
+    },
     # Location by bbox / has_location, periods by `period`. Never by `is_sensitive`: a public filter for it would list
     # exactly the sites at risk of looting whose coordinates are coarsened.
     # The condition's assessment date qualifies the condition; sites are filtered by the condition itself.

@@ -153,3 +153,81 @@ def test_hostile_json_in_any_field_is_a_201_or_a_400_that_writes_nothing(world, 
             assert table_counts() == before
 
     run()
+
+
+# --- The change feed: timestamps, deletions, the Atom feed, a deletion's reason -----------------------------------
+
+# Every Unicode category (letters, marks, numbers, punctuation, symbols, separators, controls, format characters,
+# private use and surrogates): what a timestamp or a reason may be given as.
+any_category = st.text(alphabet=st.characters(codec=None, categories=None), max_size=30)
+timestamp_like = st.one_of(
+    st.text(alphabet="0123456789-:.TZ+ Wt", max_size=40),
+    st.datetimes(timezones=st.one_of(st.none(), st.timezones())).map(lambda moment: moment.isoformat()),
+    any_category,
+    hostile_text,
+)
+CHANGE_FEED = [
+    ("/api/v1/deletions/", ["since", "record_type", "cursor", "page", "page_size"]),
+    ("/api/v1/feeds/damage-reports.atom", ["updated_since", "site", "status", "severity", "occurred_after", "q"]),
+    *((f"/api/v1/{prefix}/", ["updated_since"]) for prefix, _ in LISTS),
+]
+
+
+@pytest.mark.parametrize(("url", "names"), CHANGE_FEED, ids=[url for url, _ in CHANGE_FEED])
+def test_any_timestamp_or_text_in_the_change_feed_is_a_200_or_a_400(world, anonymous, unthrottled, url, names):
+    """Timestamps of any shape, zone and year, and text of every Unicode category: a 200, or a 400 naming it."""
+
+    @FUZZ
+    @given(name=st.sampled_from(names), value=timestamp_like)
+    def run(name, value):
+        response = anonymous.get(f"{url}?{query_string([(name, value)])}")
+        assert response.status_code in (200, 400, 404), (name, value, response.status_code, response.content[:300])
+        if response.status_code == 400 and "\x00" not in value:
+            assert name in response.json() or "detail" in response.json(), response.content[:300]
+
+    run()
+
+
+def test_any_reason_for_a_deletion_is_kept_or_refused_with_nothing_deleted(world, deleter, unthrottled):
+    """A DELETE's reason of any text (every Unicode category, hostile bytes, too long): a 204, or a 400 or 404."""
+    from heritage.records.models import Deletion, Site
+
+    slugs = (f"doomed-{n}" for n in itertools.count())
+
+    @FUZZ
+    @given(reason=st.one_of(any_category, hostile_text, st.just("x" * 501)))
+    def run(reason):
+        site = Site.objects.create(slug=next(slugs), name="Doomed", kind="monument", country="SY")
+        url = f"/api/v1/sites/{site.slug}/"
+        before = table_counts()
+        response = deleter.delete(f"{url}?{query_string([('reason', reason)])}", HTTP_IF_MATCH='"1"')
+        assert response.status_code in (204, 400), (reason, response.status_code, response.content[:300])
+        if response.status_code == 204:
+            assert Deletion.objects.get(identifier=site.slug).reason == reason.strip()
+        else:
+            assert table_counts() == before
+
+    run()
+
+
+# --- Search strings: long, and of every Unicode category ---------------------------------------------------------
+
+every_category = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=200)
+
+
+@pytest.mark.parametrize("prefix", ["sites", "damage-reports", "citations"])
+def test_any_search_string_is_a_200_or_a_400_naming_search(world, anonymous, unthrottled, prefix):
+    """Text of every Unicode category (marks, symbols, controls, private use, RTL marks) and of 10,000 characters."""
+    seen = set()
+
+    @FUZZ
+    @given(value=st.one_of(every_category, st.just("تَدْمُر" * 2000), st.just("palmyra " * 1250)))
+    def run(value):
+        response = anonymous.get(f"/api/v1/{prefix}/", {"search": value})
+        assert response.status_code in (200, 400), (value[:50], response.status_code, response.content[:300])
+        if response.status_code == 400:
+            assert "search" in response.json(), response.json()
+        seen.add(response.status_code)
+
+    run()
+    assert seen == {200, 400}

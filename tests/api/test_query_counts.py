@@ -14,6 +14,7 @@ from django.urls import reverse
 from heritage.records.models import (
     Actor,
     ActorAlias,
+    ActorIdentifier,
     Citation,
     DamageReport,
     Designation,
@@ -23,7 +24,9 @@ from heritage.records.models import (
     EventParticipant,
     Occupation,
     Period,
+    PeriodIdentifier,
     Site,
+    SiteIdentifier,
     SiteName,
     SitePeriod,
     Source,
@@ -65,23 +68,24 @@ def make_site(base):
         slug=f"period-{n}", name="P", start_earliest=1, start_latest=1, stop_earliest=2, stop_latest=2
     )
     SitePeriod.objects.create(site=site, period=period)
+    cited(SiteIdentifier.objects.create(site=site, scheme="whl", value=str(n)), base)
     return cited(site, base)
 
 
 def make_period(base):
     n = next(counter)
-    return cited(
-        Period.objects.create(
-            slug=f"p-{n}", name="P", start_earliest=1, start_latest=1, stop_earliest=2, stop_latest=2
-        ),
-        base,
+    period = Period.objects.create(
+        slug=f"p-{n}", name="P", start_earliest=1, start_latest=1, stop_earliest=2, stop_latest=2
     )
+    cited(PeriodIdentifier.objects.create(period=period, scheme="wikidata", value=f"Q{n}"), base)
+    return cited(period, base)
 
 
 def make_actor(base):
     n = next(counter)
     actor = Actor.objects.create(slug=f"actor-{n}", name=f"Actor {n}", kind="person", parent=base["actor"])
     ActorAlias.objects.create(actor=actor, name=f"Alias {n}")
+    cited(ActorIdentifier.objects.create(actor=actor, scheme="wikidata", value=f"Q{n}"), base)
     return cited(actor, base)
 
 
@@ -202,8 +206,18 @@ def count_queries(client, url, params):
     return len(queries), body
 
 
-@pytest.mark.parametrize("basename", list(FACTORIES))
-@pytest.mark.parametrize("fmt", ["json", "csv"])
+GEOJSON = {"site", "damage-report", "threat", "occupation"}
+
+
+@pytest.mark.parametrize(
+    ("basename", "fmt"),
+    [
+        (basename, fmt)
+        for basename in FACTORIES
+        for fmt in ("json", "csv", "geojson")
+        if fmt != "geojson" or basename in GEOJSON
+    ],
+)
 def test_list_query_count_does_not_grow_with_rows(base, anonymous, basename, fmt):
     """The list (JSON page, or CSV export) runs as many queries for 50 records as for 1."""
     model, make = FACTORIES[basename]
@@ -216,6 +230,8 @@ def test_list_query_count_does_not_grow_with_rows(base, anonymous, basename, fmt
     fifty, body = count_queries(anonymous, url, {**params, "id": ",".join(map(str, made))})
     if fmt == "json":
         assert json.loads(body)["count"] == 50
+    elif fmt == "geojson":
+        assert len(json.loads(body)["features"]) == 50
     else:
         assert len(list(csv.reader(io.StringIO(body.decode())))) == 51
     assert fifty == one, f"{basename} ({fmt}): {one} queries for 1 record, {fifty} for 50"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from heritage.records.api.common.renderers import csv_columns, csv_row
+from heritage.records.api.common.renderers import CSVLayout, cites
 from heritage.records.api.conflict import OccupationSerializer
 from heritage.records.api.damage import DamageReportSerializer
 from heritage.records.api.fast.pages import RelatedRowsQuery
@@ -288,5 +288,7 @@ def test_csv_exports_from_rows_give_what_the_serializer_gives(synthetic, anonymo
     monkeypatch.setattr(viewset, "export_chunk_size", len(expected) // 3 + 1)
     response = anonymous.get(reverse(f"api:{basename}-list"), {"format": "csv"})
     assert response.status_code == 200 and response.streaming
-    columns = csv_columns(viewset.serializer_class())
-    assert csv_rows(response) == [columns, *(csv_row(record, columns) for record in expected)]
+    serializer = viewset.serializer_class()
+    groups = max((len(record.get("citations") or ()) for record in expected), default=0) if cites(serializer) else 0
+    layout = CSVLayout(serializer, groups)
+    assert csv_rows(response) == [layout.columns, *(layout.row(record) for record in expected)]

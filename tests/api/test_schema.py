@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from heritage.records.api.urls import router
+from heritage.records.api.urls import published, router
 
 from ..conftest import table_counts
 from .conftest import token_client
@@ -59,7 +59,10 @@ def test_every_parameter_is_described(openapi):
 
 
 def test_formats_are_documented(openapi):
-    """Lists and records document JSON and CSV, and sites GeoJSON, both as `format` values and as response types."""
+    """
+    Lists and records document JSON and CSV, and sites, damage reports, threats and occupations GeoJSON, both as
+    `format` values and as response types.
+    """
     for path, operations in openapi["paths"].items():
         if "get" not in operations:
             continue  # an action, such as a damage report's status move
@@ -71,8 +74,17 @@ def test_formats_are_documented(openapi):
         if path.endswith("/original/"):  # a source's original document, as received
             assert media_types == {"application/octet-stream"}
             continue
+        if path == "/api/v1/deletions/":  # the change feed's tombstones: JSON
+            assert media_types == {"application/json"}
+            continue
+        if path == "/api/v1/feeds/damage-reports.atom":
+            assert media_types == {"application/atom+xml"}
+            continue
+        if path.startswith("/api/v1/releases/"):  # the packages themselves are the releases' other format
+            assert media_types == ({"application/zip"} if path.endswith("/file/") else {"application/json"})
+            continue
         formats = next(p for p in operation["parameters"] if p["name"] == "format")["schema"]["enum"]
-        if path.startswith("/api/v1/sites/"):
+        if path.startswith(("/api/v1/sites/", "/api/v1/damage-reports/", "/api/v1/threats/", "/api/v1/occupations/")):
             assert set(formats) == {"json", "csv", "geojson"}
             assert media_types == {"application/json", "text/csv", "application/geo+json"}
         else:
@@ -151,10 +163,14 @@ def wsgi_keeps_the_test_connection():
 
 
 def record_of(operation):
-    """The model and lookup field behind an operation's path (`/api/v1/damage-reports/{slug}/`)."""
+    """
+    The model and lookup field behind an operation's path (`/api/v1/damage-reports/{slug}/`), or None outside the
+    records' resources (the change feed's deletions and Atom feed).
+    """
     prefix = operation.path.removeprefix("/api/v1/").split("/")[0]
-    viewset = next(viewset for registered, viewset, _ in router.registry if registered == prefix)
-    return viewset.serializer_class.Meta.model, viewset.lookup_field
+    registry = router.registry + published.registry
+    viewset = next((viewset for registered, viewset, _ in registry if registered == prefix), None)
+    return None if viewset is None else (viewset.serializer_class.Meta.model, viewset.lookup_field)
 
 
 def aim_at_real_records(case, data):
@@ -163,6 +179,8 @@ def aim_at_real_records(case, data):
     ETag: random slugs and random If-Match values alone would only ever reach the 404 and 412 branches, never the
     validation and saving of a real edit or deletion.
     """
+    if record_of(case.operation) is None:
+        return
     model, lookup_field = record_of(case.operation)
     parameter = "id" if lookup_field == "pk" else lookup_field
     if not case.path_parameters or not data.draw(st.booleans(), label="real record"):
@@ -187,8 +205,9 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     operations = [result.ok() for result in api.get_all_operations()]
     methods = [operation.method.upper() for operation in operations]
     # List and record of fifteen resources (six of them vocabularies), and a source's text and original; create,
-    # update, partial update and delete of each; and the workflow's status move of a damage report and of a threat.
-    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (32, 17, 94)
+    # update, partial update and delete of each; the workflow's status move of a damage report and of a threat; the
+    # releases' list, record and file; and the change feed's deletions and Atom feed.
+    assert (methods.count("GET"), methods.count("POST"), len(operations)) == (37, 17, 99)
     token = token_client(f"fuzzer-{mode.value}", "add", "change", "delete", "view").credentials_header
 
     statuses = {}

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 import yaml
 
-from heritage.records.models import Site
+from heritage.records.models import Site, Threat
 
 from .base import content_of, csv_rows
 from .conftest import token_client
@@ -101,3 +101,26 @@ def test_the_schema_example_shows_no_precise_coordinates(sensitive, anonymous):
         latitude, longitude = Decimal(example["latitude"]), Decimal(example["longitude"])
         assert latitude == round(latitude, 1) and longitude == round(longitude, 1)
         assert (example["latitude"], example["longitude"]) not in exact
+
+
+RECORDS_OF_HATRA = [
+    ("/api/v1/damage-reports/", "hatra-statues-smashed"),
+    ("/api/v1/occupations/", "isis-hatra"),
+    ("/api/v1/threats/", "hatra-looting"),
+]
+
+
+@pytest.mark.parametrize(("who", "expected"), CASES)
+@pytest.mark.parametrize(("url", "slug"), RECORDS_OF_HATRA)
+def test_geojson_of_records_of_a_sensitive_site(sensitive, request, who, expected, url, slug):
+    """Damage reports, occupations and threats as GeoJSON stand at their site's point as the user may see it."""
+    client = seen(who, request)
+    if slug == "hatra-looting":  # a draft: give the public a threat of its own to see
+        Threat.objects.filter(slug=slug).update(status="reported")
+    lat, lon = (float(value) for value in expected)
+    collection = json.loads(content_of(client.get(url, {"format": "geojson", "site": "hatra"})))
+    feature = json.loads(content_of(client.get(f"{url}{slug}/", {"format": "geojson"})))
+    listed = next(f for f in collection["features"] if f["properties"]["slug"] == slug)
+    for item in (feature, listed):
+        assert item["geometry"]["coordinates"] == [lon, lat]
+        assert not {"latitude", "longitude"} & set(item["properties"])

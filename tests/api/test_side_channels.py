@@ -138,10 +138,12 @@ def api_reads(site):
         "id": [str(site.pk)],
         "slug": ["hatra"],
         "q": ["hatra", "Parthian"],
+        "search": ["hatra", "الحضر", "Parthian"],
         "kind": ["archaeological_site"],
         "country": ["IQ", "SY"],
         "location_certainty": ["high"],
         "condition": ["poor", "destroyed"],
+        "damage_extent": ["31-60", "91-100"],
         "has_location": ["true", "false"],
         "designation": ["unesco_world_heritage"],
         "in_danger": ["true", "false"],
@@ -150,7 +152,9 @@ def api_reads(site):
         "occupied_by": ["isis"],
         "occupied_by_id": [str(site.occupations.first().occupier_id)],
         "has_damage": ["true", "false"],
+        "identifier": ["whl:277", "pleiades:668331"],
         "bbox": ["42.6,35.5,42.8,35.7", "42.7,35.6,42.7,35.6", "179,-10,-179,10"],
+        "updated_since": [site.last_updated.isoformat(), "2016-03-27T00:00:00Z"],
         "ordering": [],
     }
     from heritage.records.api.sites import SiteFilterSet

@@ -8,7 +8,18 @@ foreign keys. Sites, damage reports and occupations import and export as CSV and
 
 from django.contrib import admin
 
-from . import actors, conflict, damage, periods, releases, sites, sources, vocabularies  # noqa: F401  (registers the admins)
+from . import (  # noqa: F401  (registers the admins)
+    actors,
+    conflict,
+    damage,
+    deletions,
+    identifiers,
+    periods,
+    releases,
+    sites,
+    sources,
+    vocabularies,
+)
 
 admin.site.site_header = "Heritage record: curators' admin"
 admin.site.site_title = "Heritage record"

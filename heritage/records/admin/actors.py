@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from ..models import Actor, ActorAlias
 from .base import RecordAdmin, TabularInline
+from .identifiers import ActorIdentifierInline
 
 
 class ActorAliasInline(TabularInline):
@@ -18,7 +19,7 @@ class ActorAdmin(RecordAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ActorAliasInline]
+    inlines = [ActorAliasInline, ActorIdentifierInline]
 
 
 @admin.register(ActorAlias)

@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..dates import EDTF_HELP, validate_edtf
 from ..models.base import may_view
+from .deletions import TombstoneAdminMixin
 from .forms import VersionCheckedForm
 
 
@@ -140,10 +141,10 @@ def is_revert(request):
     return match is not None and match.url_name.endswith("_simple_history")
 
 
-class RecordAdmin(SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin):
+class RecordAdmin(TombstoneAdminMixin, SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin):
     """
     Base admin of every record: history, read-only timestamps and derived date bounds, EDTF help on date fields,
-    and autocomplete for citations.
+    autocomplete for citations, and deletions that leave a tombstone saying who and why (deletions.py).
 
     What a user may see is the model's (`visible_to`): lists, forms, autocompletes, history and exports all start
     from `get_queryset()`. Saving a form changes only the fields the form edits; the record's other columns are

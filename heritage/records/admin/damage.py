@@ -154,7 +154,10 @@ class ThreatAdmin(WorkflowAdminMixin, RecordAdmin):
     date_hierarchy = "observed_earliest"
     fieldsets = [
         (None, {"fields": ["site", "cause", "endangers", "consequence", "description", "slug"]}),
-        ("When and how sure", {"fields": [("observed", "observed_earliest", "observed_latest"), "certainty"]}),
+        (
+            "When and how sure",
+            {"fields": [("observed", "observed_earliest", "observed_latest"), ("certainty", "probability")]},
+        ),
         ("Number as reported", {"fields": [("quantity_min", "quantity_max", "quantity_qualifier", "quantity_unit")]}),
         ("Sources", {"fields": ["citations"]}),
         VERIFICATION_FIELDSET,

@@ -8,6 +8,7 @@ from ..models import Period
 from ..models.periods import YEAR_FIELDS
 from ..years import YEAR_HELP, format_year, parse_year
 from .base import RecordAdmin
+from .identifiers import PeriodIdentifierInline
 
 
 class HistoricalYearField(forms.CharField):
@@ -27,6 +28,7 @@ class PeriodAdmin(RecordAdmin):
     search_fields = ["name", "slug", "label", "spatial_coverage"]
     list_filter = ["spatial_coverage"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [PeriodIdentifierInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "label", "spatial_coverage", "description"]}),
         (

@@ -10,11 +10,12 @@ from django.db.models import Count
 from django.forms.fields import InvalidJSONInput
 from import_export.formats.base_formats import CSV, XLSX
 
-from ..models import Designation, Site, SiteExtent, SiteName, SitePeriod, Structure
+from ..models import Designation, Site, SiteExtent, SiteIdentifier, SiteName, SitePeriod, Structure
 from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
 from .base import ImportExportRecordAdmin, RecordAdmin, StackedInline, TabularInline
+from .identifiers import SiteIdentifierInline
 
 LOCATION_FIELDS = ("latitude", "longitude")
 
@@ -111,6 +112,7 @@ class SiteAdmin(ImportExportRecordAdmin):
     """
 
     resource_classes = [SiteResource]
+    change_list_template = "admin/records/site/change_list.html"  # links the EAMENA import page
     revert_protected_fields = ("is_sensitive",)
     ordering = ["name"]  # explicit: the annotated (GROUP BY) queryset drops Meta.ordering
     formats = [CSV, XLSX]
@@ -119,14 +121,28 @@ class SiteAdmin(ImportExportRecordAdmin):
     search_fields = ["name", "slug", "names__name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["condition"]
-    inlines = [SiteNameInline, DesignationInline, SitePeriodInline, SiteExtentInline, StructureInline]
+    inlines = [
+        SiteNameInline,
+        DesignationInline,
+        SitePeriodInline,
+        SiteExtentInline,
+        StructureInline,
+        SiteIdentifierInline,
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "country", "description"]}),
         ("Location", {"fields": ["latitude", "longitude", "location_certainty", "is_sensitive"]}),
-        ("Condition", {"fields": ["condition", "condition_assessed"]}),
+        ("Condition", {"fields": ["condition", "condition_assessed", "damage_extent"]}),
         ("Sources", {"fields": ["citations"]}),
         ("Record", {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is not None and not SiteIdentifier.shown_with(obj, request.user):
+            # A sensitive site's identifiers lead to its exact location (models/identifiers.py).
+            return [inline for inline in inlines if inline is not SiteIdentifierInline]
+        return inlines
 
     def get_queryset(self, request):
         return (

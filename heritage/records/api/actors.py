@@ -7,9 +7,10 @@ from rest_framework import serializers
 
 from .. import selectors
 from ..choices import ActorKind
-from ..models import Actor, ActorAlias
+from ..models import Actor, ActorAlias, ActorIdentifier
 from .common.fields import BriefRelatedField, api_url
 from .common.filters import BaseFilterSet, choice_filter, fk_filters, ordering, search_filter, slug_filter
+from .common.identifiers import IdentifierFilter, IdentifierSerializer, identifiers_field
 from .common.serializers import RecordSerializer, citations_field, country_field
 from .common.views import RecordViewSet, document
 
@@ -22,19 +23,27 @@ class ActorFilterSet(BaseFilterSet):
         choices=list(countries), distinct=False, help_text="ISO 3166-1 alpha-2 code of the state it belongs to."
     )
     parent_id, parent = fk_filters("parent", Actor, label="parent actor (part of)")
+    identifier = IdentifierFilter()
     ordering = ordering("name", "slug", "kind", "country", "created", "last_updated")
 
     class Meta:
         model = Actor
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         aliases = ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=value)
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value) | Exists(aliases))
 
 
+class ActorIdentifierSerializer(IdentifierSerializer):
+    """An actor's identifier in another register (its Wikidata item)."""
+
+    class Meta(IdentifierSerializer.Meta):
+        model = ActorIdentifier
+
+
 class ActorSerializer(RecordSerializer):
-    """A party the record names."""
+    """A party the record names. Its `identifiers` are written with it (common/nested.py)."""
 
     url = api_url("actor")
     country = country_field(allow_blank=True, required=False)
@@ -42,6 +51,7 @@ class ActorSerializer(RecordSerializer):
     aliases = serializers.SlugRelatedField(
         slug_field="name", many=True, read_only=True, help_text="Other names it goes by."
     )
+    identifiers = identifiers_field(ActorIdentifierSerializer)
     citations = citations_field()
 
     class Meta:
@@ -57,6 +67,7 @@ class ActorSerializer(RecordSerializer):
             "parent",
             "aliases",
             "description",
+            "identifiers",
             "citations",
             "created",
             "last_updated",

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from .. import selectors
 from ..choices import OccupationEnd, ParticipantRole
 from ..models import Actor, Event, EventFigure, EventParticipant, EventType, Occupation, Site
+from ..models.base import describe_quantity
 from .common.fields import BriefRelatedField, DerivedField, QuantityField, TermField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
@@ -25,7 +26,7 @@ from .common.filters import (
 )
 from .common.nested import NestedItemSerializer
 from .common.serializers import RecordSerializer, citations_field
-from .common.views import RecordViewSet, document
+from .common.views import LocatedRecordViewSet, RecordViewSet, document
 
 
 class OccupationFilterSet(BaseFilterSet):
@@ -61,7 +62,7 @@ class OccupationFilterSet(BaseFilterSet):
         model = Occupation
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(description__icontains=value) | Q(dating_note__icontains=value))
 
     def filter_active_on(self, queryset, name, value):
@@ -94,7 +95,7 @@ class EventFilterSet(BaseFilterSet):
         model = Event
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(title__icontains=value) | Q(description__icontains=value) | Q(statement__icontains=value)
         )
@@ -166,6 +167,11 @@ class EventParticipantSerializer(NestedItemSerializer):
         model = EventParticipant
         fields = ["actor", "role", "description", "citations"]
 
+    @staticmethod
+    def csv_label(item):
+        """In CSV: `isis (agent)`."""
+        return f"{item['actor']['slug']} ({item['role']})"
+
 
 class EventFigureSerializer(NestedItemSerializer):
     """A number reported about an event."""
@@ -176,6 +182,15 @@ class EventFigureSerializer(NestedItemSerializer):
     class Meta:
         model = EventFigure
         fields = ["measure", "quantity", "citations"]
+
+    @staticmethod
+    def csv_label(item):
+        """In CSV: `ISIS targets hit: more than 2,000 targets`, the number as the source worded it."""
+        quantity = item.get("quantity") or {}
+        number = describe_quantity(
+            quantity.get("min"), quantity.get("max"), quantity.get("qualifier"), quantity.get("unit")
+        )
+        return f"{item['measure']}: {number}"
 
 
 class EventSerializer(RecordSerializer):
@@ -214,9 +229,33 @@ class EventSerializer(RecordSerializer):
         ]
 
 
-@document(OccupationSerializer)
-class OccupationViewSet(RecordViewSet):
+# An occupation's properties in GeoJSON: {property: path in the record's JSON}.
+OCCUPATION_PROPERTIES = {
+    "slug": "slug",
+    "url": "url",
+    "display": "display",
+    "site": "site.slug",
+    "site_name": "site.name",
+    "occupier": "occupier.slug",
+    "occupier_name": "occupier.name",
+    "started": "started.edtf",
+    "started_earliest": "started.earliest",
+    "started_latest": "started.latest",
+    "ended": "ended.edtf",
+    "ended_earliest": "ended.earliest",
+    "ended_latest": "ended.latest",
+    "is_ongoing": "is_ongoing",
+    "end_kind": "end_kind",
+    "ending_event": "ending_event.slug",
+    "description": "description",
+}
+
+
+@document(OccupationSerializer, geojson_properties=OCCUPATION_PROPERTIES)
+class OccupationViewSet(LocatedRecordViewSet):
     """Armed control of sites over spans of time, with how and by whom it ended."""
+
+    geojson_properties = OCCUPATION_PROPERTIES
 
     selector = staticmethod(selectors.occupations)
     serializer_class = OccupationSerializer

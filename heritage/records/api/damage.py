@@ -13,7 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..choices import Certainty, CurationStatus, Extent, Severity, ThreatTarget
+from ..choices import Certainty, CurationStatus, Extent, Severity, ThreatProbability, ThreatTarget
 from ..models import Actor, DamageReport, DisturbanceCategory, DisturbanceCause, Occupation, Site, Structure, Threat
 from .common.fields import BriefRelatedField, QuantityField, UncertainDateField, api_url
 from .common.filters import (
@@ -30,7 +30,7 @@ from .common.filters import (
 )
 from .common.serializers import RecordSerializer, as_field_errors, citations_field
 from .common.strict import StrictWritesMixin
-from .common.views import ERROR_RESPONSES, RecordViewSet, document, format_parameter
+from .common.views import ERROR_RESPONSES, LocatedRecordViewSet, document, format_parameter
 
 
 class DamageReportFilterSet(BaseFilterSet):
@@ -68,7 +68,7 @@ class DamageReportFilterSet(BaseFilterSet):
         model = DamageReport
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(description__icontains=value) | Q(site__name__icontains=value) | Q(cause__label__icontains=value)
         )
@@ -81,6 +81,7 @@ class ThreatFilterSet(BaseFilterSet):
     cause_id, cause = fk_filters("cause", DisturbanceCause, label="hazard type (disturbance cause)")
     endangers = choice_filter(ThreatTarget.choices, "What it endangers; repeat for any of several.")
     certainty = choice_filter(Certainty.choices, "Confidence that it is true; repeat for any of several.")
+    probability = choice_filter(ThreatProbability.choices, "How likely it is to do harm; repeat for any of several.")
     status = choice_filter(CurationStatus.choices, "Curation status; repeat for any of several.")
     observed_after, observed_before = date_filters(("observed_earliest", "observed_latest"), "Reported")
     quantity_gte, quantity_lte = quantity_filters("The reported number is")
@@ -92,7 +93,7 @@ class ThreatFilterSet(BaseFilterSet):
         model = Threat
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(description__icontains=value) | Q(consequence__icontains=value) | Q(site__name__icontains=value)
         )
@@ -183,6 +184,7 @@ class ThreatSerializer(RecordSerializer):
             "observed",
             "quantity",
             "certainty",
+            "probability",
             "status",
             "status_changed_at",
             "description",
@@ -232,20 +234,71 @@ def document_status_move(serializer):
     )
 
 
-@document(DamageReportSerializer)
+# A damage report's and a threat's properties in GeoJSON: {property: path in the record's JSON}.
+DAMAGE_REPORT_PROPERTIES = {
+    "slug": "slug",
+    "url": "url",
+    "site": "site.slug",
+    "site_name": "site.name",
+    "structure": "structure.name",
+    "cause": "cause.slug",
+    "cause_label": "cause.label",
+    "cause_category": "cause.category",
+    "severity": "severity",
+    "extent": "extent",
+    "is_permanent": "is_permanent",
+    "occurred": "occurred.edtf",
+    "occurred_earliest": "occurred.earliest",
+    "occurred_latest": "occurred.latest",
+    "occupation": "occupation.slug",
+    "perpetrator": "perpetrator.slug",
+    "perpetrator_name": "perpetrator.name",
+    "certainty": "certainty",
+    "status": "status",
+    "description": "description",
+}
+THREAT_PROPERTIES = {
+    "slug": "slug",
+    "url": "url",
+    "site": "site.slug",
+    "site_name": "site.name",
+    "cause": "cause.slug",
+    "cause_label": "cause.label",
+    "cause_category": "cause.category",
+    "endangers": "endangers",
+    "consequence": "consequence",
+    "observed": "observed.edtf",
+    "observed_earliest": "observed.earliest",
+    "observed_latest": "observed.latest",
+    "quantity_min": "quantity.min",
+    "quantity_max": "quantity.max",
+    "quantity_qualifier": "quantity.qualifier",
+    "quantity_unit": "quantity.unit",
+    "certainty": "certainty",
+    "probability": "probability",
+    "status": "status",
+    "description": "description",
+}
+
+
+@document(DamageReportSerializer, geojson_properties=DAMAGE_REPORT_PROPERTIES)
 @extend_schema_view(change_status=document_status_move(DamageReportSerializer))
-class DamageReportViewSet(WorkflowMixin, RecordViewSet):
+class DamageReportViewSet(WorkflowMixin, LocatedRecordViewSet):
     """Observed damage to sites: what, how badly, when, by whom, how sure, and on whose word."""
+
+    geojson_properties = DAMAGE_REPORT_PROPERTIES
 
     selector = staticmethod(selectors.damage_reports)
     serializer_class = DamageReportSerializer
     filterset_class = DamageReportFilterSet
 
 
-@document(ThreatSerializer)
+@document(ThreatSerializer, geojson_properties=THREAT_PROPERTIES)
 @extend_schema_view(change_status=document_status_move(ThreatSerializer))
-class ThreatViewSet(WorkflowMixin, RecordViewSet):
+class ThreatViewSet(WorkflowMixin, LocatedRecordViewSet):
     """Present dangers to sites or their people that are not (yet) recorded as damage."""
+
+    geojson_properties = THREAT_PROPERTIES
 
     selector = staticmethod(selectors.threats)
     serializer_class = ThreatSerializer

@@ -8,11 +8,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import selectors
-from ..models import Period, Site
+from ..models import Period, PeriodIdentifier, Site
 from ..models.periods import YEAR_FIELDS
 from ..years import MAX_YEAR, MIN_YEAR, format_year, parse_year
 from .common.fields import ComputedField, api_url
 from .common.filters import BaseFilterSet, YearFilter, YearRangeFilter, fk_filters, ordering, search_filter, slug_filter
+from .common.identifiers import IdentifierFilter, IdentifierSerializer, identifiers_field
 from .common.serializers import RecordSerializer, citations_field
 from .common.views import RecordViewSet, document
 
@@ -31,13 +32,14 @@ class PeriodFilterSet(BaseFilterSet):
         "as -2000,-1500): periods that may overlap that span, using their widest bounds.",
     )
     site_id, site = fk_filters("site", Site, field_name="sites", distinct=True)
+    identifier = IdentifierFilter()
     ordering = ordering("name", "slug", "start_earliest", "start_latest", "stop_earliest", "stop_latest")
 
     class Meta:
         model = Period
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(label__icontains=value) | Q(description__icontains=value))
 
     def filter_year(self, queryset, name, value):
@@ -110,8 +112,18 @@ def year_field(what):
     return YearField(help_text=f"{what}: an astronomical year (1 BCE is 0); written also as text, e.g. 300 BCE.")
 
 
+class PeriodIdentifierSerializer(IdentifierSerializer):
+    """A period's identifier in another register: its PeriodO definition, Pleiades time period, Wikidata item."""
+
+    class Meta(IdentifierSerializer.Meta):
+        model = PeriodIdentifier
+
+
 class PeriodSerializer(RecordSerializer):
-    """A named span of history; years are astronomical (1 BCE is 0, 2000 BCE is -1999), and may be written "300 BCE"."""
+    """
+    A named span of history; years are astronomical (1 BCE is 0, 2000 BCE is -1999), and may be written "300 BCE".
+    Its `identifiers` are written with it (common/nested.py).
+    """
 
     url = api_url("period")
     start_earliest = year_field("The earliest year it may start")
@@ -122,6 +134,7 @@ class PeriodSerializer(RecordSerializer):
     years_display = serializers.CharField(
         read_only=True, help_text="The widest span as historical years, e.g. '2000 BCE – 1600 BCE'."
     )
+    identifiers = identifiers_field(PeriodIdentifierSerializer)
     citations = citations_field()
 
     class Meta:
@@ -141,6 +154,7 @@ class PeriodSerializer(RecordSerializer):
             "years_display",
             "spatial_coverage",
             "description",
+            "identifiers",
             "citations",
             "created",
             "last_updated",

@@ -9,7 +9,7 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils.http import quote_etag
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -19,7 +19,7 @@ from .. import selectors
 from ..models import Release
 from .common.fields import api_url
 from .common.renderers import OneFormatNegotiation, PassthroughRenderer
-from .common.views import ERROR_RESPONSES, ReadsOutsideTransactionMixin
+from .common.views import ERROR_RESPONSES, ErrorsAsJSONMixin, ReadsOutsideTransactionMixin
 from .fast.renderers import ORJSONRenderer
 
 
@@ -50,7 +50,11 @@ class ReleaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReleaseViewSet(ReadsOutsideTransactionMixin, viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(
+    list=extend_schema(responses={200: ReleaseSerializer(many=True), **ERROR_RESPONSES}),
+    retrieve=extend_schema(responses={200: ReleaseSerializer, **ERROR_RESPONSES}),
+)
+class ReleaseViewSet(ReadsOutsideTransactionMixin, ErrorsAsJSONMixin, viewsets.ReadOnlyModelViewSet):
     """Releases of the public record: numbered, dated, checksummed data packages to cite. Newest first."""
 
     serializer_class = ReleaseSerializer

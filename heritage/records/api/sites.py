@@ -23,8 +23,19 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from .. import selectors
-from ..choices import DesignationKind, LocationCertainty, SiteKind
-from ..models import Actor, DamageReport, Designation, Period, Site, SiteCondition, SiteName, SitePeriod, Structure
+from ..choices import DamageExtent, DesignationKind, LocationCertainty, SiteKind
+from ..models import (
+    Actor,
+    DamageReport,
+    Designation,
+    Period,
+    Site,
+    SiteCondition,
+    SiteIdentifier,
+    SiteName,
+    SitePeriod,
+    Structure,
+)
 from ..models.sites import may_see_exact_locations
 from .common.fields import BriefRelatedField, TermField, UncertainDateField, api_url
 from .common.filters import (
@@ -38,6 +49,7 @@ from .common.filters import (
     slug_filter,
     term_filter,
 )
+from .common.identifiers import IdentifierFilter, IdentifierSerializer, identifiers_field
 from .common.nested import NestedItemSerializer
 from .common.renderers import GEOJSON_LAYOUTS, GeoJSONRenderer, stream_geojson, stream_geojson_extents
 from .common.serializers import RecordSerializer, citations_field, country_field
@@ -58,6 +70,7 @@ class SiteFilterSet(BaseFilterSet):
     )
     location_certainty = choice_filter(LocationCertainty.choices, "How well the coordinates locate the site.")
     condition = term_filter(SiteCondition, "Overall condition (/api/v1/site-conditions/); repeat for any of several.")
+    damage_extent = choice_filter(DamageExtent.choices, "How much of the site shows damage (EAMENA's bands).")
     has_location = BooleanFilter(
         method="filter_has_location", help_text="true: sites with coordinates; false: sites without."
     )
@@ -72,6 +85,7 @@ class SiteFilterSet(BaseFilterSet):
         help_text="true: sites currently on the List of World Heritage in Danger (a designation with no end date).",
     )
     period_id, period = fk_filters("period", Period, field_name="periods", distinct=True)
+    identifier = IdentifierFilter()
     occupied_by_id, occupied_by = fk_filters(
         "occupied_by", Actor, field_name="occupations__occupier", label="occupier (actor)", distinct=True
     )
@@ -89,7 +103,7 @@ class SiteFilterSet(BaseFilterSet):
         model = Site
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         other_names = SiteName.objects.filter(site=OuterRef("pk"), name__icontains=value)
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value) | Exists(other_names))
 
@@ -156,6 +170,7 @@ SITE_EXAMPLE = OpenApiExample(
                 "citations": [],
             }
         ],
+        "identifiers": [],
         "citations": [],
         "created": "2026-01-01T00:00:00Z",
         "last_updated": "2026-01-01T00:00:00Z",
@@ -227,6 +242,17 @@ class DesignationSerializer(NestedItemSerializer):
         model = Designation
         fields = ["kind", "reference", "valid_from", "valid_to", "is_current", "granted_by", "citations"]
 
+    @staticmethod
+    def csv_label(item):
+        """In CSV: `unesco_world_heritage from 1980 to 2016 (ref 23, by unesco)`."""
+        text = f"{item['kind']} from {(item.get('valid_from') or {}).get('edtf') or '?'}"
+        if (item.get("valid_to") or {}).get("edtf"):
+            text += f" to {item['valid_to']['edtf']}"
+        notes = [f"ref {item['reference']}" if item.get("reference") else ""]
+        notes.append(f"by {item['granted_by']['slug']}" if item.get("granted_by") else "")
+        notes = ", ".join(note for note in notes if note)
+        return f"{text} ({notes})" if notes else text
+
 
 class SitePeriodSerializer(NestedItemSerializer):
     """The statement that a site's remains date from a period, with the passages that say so."""
@@ -237,6 +263,13 @@ class SitePeriodSerializer(NestedItemSerializer):
     class Meta:
         model = SitePeriod
         fields = ["period", "citations"]
+
+
+class SiteIdentifierSerializer(IdentifierSerializer):
+    """A site's identifier in another register: its Pleiades place, World Heritage List entry, EAMENA ID."""
+
+    class Meta(IdentifierSerializer.Meta):
+        model = SiteIdentifier
 
 
 class StructureSerializer(RecordSerializer):
@@ -250,8 +283,9 @@ class StructureSerializer(RecordSerializer):
 @extend_schema_serializer(examples=[SITE_EXAMPLE])
 class SiteSerializer(RecordSerializer):
     """
-    A heritage place. Its `names`, `designations`, `periods` and `extents` are written with it: a list sent replaces the
-    site's list (common/nested.py). A sensitive site's coordinates are exact only for users who may view sites.
+    A heritage place. Its `names`, `designations`, `periods`, `extents` and `identifiers` are written with it: a
+    list sent replaces the site's list (common/nested.py). A sensitive site's coordinates are exact only for users who
+    may view sites, and only they see its identifiers (common/identifiers.py).
     """
 
     url = api_url("site")
@@ -275,6 +309,7 @@ class SiteSerializer(RecordSerializer):
     extents = SiteExtentSerializer(
         many=True, required=False, help_text="Its shapes (GeoJSON geometries) beside its point, by position."
     )
+    identifiers = identifiers_field(SiteIdentifierSerializer)
     citations = citations_field()
 
     class Meta:
@@ -294,12 +329,14 @@ class SiteSerializer(RecordSerializer):
             "location_certainty",
             "condition",
             "condition_assessed",
+            "damage_extent",
             "is_sensitive",
             "names",
             "designations",
             "in_danger",
             "periods",
             "extents",
+            "identifiers",
             "citations",
             "created",
             "last_updated",

@@ -69,7 +69,7 @@ class SourceFilterSet(BaseFilterSet):
         model = Source
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(publisher__icontains=value) | Q(notes__icontains=value))
 
 
@@ -91,7 +91,7 @@ class CitationFilterSet(BaseFilterSet):
         model = Citation
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(Q(quote__icontains=value) | Q(attribution__icontains=value))
 
 
@@ -112,6 +112,8 @@ class OriginalSerializer(serializers.Serializer):
 
 class OriginalField(serializers.Field):
     """A source's original document, or null when its text was typed or pasted."""
+
+    csv_subfields = ["name", "media_type", "size", "sha256", "url"]
 
     def __init__(self, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)

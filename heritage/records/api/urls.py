@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .actors import ActorViewSet
+from .changes import DamageReportFeedView, DeletionViewSet
 from .conflict import EventViewSet, OccupationViewSet
 from .damage import DamageReportViewSet, ThreatViewSet
 from .periods import PeriodViewSet
@@ -58,6 +59,9 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api:schema", template_name="records/api/redoc.html"),
         name="redoc",
     ),
+    # The change feed (changes.py): beside the records' resources, not one of them.
+    path("deletions/", DeletionViewSet.as_view({"get": "list"}), name="deletion-list"),
+    path("feeds/damage-reports.atom", DamageReportFeedView.as_view(), name="damage-report-feed"),
     *router.urls,
     *published.urls,
 ]

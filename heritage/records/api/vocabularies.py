@@ -45,7 +45,7 @@ class TermFilterSet(BaseFilterSet):
     class Meta:
         fields = []
 
-    def search(self, queryset, name, value):
+    def filter_q(self, queryset, name, value):
         return queryset.filter(
             Q(label__icontains=value) | Q(label_ar__icontains=value) | Q(scope_note__icontains=value)
         )

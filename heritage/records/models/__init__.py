@@ -3,6 +3,7 @@
 from .actors import Actor, ActorAlias
 from .conflict import Event, EventFigure, EventParticipant, Occupation
 from .damage import DamageReport, Threat
+from .deletions import Deletion
 from .identifiers import ActorIdentifier, ExternalIdentifier, PeriodIdentifier, SiteIdentifier
 from .periods import Period
 from .releases import Release
@@ -24,6 +25,7 @@ __all__ = [
     "ActorIdentifier",
     "Citation",
     "DamageReport",
+    "Deletion",
     "Designation",
     "DisturbanceCategory",
     "DisturbanceCause",

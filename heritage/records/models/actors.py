@@ -5,7 +5,15 @@ from django_countries.fields import CountryField
 
 from ..choices import ActorKind
 from ..languages import LanguageTagField
-from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin, ordering_indexes
+from .base import (
+    CitedRecord,
+    RecordManager,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    ordering_indexes,
+    search_entries,
+    updated_index,
+)
 
 
 class Actor(SlugNaturalKeyMixin, CitedRecord):
@@ -32,11 +40,13 @@ class Actor(SlugNaturalKeyMixin, CitedRecord):
 
     objects = SlugManager()
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["name"]
+        indexes = [updated_index("actor"), *ordering_indexes("actor", "name", "kind", "country", "created")]
         verbose_name = "actor"
         verbose_name_plural = "actors"
-        indexes = ordering_indexes("actor", "name", "kind", "country", "created", "last_updated")
 
     def __str__(self):
         return self.name

@@ -3,6 +3,7 @@
 import contextlib
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -191,6 +192,14 @@ class UncertainDatesMixin:
         # has already been reported against its own field by the field's validator.
         with contextlib.suppress(ValidationError):
             self.derive_date_bounds()
+
+
+def updated_index(short, *, curated=False):
+    """
+    The index of a listed model's `last_updated`, which serves `?updated_since=` (the change feed); a curated
+    model's ends with the status, as its other filters' indexes do (the public's lists leave drafts out).
+    """
+    return models.Index(fields=["last_updated", *(["status"] if curated else [])], name=f"records_{short}_updated_idx")
 
 
 def bounds_in_order(model_name, what, earliest, latest, message=None):
@@ -404,3 +413,8 @@ class QuantityModel(models.Model):
             self.quantity_qualifier,
             self.quantity_unit.label if self.quantity_unit_id else "",
         )
+
+
+def search_entries():
+    """A searchable record's entry in the search index (heritage.search), removed with the record."""
+    return GenericRelation("search.SearchEntry", object_id_field="record_id")

@@ -17,6 +17,8 @@ from .base import (
     bounds_in_order,
     date_bound_constraints,
     ordering_indexes,
+    search_entries,
+    updated_index,
 )
 
 OCCUPATION_DATES = {
@@ -95,11 +97,13 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
 
     objects = SlugManager.from_queryset(OccupationQuerySet)()
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["site", "started_earliest"]
+        indexes = [updated_index("occupation"), *ordering_indexes("occ", "started_earliest", "created")]
         verbose_name = "occupation"
         verbose_name_plural = "occupations"
-        indexes = ordering_indexes("occ", "started_earliest", "created", "last_updated")
         constraints = [
             *QuantityModel.Meta.constraints,
             *date_bound_constraints("occupation", OCCUPATION_DATES),
@@ -223,11 +227,13 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
 
     objects = SlugManager()
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["occurred_earliest", "title"]
+        indexes = [updated_index("event"), *ordering_indexes("event", "title", "created")]
         verbose_name = "event"
         verbose_name_plural = "events"
-        indexes = ordering_indexes("event", "title", "created", "last_updated")
         constraints = date_bound_constraints("event", EVENT_DATES)
 
     def __str__(self):

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..choices import Certainty, Extent, Severity, ThreatTarget
+from ..choices import Certainty, Extent, Severity, ThreatProbability, ThreatTarget
 from ..dates import validate_edtf
 from .base import (
     CuratedRecord,
@@ -12,6 +12,8 @@ from .base import (
     UncertainDatesMixin,
     date_bound_constraints,
     ordering_indexes,
+    search_entries,
+    updated_index,
 )
 from .vocabularies import DisturbanceCause
 
@@ -92,6 +94,8 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
 
     edtf_fields = DAMAGE_DATES
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["site", "occurred_earliest", "slug"]
         verbose_name = "damage report"
@@ -127,6 +131,9 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
                 ]
             ),
             *ordering_indexes("dr", "occurred_earliest", "severity", "certainty", "created", "last_updated"),
+            updated_index("dr", curated=True),
+            # The Atom feed: the latest status moves first, read backwards from the newest.
+            models.Index(fields=["status_changed_at"], name="records_dr_status_at_idx"),
         ]
         permissions = [("change_status_damagereport", "Can move damage reports through the verification workflow")]
 
@@ -177,16 +184,34 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CuratedRec
     observed = models.CharField(verbose_name="observed (EDTF)", max_length=100, blank=True, validators=[validate_edtf])
     observed_earliest = models.DateField(verbose_name="observed, earliest", null=True, blank=True, editable=False)
     observed_latest = models.DateField(verbose_name="observed, latest", null=True, blank=True, editable=False)
-    certainty = models.CharField(verbose_name="certainty", max_length=20, choices=Certainty.choices)
+    certainty = models.CharField(
+        verbose_name="certainty",
+        max_length=20,
+        choices=Certainty.choices,
+        blank=True,
+        help_text="How sure the source is that the danger exists; empty where it does not say (EAMENA's threats).",
+    )
+    probability = models.CharField(
+        verbose_name="probability",
+        max_length=10,
+        choices=ThreatProbability.choices,
+        blank=True,
+        help_text="How likely the danger is to do harm, where the source says (EAMENA's threat probability).",
+    )
     description = models.TextField(verbose_name="description", blank=True)
 
     edtf_fields = THREAT_DATES
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["site", "observed_earliest", "slug"]
+        indexes = [
+            updated_index("threat", curated=True),
+            *ordering_indexes("threat", "certainty", "observed_earliest", "created", "last_updated"),
+        ]
         verbose_name = "threat"
         verbose_name_plural = "threats"
-        indexes = ordering_indexes("threat", "certainty", "observed_earliest", "created", "last_updated")
         constraints = [*QuantityModel.Meta.constraints, *date_bound_constraints("threat", THREAT_DATES)]
         permissions = [("change_status_threat", "Can move threats through the verification workflow")]
 

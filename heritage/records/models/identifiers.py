@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 
 from ..choices import IdentifierScheme
-from .base import CitedRecord, RecordManager
+from .base import CitedRecord, RecordManager, RecordQuerySet
+from .sites import may_see_exact_locations
 
 Scheme = IdentifierScheme
 
@@ -62,6 +63,15 @@ class IdentifierManager(RecordManager):
         return self.get(scheme=scheme, value=value)
 
 
+class SiteIdentifierQuerySet(RecordQuerySet):
+    def visible_to(self, user):
+        """
+        A sensitive site's identifiers only for those who may see its exact location: Pleiades, GeoNames, Wikidata
+        and the World Heritage List publish where the place is.
+        """
+        return self.all() if may_see_exact_locations(user) else self.exclude(site__is_sensitive=True)
+
+
 class ExternalIdentifier(CitedRecord):
     """
     The identifier another register gives the same thing: scheme and value (`pleiades` `668331`). A value
@@ -89,6 +99,31 @@ class ExternalIdentifier(CitedRecord):
 
     def natural_key(self):
         return (self.scheme, self.value)
+
+    @classmethod
+    def shown_with(cls, record, user):
+        """Whether `user` may see the identifiers of `record` (as `visible_to` decides for the rows)."""
+        return True
+
+    @classmethod
+    def holder(cls, scheme, value):
+        """The record that `scheme` `value` identifies in this database, or None."""
+        row = cls.objects.filter(scheme=scheme, value=value).select_related(cls.owner_field).first()
+        return None if row is None else getattr(row, cls.owner_field)
+
+    @classmethod
+    def taken_message(cls, scheme, value, record, user):
+        """
+        Why `record` cannot have `scheme` `value` when another record holds it (None when none does): naming that
+        record only where `user` may see it and its identifiers, so that the refusal shows no hidden identifier.
+        """
+        holder = cls.holder(scheme, value)
+        if holder is None or holder == record:
+            return None
+        owner = type(holder)
+        if cls.shown_with(holder, user) and owner.objects.visible_to(user).filter(pk=holder.pk).exists():
+            return f"{scheme}:{value} already identifies the {owner._meta.verbose_name} “{holder}” ({holder.slug})."
+        return f"{scheme}:{value} already identifies another record."
 
     @classmethod
     def value_errors(cls, scheme, value):
@@ -168,11 +203,17 @@ class SiteIdentifier(ExternalIdentifier):
         to="records.Site", on_delete=models.CASCADE, related_name="identifiers", verbose_name="site"
     )
 
+    objects = IdentifierManager.from_queryset(SiteIdentifierQuerySet)()
+
     class Meta:
         ordering = ["site", "scheme", "value"]
         verbose_name = "site identifier"
         verbose_name_plural = "site identifiers"
         constraints = identifier_constraints("site", SITE_SCHEMES)
+
+    @classmethod
+    def shown_with(cls, site, user):
+        return site.shows_exact_location_to(user)
 
 
 class ActorIdentifier(ExternalIdentifier):

@@ -5,7 +5,15 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..years import format_year
-from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, ordering_indexes
+from .base import (
+    CitedRecord,
+    RecordQuerySet,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    ordering_indexes,
+    search_entries,
+    updated_index,
+)
 
 YEAR_FIELDS = ["start_earliest", "start_latest", "stop_earliest", "stop_latest"]
 
@@ -48,11 +56,13 @@ class Period(SlugNaturalKeyMixin, CitedRecord):
 
     objects = PeriodManager()
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["start_earliest", "stop_latest", "name"]
+        indexes = [updated_index("period"), *ordering_indexes("period", "name", "start_latest", "stop_earliest")]
         verbose_name = "period"
         verbose_name_plural = "periods"
-        indexes = ordering_indexes("period", "name", "start_latest", "stop_earliest")
         constraints = [
             models.CheckConstraint(
                 condition=Q(start_latest__gte=F("start_earliest")),

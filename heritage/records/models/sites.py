@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
 
-from ..choices import DesignationKind, GeometryQualifier, LocationCertainty, NameKind, SiteKind
+from ..choices import DamageExtent, DesignationKind, GeometryQualifier, LocationCertainty, NameKind, SiteKind
 from ..dates import validate_edtf
 from ..geometry import public_geometry, validate_geometry
 from ..languages import LanguageTagField
@@ -22,6 +22,8 @@ from .base import (
     date_bound_constraints,
     may_view,
     ordering_indexes,
+    search_entries,
+    updated_index,
 )
 
 # The public precision of a sensitive site's location: 0.1 degree (about 11 km), and the stored one.
@@ -131,6 +133,13 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
     condition_assessed = models.DateField(
         verbose_name="condition assessed", null=True, blank=True, help_text="When the condition was assessed."
     )
+    damage_extent = models.CharField(
+        verbose_name="damage extent",
+        max_length=10,
+        choices=DamageExtent.choices,
+        blank=True,
+        help_text="How much of the site shows damage, in EAMENA's bands, as last assessed; empty if not assessed.",
+    )
     periods = models.ManyToManyField(
         to="records.Period",
         through="records.SitePeriod",
@@ -142,10 +151,12 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
 
     objects = SlugManager.from_queryset(SiteQuerySet)()
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["name"]
+        indexes = [updated_index("site"), *ordering_indexes("site", "kind", "created")]
         verbose_name = "site"
-        indexes = ordering_indexes("site", "kind", "created", "last_updated")
         verbose_name_plural = "sites"
         constraints = [
             models.CheckConstraint(

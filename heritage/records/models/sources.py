@@ -22,6 +22,8 @@ from .base import (
     TermForeignKey,
     TimestampedModel,
     ordering_indexes,
+    search_entries,
+    updated_index,
 )
 
 
@@ -133,11 +135,16 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
     objects = SourceManager()
     history = RecordHistory(excluded_fields=["text"])
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["title"]
+        indexes = [
+            updated_index("source"),
+            *ordering_indexes("source", "title", "publisher", "language", "text_length", "created"),
+        ]
         verbose_name = "source"
         verbose_name_plural = "sources"
-        indexes = ordering_indexes("source", "title", "publisher", "language", "text_length", "created", "last_updated")
         constraints = [
             models.UniqueConstraint(
                 fields=["text_sha256"],
@@ -291,11 +298,13 @@ class Citation(TimestampedModel):
     objects = CitationManager()
     history = RecordHistory()
 
+    search_entries = search_entries()
+
     class Meta:
         ordering = ["source", "char_start", "char_end"]
+        indexes = [updated_index("citation"), *ordering_indexes("citation", "char_start", "char_end", "created")]
         verbose_name = "citation"
         verbose_name_plural = "citations"
-        indexes = ordering_indexes("citation", "char_start", "char_end", "created", "last_updated")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "quote"],

@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..history import RecordHistory
-from .base import RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel, ordering_indexes
+from .base import (
+    RecordQuerySet,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    TermForeignKey,
+    TimestampedModel,
+    ordering_indexes,
+    search_entries,
+)
 
 
 class TermQuerySet(RecordQuerySet):
@@ -55,10 +63,16 @@ class Term(SlugNaturalKeyMixin, TimestampedModel):
     objects = TermManager()
     history = RecordHistory(inherit=True)
 
+    search_entries = search_entries()
+
     class Meta:
         abstract = True
         ordering = ["label"]
-        indexes = ordering_indexes("%(class)s", "scheme")
+        # One per vocabulary table, named after it (an index name is at most 30 characters).
+        indexes = [
+            models.Index(fields=["last_updated"], name="%(class)s_upd_idx"),
+            *ordering_indexes("%(class)s", "scheme"),
+        ]
 
     def __str__(self):
         return self.label

@@ -5,7 +5,10 @@ FilterSet (django-filter, in NetBox's manner), and the filter backend.
 Conventions:
 - A foreign key filters by id (`site_id=3`) and by slug (`site=palmyra`); both take several values, meaning OR.
 - Choice fields take several values, meaning OR (`severity=destroyed&severity=severely_damaged`).
-- `q` searches names, titles and descriptions (case-insensitive substring), including other names and aliases.
+- `q` searches names, titles and descriptions (case-insensitive substring), including other names and aliases;
+  `search` is the indexed word search, ranked (search.py).
+- `updated_since` (every list) keeps the records changed at or after an ISO 8601 timestamp with its time zone: the
+  change feed (see changes.py for what counts as a change of a record).
 - `ordering` sorts by the listed fields (prefix `-` for descending); ties are always broken by id, in the direction
   of the last field, so pages are stable.
 - Uncertain dates match on their derived bounds, as "may have happened then": `occurred_after=D` keeps records whose
@@ -37,6 +40,8 @@ from drf_spectacular.drainage import set_override
 from ...models.base import MAX_QUANTITY
 from ...years import parse_year
 from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
+from .search import SearchFilter
+from .timestamps import TimestampField
 
 MAX_PK = 2**63 - 1
 # Years the period filters accept: far wider than any period, narrow enough for any database integer.
@@ -250,6 +255,17 @@ class IdListFilter(DescribedSchemaMixin, django_filters.Filter):
         return qs if not value else qs.filter(pk__in=value)
 
 
+class TimestampFilter(DescribedSchemaMixin, django_filters.Filter):
+    """Records whose `field_name` (a datetime) is at or after the timestamp."""
+
+    openapi_schema = {"type": "string", "format": "date-time", "example": "2026-03-01T10:00:00Z"}
+    field_class = TimestampField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        super().__init__(**kwargs)
+
+
 class YearFilter(DescribedSchemaMixin, django_filters.Filter):
     openapi_schema = {
         "oneOf": [
@@ -427,22 +443,35 @@ def choice_filter(choices, help_text, field_name=None, *, distinct=False):
 
 
 def search_filter(help_text):
-    return django_filters.CharFilter(method="search", label="Search", help_text=help_text)
+    return django_filters.CharFilter(method="filter_q", label="Substring search", help_text=help_text)
 
 
 class BaseFilterSet(FilterSetCopyMixin, FilterSet):
-    """Common to every resource: `id` (comma-separated ids); subclasses add `q` and their own filters."""
+    """Common to every resource: `id` (comma-separated ids) and `search`; subclasses add `q` and their own filters."""
 
     id = IdListFilter(help_text="Record ids, comma-separated (e.g. 3,5,8).")
+    # Declared before every subclass's filters, so that `ordering`, when given, replaces the ranking.
+    search = SearchFilter(
+        label="Search",
+        help_text="Words to find, all of them, in the names (other names and aliases too), titles, descriptions and "
+        "cited quotes; Arabic letter variants, vowel marks, accents and case do not matter. Best match first unless "
+        "`ordering` is given; each JSON result then has `search_match`, the passage it matched.",
+    )
+    updated_since = TimestampFilter(
+        field_name="last_updated",
+        help_text="Records created or changed at or after this time (ISO 8601 with a time zone, e.g. "
+        "2026-03-01T10:00:00Z), a change to an item of their lists included: with /api/v1/deletions/, how to keep a "
+        "copy current.",
+    )
 
     @property
     def user(self):
         """The requesting user (None without a request: then filters take the public view of the record)."""
         return getattr(self.request, "user", None)
 
-    def search(self, queryset, name, value):
-        """Override: the records whose text matches `value` (called for `q`)."""
-        raise NotImplementedError(f"{type(self).__name__} declares q but does not implement search().")
+    def filter_q(self, queryset, name, value):
+        """Override: the records whose text contains `value` (called for `q`)."""
+        raise NotImplementedError(f"{type(self).__name__} declares q but does not implement filter_q().")
 
 
 def slug_filter():

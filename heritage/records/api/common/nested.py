@@ -1,11 +1,12 @@
 """
 Nested lists written with their record: a site's names, designations and periods, an event's participants and
-figures, in the same POST, PUT or PATCH, in one transaction.
+figures, the external identifiers of sites, actors and periods, in the same POST, PUT or PATCH, in one transaction.
 
 A list in the body replaces the record's list; a list left out leaves it as it is. Items are matched to the rows the
 record has by the item's natural key, the fields that the model's unique constraint puts beside the record (a name
 by its `name`, a designation by `kind` and `valid_from`, a period by `period`, a participant by `actor` and `role`, a
-figure by `measure`): a matched row is updated in place (it keeps its id, its history, and its citations unless the
+figure by `measure`), or, where that constraint holds across all records, its fields (an external identifier by
+`scheme` and `value`): a matched row is updated in place (it keeps its id, its history, and its citations unless the
 item gives `citations`), an item that matches nothing is a new row, and the rows no item matches are deleted. So a
 record's JSON, PUT back as read, changes nothing.
 
@@ -60,11 +61,15 @@ class NestedList:
         self.natural_key, self.duplicate_message = self._natural_key()
 
     def _natural_key(self):
-        for constraint in self.model._meta.constraints:
-            if isinstance(constraint, models.UniqueConstraint) and self.parent_key in constraint.fields:
+        unique = [c for c in self.model._meta.constraints if isinstance(c, models.UniqueConstraint) and c.fields]
+        for constraint in unique:
+            if self.parent_key in constraint.fields:
                 key = [name for name in constraint.fields if name != self.parent_key]
                 return key, constraint.violation_error_message
-        raise LookupError(f"{self.model.__name__} has no unique constraint with {self.parent_key}: cannot match items.")
+        # A key unique across all records (an external identifier's scheme and value) is unique within one too.
+        if unique:
+            return list(unique[0].fields), unique[0].violation_error_message
+        raise LookupError(f"{self.model.__name__} has no unique constraint to match items by.")
 
     def key_of(self, row):
         values = []

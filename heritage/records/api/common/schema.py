@@ -44,7 +44,12 @@ DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "requi
 ERRORS = {"type": "object", "additionalProperties": True}
 # The errors every write can answer, beside those introspection finds: (status, description, methods).
 WRITE_ERRORS = [
-    ("400", "Refused: each field at fault maps to its problems (for a batch: `errors` by position).", "POST PUT PATCH"),
+    (
+        "400",
+        "Refused: each field at fault maps to its problems (for a batch: `errors` by position; for a deletion, "
+        "its `reason`).",
+        "POST PUT PATCH DELETE",
+    ),
     ("401", "No credentials: writing needs a token (or a session with its CSRF token).", "POST PUT PATCH DELETE"),
     ("403", "The account lacks the model permission for this write.", "POST PUT PATCH DELETE"),
     ("404", "No such record.", "PUT PATCH DELETE"),
@@ -281,3 +286,29 @@ def geojson_schema(component, *, many):
         description="With geometry=extents: one Feature per extent.",
     )
     return {"anyOf": [feature_collection_schema(component) if many else feature_schema(component), extents]}
+
+
+def located_geojson_schema(properties, *, many):
+    """A record of a site as a Feature at the site's point, with `properties` ({name: path in its JSON}) flat."""
+    feature = build_object_type(
+        properties={
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "integer"},
+            "geometry": {**POINT, "nullable": True, "description": "The site's point; null when it has none."},
+            "properties": build_object_type(
+                properties={name: {"description": f"The record's `{path}`."} for name, path in properties.items()}
+            ),
+        },
+        required=["type", "id", "geometry", "properties"],
+        description="A record as an RFC 7946 Feature at its site's point (coarsened for sensitive sites).",
+    )
+    if not many:
+        return feature
+    return build_object_type(
+        properties={
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": build_array_type(feature),
+        },
+        required=["type", "features"],
+        description="Every matching record, as an RFC 7946 FeatureCollection.",
+    )

@@ -14,7 +14,8 @@ from ...models import Source
 from ...texts import sha256
 
 # Rebuilt by `migrate` on the target, or transient: never part of a backup.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# The search index is derived from the records: restore (loaddata) rebuilds it.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "search"]
 
 
 class Command(BaseCommand):

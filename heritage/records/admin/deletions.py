@@ -1,0 +1,93 @@
+"""
+Deleting in the admin leaves a tombstone (changes.py) naming the curator and, if they say, why: the confirmation
+pages of the kinds of record the API lists ask for a reason. The tombstones themselves are listed, read-only, for
+those who may view them (the Curator group).
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.http import HttpResponseRedirect
+
+from ..changes import deleting
+from ..models import Deletion
+from ..models.deletions import TRACKED
+
+REASON_MAX_LENGTH = Deletion._meta.get_field("reason").max_length
+
+
+def posted_reason(request):
+    return request.POST.get("reason", "").strip()
+
+
+def delete_selected_with_reason(modeladmin, request, queryset):
+    """Django's "Delete selected" action, whose confirmation also asks why."""
+    if request.POST.get("post") and modeladmin.refuse_long_reason(request):
+        return None  # back to the list, which shows the message
+    response = delete_selected(modeladmin, request, queryset)
+    if response is not None:  # the confirmation page, rendered after this
+        response.context_data["reason_max_length"] = REASON_MAX_LENGTH
+    return response
+
+
+class TombstoneAdminMixin:
+    """For a record's admin: deletions name who made them and why (see the module docstring)."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if model._meta.model_name in TRACKED:
+            self.delete_confirmation_template = "admin/records/tombstone_delete_confirmation.html"
+            self.delete_selected_confirmation_template = "admin/records/tombstone_delete_selected_confirmation.html"
+
+    def refuse_long_reason(self, request):
+        """Whether the posted reason is too long to keep; if so, the user is told and nothing is deleted."""
+        reason = posted_reason(request)
+        if len(reason) <= REASON_MAX_LENGTH:
+            return False
+        self.message_user(
+            request,
+            f"The reason is {len(reason)} characters long; at most {REASON_MAX_LENGTH} are kept. Nothing was deleted.",
+            messages.ERROR,
+        )
+        return True
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and self.refuse_long_reason(request):
+            return HttpResponseRedirect(request.get_full_path())
+        extra_context = {"reason_max_length": REASON_MAX_LENGTH, **(extra_context or {})}
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        with deleting(user=request.user, reason=posted_reason(request)):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with deleting(user=request.user, reason=posted_reason(request)):
+            super().delete_queryset(request, queryset)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_selected_with_reason, name, description)
+        return actions
+
+
+@admin.register(Deletion)
+class DeletionAdmin(admin.ModelAdmin):
+    """The tombstones, as the API's /api/v1/deletions/ lists them, with who deleted each record."""
+
+    list_display = ["deleted_at", "record_type", "identifier", "deleted_by", "reason", "public"]
+    list_filter = ["record_type", "public"]
+    search_fields = ["identifier", "reason"]
+    date_hierarchy = "deleted_at"
+    list_select_related = ["deleted_by"]
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

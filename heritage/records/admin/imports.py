@@ -1,0 +1,100 @@
+"""
+The admin's "Import EAMENA heritage places" page (/admin/import/eamena/): upload an export, read what the import
+would do (the dry run's table and every problem by place, feature and property), then confirm to write it.
+
+The upload waits between the two steps in the originals' storage (uploads.py), so the confirming request carries
+only its token. Only curators who may add sites see the page; the import itself is importers.eamena's.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_http_methods
+
+from .. import texts
+from ..choices import CurationStatus
+from ..importers.eamena import import_eamena
+from ..models import Site
+from . import uploads
+
+PERMISSION = f"{Site._meta.app_label}.add_{Site._meta.model_name}"
+STATUSES = [(CurationStatus.DRAFT, "Draft"), (CurationStatus.REPORTED, "Reported")]
+
+
+class EamenaImportForm(forms.Form):
+    file = forms.FileField(label="EAMENA export", help_text="A GeoJSON FeatureCollection exported from EAMENA.")
+    status = forms.ChoiceField(
+        label="New damage reports and threats are", choices=STATUSES, initial=CurationStatus.DRAFT
+    )
+    sensitive = forms.BooleanField(label="Mark new sites' locations as sensitive", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = texts.max_original_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; at most {filesizeformat(limit)} is accepted."
+            )
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    pending = forms.RegexField(regex=uploads.TOKEN, widget=forms.HiddenInput)
+    name = forms.CharField(max_length=255, widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=STATUSES, widget=forms.HiddenInput)
+    sensitive = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+@require_http_methods(["GET", "POST"])
+def eamena_import_view(request):
+    """Upload → the dry run's report → confirm → committed (or the report of what refused it)."""
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    context = {**admin.site.each_context(request), "title": "Import EAMENA heritage places", "opts": Site._meta}
+    form, report, confirm, status = EamenaImportForm(), None, None, 200
+    if request.method == "POST" and "pending" in request.POST:
+        confirm = ConfirmForm(request.POST)
+        options = confirm.cleaned_data if confirm.is_valid() else {}
+        try:
+            data = uploads.get(options.get("pending", ""))
+        except KeyError:
+            messages.error(
+                request, "The upload is no longer waiting (confirmed already, or over a day old): upload it again."
+            )
+            return redirect("eamena-import")
+        report = import_eamena(
+            data=data, name=options["name"], commit=True, status=options["status"],
+            sensitive=options["sensitive"], user=request.user,
+        )  # fmt: skip
+        if report.committed:
+            transaction.on_commit(lambda: uploads.discard(options["pending"]))
+            messages.success(request, f"Imported {report.places:,} places from {options['name']}.")
+            return redirect("admin:records_site_changelist")
+        confirm, status = None, 400
+    elif request.method == "POST":
+        form = EamenaImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload, options = form.cleaned_data["file"], form.cleaned_data
+            data = upload.read()
+            report = import_eamena(
+                data=data, name=upload.name, commit=False, status=options["status"], sensitive=options["sensitive"]
+            )
+            if report.ok:
+                confirm = ConfirmForm(
+                    initial={
+                        "pending": uploads.put(data),
+                        "name": upload.name,
+                        "status": options["status"],
+                        "sensitive": options["sensitive"],
+                    }  # fmt: skip
+                )
+            else:
+                status = 400
+        else:
+            status = 400
+    context |= {"form": form, "report": report, "confirm": confirm}
+    return TemplateResponse(request, "admin/records/eamena_import.html", context, status=status)

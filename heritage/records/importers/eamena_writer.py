@@ -1,0 +1,291 @@
+"""
+Writing mapped EAMENA places (eamena_places.Place) into the record, a batch of places at a time, inside the import's
+transaction (eamena.py).
+
+Each batch reads what the record already holds of its places in a few queries (sites by EAMENA ID, their names,
+extents, damage reports and threats, the citations of the file), compares, and writes: new records are validated
+one by one (`full_clean`) and inserted in bulk, changed ones are saved one by one, and the history of both is
+written in bulk with the import as its reason. What full_clean refuses becomes a `Problem` of the report.
+"""
+
+import collections
+import functools
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.text import slugify
+
+from .. import signals
+from ..choices import IdentifierScheme, Severity, ThreatTarget
+from ..models import Citation, DamageReport, Site, SiteExtent, SiteIdentifier, SiteName, Source, Threat
+from ..services import describe_original
+from ..texts import Extracted, sha256
+from .eamena_places import Problem
+
+MEDIA_TYPE = "application/geo+json"
+# Inserted in this order, each after what it refers to.
+CITED_MODELS = [Site, SiteIdentifier, SiteName, SiteExtent, DamageReport, Threat]
+
+
+@functools.cache
+def keys(model):
+    """A model's references to other rows (what full_clean would look up, one query each)."""
+    return [field.name for field in model._meta.concrete_fields if field.is_relation]
+
+
+def current(record, key):
+    """A record's stored value of `key`, comparable with the importer's (a country as its code)."""
+    value = getattr(record, key)
+    return getattr(value, "code", value)
+
+
+class Writer:
+    """Writes the places of one import, batch by batch, counting into `report` and collecting what is refused."""
+
+    def __init__(self, report, *, text, data, name, status, sensitive, user):
+        self.report, self.text, self.data, self.name = report, text, data, name
+        self.status, self.sensitive, self.user = status, sensitive, user
+        self.document = None
+        self.made = set()  # the citations this import made (their primary keys)
+        self.reason = f"Imported from {Path(name).name} (EAMENA)"
+
+    # --- The file's source --------------------------------------------------------------------------------------
+
+    def source_of_file(self):
+        """The file's source: the one holding this text (the same file imported again), or a new one."""
+        digest = sha256(self.text)
+        source = Source.objects.filter(text_sha256=digest).first()
+        if source is not None:
+            self.report.count("sources", "unchanged")
+        else:
+            stem = Path(self.name).stem
+            source = Source(
+                slug=f"eamena-{slugify(stem)[:40]}-{digest[:8]}",
+                title=f"EAMENA heritage places: {Path(self.name).name}"[:300],
+                kind_id="dataset",
+                publisher="EAMENA (Endangered Archaeology in the Middle East and North Africa)",
+                url="https://database.eamena.org/en/",
+                language="en",
+                notes="EAMENA Database by EAMENA (https://eamena.org), CC BY 4.0. Imported with import_eamena.",
+                text=self.text,
+            )
+            self.document = Extracted(
+                text=self.text, media_type=MEDIA_TYPE, size=len(self.data), sha256=sha256(self.data),
+                name=Path(self.name).name, data=self.data,
+            )  # fmt: skip
+            describe_original(source, self.document)
+            # The check constraints are the database's (validating them here would send the whole text to it, as
+            # a query's parameter, once for each: the file's size in memory every time).
+            source.full_clean(validate_constraints=False)
+            source.save()
+            self.report.count("sources", "created")
+        self.report.source = self.source = source
+
+    def store_original(self):
+        storage = self.source.original.storage
+        if not storage.exists(self.source.original.name):
+            storage.save(self.source.original.name, ContentFile(self.document.data))
+
+    # --- A batch of places ------------------------------------------------------------------------------------
+
+    def write_batch(self, places, passages):
+        """Write `places` (mapped, each with its features' passages in `passages`)."""
+        self.created = collections.defaultdict(list)
+        self.updated = collections.defaultdict(list)
+        self.links = collections.defaultdict(list)  # model: [(record, citation)]
+        self.load_existing(places)
+        self.load_citations(places, passages)
+        for place in places:
+            self.place = place
+            self.write_place(place, passages)
+        self.flush()
+
+    def load_existing(self, places):
+        identifiers = SiteIdentifier.objects.select_related("site").filter(
+            scheme=IdentifierScheme.EAMENA, value__in=[place.eamena_id for place in places]
+        )
+        self.identifiers = {identifier.value: identifier for identifier in identifiers}
+        sites = [identifier.site_id for identifier in self.identifiers.values()]
+        self.names = {(n.site_id, n.name): n for n in SiteName.objects.filter(site__in=sites)}
+        self.extents = {(e.site_id, e.position): e for e in SiteExtent.objects.filter(site__in=sites)}
+        self.reports = {r.slug: r for r in DamageReport.objects.filter(site__in=sites)}
+        self.threats = {t.slug: t for t in Threat.objects.filter(site__in=sites)}
+        new_slugs = [place.eamena_id.lower() for place in places if place.eamena_id not in self.identifiers]
+        self.taken_slugs = set(Site.objects.filter(slug__in=new_slugs).values_list("slug", flat=True))
+        # Which of these records already cite which citations: {model: {(record pk, citation pk)}}.
+        existing = {
+            Site: [identifier.site_id for identifier in self.identifiers.values()],
+            SiteIdentifier: [identifier.pk for identifier in self.identifiers.values()],
+            SiteName: [n.pk for n in self.names.values()],
+            SiteExtent: [e.pk for e in self.extents.values()],
+            DamageReport: [r.pk for r in self.reports.values()],
+            Threat: [t.pk for t in self.threats.values()],
+        }
+        self.linked = {}
+        for model, pks in existing.items():
+            through, column = model.citations.through, f"{model._meta.model_name}_id"
+            rows = through.objects.filter(**{f"{column}__in": pks}, citation__source=self.source) if pks else []
+            self.linked[model] = set(rows.values_list(column, "citation_id")) if pks else set()
+
+    def load_citations(self, places, passages):
+        """The citations of the batch's passages: the source's own where it has them, new ones made and inserted."""
+        wanted = {}
+        for place in places:
+            for quote, start in self.quotes(place, passages).values():
+                wanted.setdefault(quote, start)
+            for extent in place.extents:
+                quote, start = passages.geometry(extent.feature)
+                wanted.setdefault(quote, start)
+        self.citations = {}
+        # Earlier batches' citations too: two places may share a passage word for word (the same geometry).
+        for chunk in chunks(list(wanted), 500):
+            for citation in Citation.objects.filter(source=self.source, quote__in=chunk):
+                self.citations[citation.quote] = citation
+                if citation.pk not in self.made:
+                    self.report.count("citations", "unchanged")
+        new = []
+        for quote, start in wanted.items():
+            if quote not in self.citations:
+                citation = Citation(source=self.source, quote=quote, char_start=start, char_end=start + len(quote))
+                # clean() checks the quote stands at its offsets in the source's text.
+                citation.full_clean(exclude=keys(Citation), validate_unique=False, validate_constraints=False)
+                new.append(citation)
+                self.citations[quote] = citation
+        Citation.objects.bulk_create(new)
+        signals.written_in_bulk.send(sender=Citation, ids={citation.pk for citation in new})
+        self.made.update(citation.pk for citation in new)
+        self.report.count("citations", "created", len(new))
+
+    def quotes(self, place, passages):
+        """The passages a place's records cite: its EAMENA ID line, its disturbances' and its threats' lines."""
+        quotes = {"place": passages.id_line(place.feature)}
+        if place.disturbances:
+            keys = ["Disturbance Cause Category Type", "Disturbance Cause Type "]
+            quotes["disturbances"] = passages.through(place.feature, keys)
+        if place.threats:
+            keys = ["Threat Category", "Threat Cause Type"]
+            quotes["threats"] = passages.through(place.feature, keys, anchor="resourceid")
+        return quotes
+
+    def write_place(self, place, passages):
+        quotes = {what: self.citations[quote] for what, (quote, _) in self.quotes(place, passages).items()}
+        identifier = self.identifiers.get(place.eamena_id)
+        latitude, longitude, certainty = place.point or (None, None, "")
+        values = {
+            "name": place.name, "kind": place.kind, "country": place.country, "description": place.description,
+            "latitude": Decimal(str(latitude)) if latitude is not None else None,
+            "longitude": Decimal(str(longitude)) if longitude is not None else None,
+            "location_certainty": certainty, "condition_id": place.condition,
+            "condition_assessed": place.condition_assessed if place.condition else None,
+            "damage_extent": place.damage_extent,
+        }  # fmt: skip
+        new = {"slug": place.eamena_id.lower()}
+        if identifier is None and new["slug"] in self.taken_slugs:
+            self.problem("sites", "slug", f"Another site already has the slug {new['slug']!r}.")
+            return
+        if self.sensitive:
+            new["is_sensitive"] = True
+        site = self.sync("sites", Site, identifier.site if identifier else None, values, quotes["place"], new)
+        if site is None:
+            return
+        identifier_of = {"site": site, "scheme": IdentifierScheme.EAMENA, "value": place.eamena_id}
+        self.sync("identifiers", SiteIdentifier, identifier, {}, quotes["place"], identifier_of)
+        for name, kind, language in place.names:
+            self.sync("site names", SiteName, self.names.get((site.pk, name)), {"kind": kind, "language": language},
+                      quotes["place"], {"site": site, "name": name})  # fmt: skip
+        for position, extent in enumerate(place.extents, start=1):
+            values = {"geometry": extent.geometry, "qualifier": extent.qualifier, "certainty": extent.certainty}
+            citation = self.citations[passages.geometry(extent.feature)[0]]
+            self.sync("extents", SiteExtent, self.extents.get((site.pk, position)), values, citation,
+                      {"site": site, "position": position}, feature=extent.feature)  # fmt: skip
+        for number, disturbance in enumerate(place.disturbances, start=1):
+            slug = f"{site.slug}-disturbance-{number}"
+            category = f"EAMENA disturbance category: {disturbance.category}." if disturbance.category else ""
+            values = {
+                "cause_id": disturbance.cause, "certainty": disturbance.certainty, "occurred": disturbance.occurred,
+                "dating_note": disturbance.dating_note, "description": category,
+            }  # fmt: skip
+            new = {"slug": slug, "site": site, "severity": Severity.NOT_ASSESSED, "status": self.status}
+            self.sync("damage reports", DamageReport, self.reports.get(slug), values, quotes["disturbances"], new)
+        for number, threat in enumerate(place.threats, start=1):
+            slug = f"{site.slug}-threat-{number}"
+            category = f"EAMENA threat category: {threat.category}." if threat.category else ""
+            values = {"cause_id": threat.cause, "probability": threat.probability, "description": category}
+            new = {"slug": slug, "site": site, "endangers": ThreatTarget.SITE, "status": self.status}
+            self.sync("threats", Threat, self.threats.get(slug), values, quotes["threats"], new)
+
+    def sync(self, kind, model, record, values, citation, new, feature=None):
+        """
+        A new record (with `new` and `values`, inserted at the batch's end) or `record` brought up to date (saved
+        now), citing `citation`; counted. Returns the record, or None when full_clean refused it.
+        """
+        if record is None:
+            record, column = model(**new, **values), "created"
+        else:
+            changed = {key: value for key, value in values.items() if current(record, key) != value}
+            for key, value in changed.items():
+                setattr(record, key, value)
+            column = "updated" if changed else "unchanged"
+        if column != "unchanged":
+            try:
+                # Check constraints and references are left to the database (each is a query here): the
+                # importer's values keep them, and a row that does not is refused, rolling the import back.
+                record.full_clean(exclude=keys(model), validate_unique=False, validate_constraints=False)
+            except ValidationError as exc:
+                self.refuse(kind, exc, feature)
+                return None
+        if column == "updated":
+            # History is written in bulk (flush), with the import named as its reason.
+            record.skip_history_when_saving = True
+            record.save()
+            del record.skip_history_when_saving
+        if column == "created" or (record.pk, citation.pk) not in self.linked[model]:
+            self.links[model].append((record, citation))
+            column = "created" if column == "created" else "updated"
+        if column != "unchanged":
+            (self.created if column == "created" else self.updated)[model].append(record)
+        self.report.count(kind, column)
+        return record
+
+    def flush(self):
+        """Insert the batch's new records, their links to citations, and the history of what changed."""
+        for model in CITED_MODELS:
+            model.objects.bulk_create(self.created[model], batch_size=500)
+        for model, links in self.links.items():
+            through, column = model.citations.through, f"{model._meta.model_name}_id"
+            rows = [through(**{column: record.pk, "citation_id": citation.pk}) for record, citation in links]
+            through.objects.bulk_create(rows, batch_size=500)
+        for changes, update in ((self.created, False), (self.updated, True)):
+            for model, records in changes.items():
+                model.history.bulk_history_create(
+                    records, update=update, default_user=self.user, default_change_reason=self.reason
+                )
+        written = collections.defaultdict(set)
+        for changes in (self.created, self.updated):
+            for model, records in changes.items():
+                written[model].update(record.pk for record in records)
+        for model, links in self.links.items():
+            written[model].update(record.pk for record, _ in links)
+        for model, ids in written.items():
+            signals.written_in_bulk.send(sender=model, ids=ids)
+
+    def problem(self, kind, key, message, feature=None):
+        self.report.count(kind, "refused")
+        self.describe(kind, key, message, feature)
+
+    def describe(self, kind, key, message, feature=None):
+        where = self.place.feature if feature is None else feature
+        self.report.problems.append(Problem(self.place.eamena_id, where, f"{kind}: {key}", message))
+
+    def refuse(self, kind, error, feature=None):
+        self.report.count(kind, "refused")
+        for key, messages in error.message_dict.items():
+            for message in messages:
+                self.describe(kind, key, message, feature)
+
+
+def chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

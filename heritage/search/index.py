@@ -1,0 +1,150 @@
+"""
+Keeping the search index: one `SearchEntry` a searchable record, written by the application from the record
+(`index_records`, called by the signals in signals.py on every save and delete, and by `rebuild` for the bulk
+paths), and the database's own full-text index over the entries, which the database keeps in step itself:
+
+- SQLite: an FTS5 table over the entries' folded columns (external content: it stores only the index), kept by
+  triggers on the entries' table, its ranking BM25 with a name match weighing ten times a text match;
+- PostgreSQL: a GIN index on the entries' weighted tsvector (names weight A, text weight B; `query.DOCUMENT`).
+
+`install()` makes them; it runs after every `migrate` (post_migrate, so also on test databases built from the
+models), and re-making is a no-op. Entries live in an ordinary table, so backups and restores need nothing special:
+`restore` and `loaddata` rebuild them afterwards anyway.
+"""
+
+import itertools
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router, transaction
+
+from .documents import DOCUMENTS
+from .models import SearchEntry
+from .text import document
+
+FTS_TABLE = "search_searchentry_fts"
+GIN_INDEX = "search_searchentry_document"
+CHUNK = 2000
+ENTRY_FIELDS = ("names", "text", "names_folded", "text_folded")
+
+SQLITE_SCHEMA = [
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+        names_folded, text_folded, content='search_searchentry', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0')""",
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25(10.0, 1.0)')",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON search_searchentry BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES (new.id, new.names_folded, new.text_folded);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON search_searchentry BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, names_folded, text_folded)
+        VALUES ('delete', old.id, old.names_folded, old.text_folded);
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update AFTER UPDATE ON search_searchentry BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, names_folded, text_folded)
+        VALUES ('delete', old.id, old.names_folded, old.text_folded);
+        INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES (new.id, new.names_folded, new.text_folded);
+    END""",
+]
+
+
+def install(using="default"):
+    """Make the database's full-text index over the search entries, if it is not there yet."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT count(*) FROM sqlite_master WHERE name LIKE '{FTS_TABLE}%'")
+            present = cursor.fetchone()[0]
+            for statement in SQLITE_SCHEMA:
+                cursor.execute(statement)
+            if not present:  # entries written before the index existed (or a table Django re-made) are indexed now
+                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
+            if cursor.fetchone() is None:
+                from django.contrib.postgres.indexes import GinIndex
+
+                from .query import DOCUMENT
+
+                with connection.schema_editor() as editor:
+                    editor.add_index(SearchEntry, GinIndex(DOCUMENT, name=GIN_INDEX))
+
+
+def uninstall(using="default"):
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for suffix in ("_insert", "_delete", "_update"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}{suffix}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+
+
+def searchable(model):
+    return model in DOCUMENTS
+
+
+def entry_values(spec, record):
+    names, text = spec.names(record), spec.text(record)
+    return {
+        "names": "\n".join(filter(None, names)),
+        "text": "\n".join(filter(None, text)),
+        "names_folded": document(names),
+        "text_folded": document(text),
+    }
+
+
+def index_records(model, queryset=None):
+    """Write the entries of `model`'s records in `queryset` (all of them by default), in chunks; return how many."""
+    spec = DOCUMENTS[model]
+    queryset = model._base_manager.all() if queryset is None else queryset
+    queryset = queryset.select_related(*spec.select_related).prefetch_related(*spec.prefetch_related).order_by("pk")
+    content_type = ContentType.objects.db_manager(queryset.db).get_for_model(model)
+    records = queryset.iterator(chunk_size=CHUNK)
+    count = 0
+    while chunk := list(itertools.islice(records, CHUNK)):
+        write_entries(content_type, {record.pk: entry_values(spec, record) for record in chunk}, queryset.db)
+        count += len(chunk)
+    return count
+
+
+def write_entries(content_type, values, using):
+    """Insert or update the entries {record id: values} of one kind of record, writing only what changed."""
+    existing = {
+        entry.record_id: entry
+        for entry in SearchEntry.objects.using(using).filter(content_type=content_type, record_id__in=list(values))
+    }
+    new, changed = [], []
+    for record_id, fields in values.items():
+        entry = existing.get(record_id)
+        if entry is None:
+            new.append(SearchEntry(content_type=content_type, record_id=record_id, **fields))
+        elif any(getattr(entry, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(entry, name, value)
+            changed.append(entry)
+    SearchEntry.objects.using(using).bulk_create(new, batch_size=500)
+    SearchEntry.objects.using(using).bulk_update(changed, list(ENTRY_FIELDS), batch_size=500)
+    return existing
+
+
+def remove(model, ids, using="default"):
+    content_type = ContentType.objects.db_manager(using).get_for_model(model)
+    SearchEntry.objects.using(using).filter(content_type=content_type, record_id__in=list(ids)).delete()
+
+
+def rebuild(using="default", models=None, progress=None):
+    """
+    Make every entry anew from the records (after a bulk insert, a restore, a fixture load). Returns {model: count}.
+    """
+    install(using)
+    counts = {}
+    with transaction.atomic(using=using):
+        for model in models or DOCUMENTS:
+            if not router.allow_migrate_model(using, model):
+                continue
+            content_type = ContentType.objects.db_manager(using).get_for_model(model)
+            SearchEntry.objects.using(using).filter(content_type=content_type).delete()
+            counts[model] = index_records(model, model._base_manager.using(using).all())
+            if progress:
+                progress(model, counts[model])
+    return counts

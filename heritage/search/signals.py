@@ -1,0 +1,105 @@
+"""
+The search index follows every write: a record's entry is written when the record, one of its parts (a site's other
+names, an actor's aliases), its citations or a cited passage's words change, and the entries of records that show its
+name (a site's damage reports, threats and occupations) when its names change. A deleted record's entry goes with it
+(`search_entries`, a generic relation). Raw saves (loaddata, restore) and bulk inserts (synthetic data) skip the
+signals; they end with `index.rebuild()`. An importer's bulk batches send `written_in_bulk` with what they wrote.
+"""
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.dispatch import receiver
+
+from heritage.records.models import Citation
+from heritage.records.signals import written_in_bulk
+
+from . import index
+from .documents import DOCUMENTS, PARTS
+from .models import SearchEntry
+
+
+def reindex(model, queryset):
+    """Index the records of `queryset`; when their names changed, the records that show those names too."""
+    shown_by = [(other, spec.names_from[model]) for other, spec in DOCUMENTS.items() if model in spec.names_from]
+    before = names_of(model, queryset) if shown_by else {}
+    index.index_records(model, queryset)
+    renamed = [pk for pk, names in names_of(model, queryset).items() if before.get(pk) != names] if shown_by else []
+    for other, lookup in shown_by if renamed else ():
+        index.index_records(other, other._base_manager.using(queryset.db).filter(**{f"{lookup}__in": renamed}))
+
+
+def names_of(model, queryset):
+    content_type = ContentType.objects.db_manager(queryset.db).get_for_model(model)
+    entries = SearchEntry.objects.using(queryset.db).filter(content_type=content_type)
+    return dict(entries.filter(record_id__in=queryset.values("pk")).values_list("record_id", "names"))
+
+
+def cited_through(model):
+    """The table linking `model`'s records to their citations, if they have any."""
+    citations = getattr(model, "citations", None)
+    return getattr(citations, "through", None)
+
+
+@receiver(post_save, dispatch_uid="records_search_record_saved")
+def record_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if sender in DOCUMENTS:
+        reindex(sender, sender._base_manager.using(instance._state.db).filter(pk=instance.pk))
+    if sender in PARTS:
+        part_changed(sender, instance)
+    if sender is Citation and not kwargs.get("created"):
+        for model in DOCUMENTS:
+            if cited_through(model) is not None:
+                index.index_records(model, model._base_manager.using(instance._state.db).filter(citations=instance))
+
+
+@receiver(post_delete, dispatch_uid="records_search_part_deleted")
+def part_deleted(sender, instance, origin=None, **kwargs):
+    if sender in PARTS:
+        owner = sender._meta.get_field(PARTS[sender]).related_model
+        if not isinstance(origin, owner):  # when the owner is deleted, its entry goes with it
+            part_changed(sender, instance)
+
+
+def part_changed(sender, instance):
+    field = sender._meta.get_field(PARTS[sender])
+    owner = field.related_model
+    reindex(owner, owner._base_manager.using(instance._state.db).filter(pk=getattr(instance, field.attname)))
+
+
+@receiver(m2m_changed, dispatch_uid="records_search_citations_changed")
+def citations_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    using = instance._state.db
+    if not reverse and type(instance) in DOCUMENTS and sender is cited_through(type(instance)):
+        index.index_records(type(instance), type(instance)._base_manager.using(using).filter(pk=instance.pk))
+    elif reverse and model in DOCUMENTS and pk_set and sender is cited_through(model):
+        index.index_records(model, model._base_manager.using(using).filter(pk__in=pk_set))
+
+
+@receiver(written_in_bulk, dispatch_uid="records_search_written_in_bulk")
+def records_written_in_bulk(sender, ids, using="default", **kwargs):
+    """An importer's batch: index the records written, or the owners of the parts written (a site's names)."""
+    if not ids:
+        return
+    if sender in DOCUMENTS:
+        reindex(sender, sender._base_manager.using(using).filter(pk__in=ids))
+    if sender in PARTS:
+        field = sender._meta.get_field(PARTS[sender])
+        owners = sender._base_manager.using(using).filter(pk__in=ids).values(field.attname)
+        reindex(field.related_model, field.related_model._base_manager.using(using).filter(pk__in=owners))
+
+
+@receiver(post_migrate, dispatch_uid="records_search_install")
+def install_after_migrate(sender, using="default", **kwargs):
+    """The full-text index exists after every migrate; a database that holds records but no entries gets them."""
+    if sender is not apps.get_app_config("search"):
+        return
+    index.install(using)
+    if not SearchEntry.objects.using(using).exists() and any(
+        model._base_manager.using(using).exists() for model in DOCUMENTS
+    ):
+        index.rebuild(using)

@@ -1,0 +1,49 @@
+"""
+How text is folded for searching, on every database: the indexed text and the query go through `fold()` and
+`words()` here, in Python, so that SQLite's FTS5 and PostgreSQL's text search see the same words.
+
+Folding follows the usual normalisation for searching Arabic (Lucene's ArabicNormalizer, with hamza carriers
+folded too): a hamza or madda on its carrier is dropped (أ إ آ and the wasla alef ٱ are a bare alef, ؤ is و, ئ is ي;
+a hamza on its own, ء, stays); alef maksura is read as ya (ى is ي), ta marbuta as ha (ة is ه); the short vowels and
+other marks (harakat: fatha, kasra, damma, tanwin, shadda, sukun, the dagger alef) and the tatweel are dropped;
+presentation forms become their letters (ﻻ is لا). Latin and other scripts lose their accents the same way (é is e),
+and case is folded (casefold(): ß is ss). The Persian keheh and ya are read as their Arabic letters.
+"""
+
+import re
+import unicodedata
+
+ARABIC_LETTERS = str.maketrans(
+    {
+        "\u0622": "\u0627",  # آ alef with madda above
+        "\u0623": "\u0627",  # أ alef with hamza above
+        "\u0625": "\u0627",  # إ alef with hamza below
+        "\u0671": "\u0627",  # ٱ alef wasla
+        "\u0649": "\u064a",  # ى alef maksura -> ي ya
+        "\u06cc": "\u064a",  # ی Persian ya
+        "\u06a9": "\u0643",  # ک Persian keheh -> ك kaf
+        "\u0629": "\u0647",  # ة ta marbuta -> ه ha
+        "\u0640": None,  # ـ tatweel
+    }
+)
+# A word: letters and digits (\w without the underscore, which FTS5 and PostgreSQL treat as a separator).
+WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text):
+    """`text` as the index holds it: marks stripped, letter variants unified, case folded."""
+    # NFKD splits a letter from its marks (é -> e + U+0301, أ -> ا + hamza above), which are then dropped; the
+    # translation catches the letters NFKD leaves whole (ٱ, ى, ة) and the tatweel, and NFC puts back what remains.
+    decomposed = unicodedata.normalize("NFKD", text.translate(ARABIC_LETTERS))
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped.translate(ARABIC_LETTERS)).casefold()
+
+
+def words(text):
+    """The words of `text` after folding, in order."""
+    return WORD.findall(fold(text))
+
+
+def document(texts):
+    """The indexed form of several texts: their words, separated by single spaces."""
+    return " ".join(word for text in texts if text for word in words(text))

@@ -1,0 +1,150 @@
+"""
+`?search=` on the lists: indexed, ranked, Arabic-aware word search, with the passage each result matched; the index
+follows writes through the API; drafts stay hidden; bad search strings are a 400 naming `search`, never a 500.
+"""
+
+import pytest
+from django.urls import reverse
+
+from heritage.records.api.urls import router
+from heritage.records.models import DamageReport, Site, SiteName
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [prefix for prefix, _, _ in router.registry]
+
+
+def slugs(client, prefix, **params):
+    response = client.get(f"/api/v1/{prefix}/", params)
+    assert response.status_code == 200, response.content
+    return [record["slug"] if "slug" in record else record["id"] for record in response.json()["results"]]
+
+
+@pytest.fixture
+def tadmur(world):
+    """Palmyra's Arabic name, with its vowel marks, as a source would print it."""
+    SiteName.objects.create(site=Site.objects.get(slug="palmyra"), name="تَدْمُر", kind="local", language="ar")
+    SiteName.objects.create(site=world["hatra"], name="الحَضَر", kind="local", language="ar")
+
+
+@pytest.mark.parametrize("written", ["تدمر", "تَدْمُر", "تــدمر", "TADMUR"[:0] + "تدمُر"])
+def test_an_arabic_name_is_found_however_it_is_voweled(anonymous, tadmur, written):
+    """With or without harakat or tatweel, the site's Arabic name finds it."""
+    assert slugs(anonymous, "sites", search=written) == ["palmyra"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "written"), [("أَثَرِيَّة", "اثريه"), ("إسلامي", "اسلامي"), ("آثار", "أثار"), ("مستشفى", "مستشفي")]
+)
+def test_hamza_alef_and_ya_variants_are_one_letter(anonymous, world, stored, written):
+    """أ/إ/آ/ا are one letter, ى/ي are one, ة/ه are one, on the stored side and on the query's."""
+    SiteName.objects.create(site=world["hatra"], name=stored, kind="variant", language="ar")
+    assert slugs(anonymous, "sites", search=written) == ["hatra"]
+    assert slugs(anonymous, "sites", search=stored) == ["hatra"]
+
+
+def test_every_word_must_occur(anonymous, world):
+    assert slugs(anonymous, "sites", search="fortified parthian") == ["hatra"]
+    assert slugs(anonymous, "sites", search="fortified palmyra") == []
+
+
+def test_a_name_match_ranks_above_a_description_mention(anonymous, world, curator):
+    """A site named Hatra comes before a site whose description only mentions Hatra."""
+    Site.objects.create(
+        slug="aa-mention",
+        name="Aardvark Mound",
+        kind="archaeological_site",
+        country="IQ",
+        description="A mound some way south of Hatra, surveyed in 1950, with Hatra pottery and Hatra coins.",
+    )
+    assert slugs(anonymous, "sites", search="hatra") == ["hatra", "aa-mention"]
+    # `ordering` replaces the ranking when given.
+    assert slugs(anonymous, "sites", search="hatra", ordering="name") == ["aa-mention", "hatra"]
+
+
+def test_each_result_carries_the_passage_it_matched(anonymous, tadmur):
+    """search_match: the field, the passage as written (vowel marks kept), and where the words are in it."""
+    response = anonymous.get("/api/v1/sites/", {"search": "تدمر"})
+    match = response.json()["results"][0]["search_match"]
+    assert match["field"] == "names"
+    start, end = match["highlights"][0]
+    assert match["text"][start:end] == "تَدْمُر"
+    response = anonymous.get("/api/v1/sites/", {"search": "remarkable"})
+    match = response.json()["results"][0]["search_match"]
+    assert match["field"] == "text" and all(match["text"][a:b].lower() == "remarkable" for a, b in match["highlights"])
+    # Only when searching.
+    assert "search_match" not in anonymous.get("/api/v1/sites/").json()["results"][0]
+
+
+@pytest.mark.parametrize("prefix", LISTS)
+def test_every_list_takes_search(anonymous, world, prefix):
+    """Every list answers ?search= with a 200 (a word that occurs nowhere: no results, not an error)."""
+    assert slugs(anonymous, prefix, search="zzyzxnowhere") == []
+
+
+def test_search_finds_records_of_each_kind(anonymous, world):
+    assert slugs(anonymous, "actors", search="hashd") == ["pmf"]  # an alias
+    assert slugs(anonymous, "damage-reports", search="hatra")  # the site's name
+    assert slugs(anonymous, "citations", search="palmyra")  # a quote
+    assert "landmines" in slugs(anonymous, "disturbance-causes", search="ألغام")  # an Arabic label
+
+
+def test_drafts_are_found_only_by_those_who_may_see_them(anonymous, researcher, world):
+    """A draft's words find it for a researcher; for the public neither the record, nor a count, nor a snippet."""
+    report = DamageReport.objects.filter(site__slug="hatra").first()
+    DamageReport.objects.filter(pk=report.pk).update(status="draft", description="Quixotic bulldozing")
+    # update() sends no signal: index it as a save would.
+    report.refresh_from_db()
+    report.save()
+    response = anonymous.get("/api/v1/damage-reports/", {"search": "quixotic"})
+    assert response.json()["count"] == 0 and b"uixotic" not in response.content
+    assert slugs(researcher, "damage-reports", search="quixotic") == [report.slug]
+
+
+def test_writes_through_the_api_update_the_index(curator, deleter, world):
+    """Create, rename, add another name, delete: each is found (or not) at once."""
+    body = {"slug": "nimrud", "name": "Nimrud", "kind": "archaeological_site", "country": "IQ"}
+    assert curator.post(reverse("api:site-list"), body, format="json").status_code == 201
+    assert slugs(curator, "sites", search="nimrud") == ["nimrud"]
+
+    etag = curator.get("/api/v1/sites/nimrud/")["ETag"]
+    renamed = curator.patch(
+        "/api/v1/sites/nimrud/",
+        {"name": "Kalhu", "names": [{"name": "النمرود", "kind": "local", "language": "ar"}]},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert renamed.status_code == 200, renamed.content
+    assert slugs(curator, "sites", search="nimrud") == []
+    assert slugs(curator, "sites", search="kalhu") == ["nimrud"]
+    assert slugs(curator, "sites", search="النمرود") == ["nimrud"]
+
+    etag = deleter.get("/api/v1/sites/nimrud/")["ETag"]
+    assert deleter.delete("/api/v1/sites/nimrud/", HTTP_IF_MATCH=etag).status_code == 204
+    assert slugs(curator, "sites", search="kalhu") == []
+
+
+def test_renaming_a_site_reindexes_its_damage_reports(curator, world):
+    site = world["hatra"]
+    site.name = "Al-Hadr Fortress"
+    site.save()
+    assert slugs(curator, "damage-reports", search="fortress")
+    assert not slugs(curator, "damage-reports", search="hatra", site="hatra")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["x" * 10_000, "a " * 33, "!!! ??? ...", "🏛️🔥", "\u0651\u064e", "_"],
+    ids=["10000-chars", "33-words", "punctuation", "emoji", "only-marks", "underscore"],
+)
+def test_a_search_that_cannot_be_run_is_a_400_naming_search(anonymous, value):
+    response = anonymous.get("/api/v1/sites/", {"search": value})
+    assert response.status_code == 400
+    assert "search" in response.json()
+
+
+def test_fts_syntax_is_taken_as_words(anonymous, world):
+    """FTS5 and tsquery operators are not operators here: quotes, NEAR, *, AND, :, &, |, ! are words or nothing."""
+    for value in ['"hatra', "hatra*", "NEAR(hatra parthian)", "hatra AND OR NOT", "hatra:*", "hatra & !x | (y)"]:
+        response = anonymous.get("/api/v1/sites/", {"search": value})
+        assert response.status_code == 200, (value, response.content)

@@ -1,0 +1,376 @@
+"""
+The EAMENA importer (manage.py import_eamena, the admin's import page): heritage places from an EAMENA GeoJSON
+export become sites with their names, identifiers, extents, damage reports and threats, each citing the file; a dry
+run by default; all or nothing; the same file twice changes nothing; every refusal names the place, the feature and
+the property. Data: tests/data/eamena/ (CC BY 4.0, see its README).
+"""
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from heritage.records.importers.eamena import import_eamena
+from heritage.records.importers.eamena_places import values
+from heritage.records.integrity import run_checks
+from heritage.records.models import Citation, DamageReport, Site, SiteIdentifier, SiteName, Source, Threat
+from heritage.records.texts import sha256
+
+from .admin_helpers import make_user
+from .conftest import stored_files, table_counts
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).parent / "data" / "eamena"
+TRIMMED = (DATA / "trimmed.geojson").read_bytes()
+WHOLE = (DATA / "caravanserail.geojson").read_bytes()
+
+
+def run(data=TRIMMED, name="trimmed.geojson", **options):
+    return import_eamena(data=data, name=name, **options)
+
+
+def edited(change, data=TRIMMED):
+    """The trimmed file with `change(features)` applied, as bytes."""
+    document = json.loads(data)
+    change(document["features"])
+    return json.dumps(document, indent=2, ensure_ascii=False).encode()
+
+
+def set_property(features, eamena_id, key, value):
+    for feature in features:
+        if feature["properties"]["EAMENA ID"] == eamena_id:
+            feature["properties"][key] = value
+
+
+def test_a_dry_run_reports_what_it_would_create_and_writes_nothing():
+    """Without commit, the import counts every record it would create and leaves the database as it was."""
+    before = table_counts()
+    report = run()
+    assert report.ok and not report.committed
+    assert report.features == 9 and report.places == 5
+    counts = {kind: created for kind, created, *_ in report.rows()}
+    assert counts["sites"] == 5 and counts["identifiers"] == 5 and counts["extents"] == 9
+    assert counts["damage reports"] > 0 and counts["threats"] > 0 and counts["citations"] > 0
+    assert table_counts() == before
+
+
+def test_a_committed_import_makes_a_site_per_place_with_its_names_identifier_and_condition():
+    """A place is a site: its first toponym as name, its other names by script, its EAMENA ID, country, condition."""
+    report = run(commit=True)
+    assert report.committed, report.problems
+    site = SiteIdentifier.objects.get(scheme="eamena", value="EAMENA-0182033").site
+    assert site.name == "Nosrat Abad Caravanserai"
+    assert site.country.code == "IR" and site.kind == "monument"
+    assert site.condition_id == "poor" and str(site.condition_assessed) == "2021-05-21"
+    assert site.damage_extent == "31-60"
+    names = set(site.names.values_list("name", "kind", "language"))
+    assert names == {("کاروانسرای نصرت آباد", "local", "und-Arab"), ("CVNS-IR", "variant", "und-Latn")}
+    # A place named only by a project code is listed by its EAMENA ID, the code kept as another name.
+    coded = Site.objects.get(slug="eamena-0207124")
+    assert coded.name == "EAMENA-0207124" and coded.names.get().name.startswith("CVNS")
+
+
+def test_geometries_become_extents_and_the_centre_point_the_sites_location():
+    """Each feature's geometry is an extent in file order, qualified by position; the centre point locates the site."""
+    run(commit=True)
+    site = Site.objects.get(slug="eamena-0207205")
+    extents = list(site.extents.order_by("position"))
+    assert [e.geometry["type"] for e in extents] == ["Point", "MultiPolygon"]
+    assert [(e.qualifier, e.certainty) for e in extents] == [("centre_point", "high"), ("", "medium")]
+    longitude, latitude = extents[0].geometry["coordinates"]
+    assert (float(site.latitude), float(site.longitude)) == (round(latitude, 6), round(longitude, 6))
+    assert site.location_certainty == "high"
+    # A perimeter alone locates the site at its centroid, with the perimeter's certainty.
+    polygon_only = Site.objects.get(slug="eamena-0182033")
+    assert polygon_only.location_certainty == "high"
+    assert 29.87 < polygon_only.latitude < 29.89 and 59.97 < polygon_only.longitude < 59.98
+    # A third coordinate (an altitude) is kept as given.
+    assert Site.objects.get(slug="eamena-0217110").extents.count() == 2
+
+
+def test_disturbances_become_draft_damage_reports_with_their_cause_certainty_and_dates():
+    """Each disturbance is a draft damage report: its cause, certainty, category and EDTF date from EAMENA's."""
+    run(commit=True)
+    reports = DamageReport.objects.filter(site__slug="eamena-0192647").order_by("slug")
+    assert {report.status for report in reports} == {"draft"}
+    restoration = reports.get(cause__label="Restoration")
+    assert restoration.occurred == "2010-08-01/2019-09-01"
+    assert str(restoration.occurred_earliest) == "2010-08-01" and str(restoration.occurred_latest) == "2019-09-01"
+    assert restoration.certainty in {"high", "medium", "low", "definite"}
+    assert restoration.description == "EAMENA disturbance category: Building and Development."
+    before = DamageReport.objects.filter(site__slug="eamena-0207205").exclude(occurred="").first()
+    assert before.occurred.startswith("../") and before.dating_note.startswith("EAMENA: occurred before")
+    # EAMENA repeats a cause once per effect: four cause entries, two categories, two reports.
+    assert DamageReport.objects.filter(site__slug="eamena-0182033").count() == 2
+
+
+def test_threats_keep_their_probability_and_category():
+    """Each threat names its cause and EAMENA's probability; EAMENA states no certainty for a threat."""
+    run(commit=True)
+    threats = Threat.objects.filter(site__slug="eamena-0182033")
+    assert {(t.cause.label, t.probability, t.certainty, t.endangers) for t in threats} == {
+        ("Water and/or Wind Action", "possible", "", "site"),
+        ("Lack of Maintenance/Management/Legal Measures and Activities", "possible", "", "site"),
+    }
+
+
+def test_the_file_is_a_dataset_source_and_every_record_cites_its_passage():
+    """The file is a source (its text and original by SHA-256); each record's citation stands at its offsets."""
+    report = run(commit=True)
+    source = report.source
+    assert source.kind_id == "dataset" and source.text == TRIMMED.decode()
+    assert source.original_sha256 == sha256(TRIMMED) and source.original_media_type == "application/geo+json"
+    site = Site.objects.get(slug="eamena-0182033")
+    assert [c.quote for c in site.citations.all()] == ['"EAMENA ID": "EAMENA-0182033"']
+    for model in (Site, SiteName, SiteIdentifier, DamageReport, Threat, *[type(e) for e in site.extents.all()]):
+        for record in model.objects.filter(citations__source=source).distinct():
+            assert record.citations.filter(source=source).exists()
+    for citation in Citation.objects.filter(source=source):
+        assert source.text[citation.char_start : citation.char_end] == citation.quote
+        assert len(citation.quote) <= 600
+    report_quote = DamageReport.objects.filter(site=site).first().citations.get().quote
+    assert report_quote.startswith('"Disturbance Cause') and report_quote.endswith('"EAMENA ID": "EAMENA-0182033"')
+    extent_quote = site.extents.get().citations.get().quote
+    assert extent_quote.startswith('"geometry": {') and "59.974807" in extent_quote
+
+
+def test_importing_the_same_file_again_changes_nothing():
+    """The second import of a file finds every record as it is: all unchanged, no row added."""
+    run(commit=True)
+    before = table_counts()
+    again = run(commit=True)
+    assert again.ok
+    assert all(created == updated == refused == 0 for _, created, updated, _, refused in again.rows())
+    assert table_counts() == before
+
+
+def test_an_updated_file_updates_the_places_in_place():
+    """A changed value updates the site matched by its EAMENA ID; the new file is a new source, cited too."""
+    run(commit=True)
+    site = Site.objects.get(slug="eamena-0182033")
+    newer = edited(lambda features: set_property(features, "EAMENA-0182033", "Overall Condition State Type", "Fair"))
+    report = run(data=newer, commit=True)
+    assert report.committed
+    site.refresh_from_db()
+    assert site.condition_id == "fair" and Site.objects.filter(slug="eamena-0182033").count() == 1
+    assert report.counts["sites"]["created"] == 0 and report.counts["sites"]["updated"] == 5
+    assert site.citations.filter(source=report.source).exists() and Source.objects.filter(kind="dataset").count() == 2
+
+
+def test_options_set_the_status_of_new_reports_and_mark_new_sites_sensitive():
+    run(commit=True, status="reported", sensitive=True)
+    assert set(DamageReport.objects.filter(site__slug__startswith="eamena-").values_list("status", flat=True)) == {
+        "reported"
+    }
+    assert set(Site.objects.filter(slug__startswith="eamena-").values_list("is_sensitive", flat=True)) == {True}
+
+
+def test_a_joined_list_is_split_by_position_keeping_terms_with_commas_whole():
+    assert values("Conservation, Restoration, and Maintenance Activities, Ploughing") == [
+        "Conservation, Restoration, and Maintenance Activities",
+        "Ploughing",
+    ]
+    assert values("None, 2004-01-01, ") == ["", "2004-01-01", ""]
+    assert values("Sistan and Baluchestan\u00a0Province") == ["Sistan and Baluchestan Province"]
+    assert values(None) == []
+
+
+def without_geometry(features):
+    features[0]["geometry"] = None
+
+
+def without_names(features):
+    set_property(features, "EAMENA-0182033", "Resource Name", None)
+    set_property(features, "EAMENA-0182033", "Name Type", None)
+
+
+def out_of_range(features):
+    features[1]["geometry"]["coordinates"] = [55.0, 95.0]
+
+
+def unclosed(features):
+    features[0]["geometry"]["coordinates"][0][-1] = [59.9, 29.9]
+
+
+def twice_differently(features):
+    features[2]["properties"]["Overall Condition State Type"] = "Good"
+
+
+def unknown_cause(features):
+    set_property(features, "EAMENA-0182033", "Disturbance Cause Type ", "Alien Visitation, Alien Visitation")
+    set_property(features, "EAMENA-0182033", "Disturbance Cause Certainty ", "High, High")
+    set_property(features, "EAMENA-0182033", "Disturbance Cause Category Type", "Natural")
+    set_property(features, "EAMENA-0182033", "Disturbance Date From", "None")
+    for key in ("Disturbance Date To ", "Disturbance Date Occurred Before", "Disturbance Date Occurred On "):
+        set_property(features, "EAMENA-0182033", key, "None")
+
+
+def unknown_condition(features):
+    set_property(features, "EAMENA-0182033", "Overall Condition State Type", "Sparkling")
+
+
+def unknown_probability(features):
+    set_property(features, "EAMENA-0182033", "Threat Probability ", "Possible, Certain")
+
+
+def a_number(features):
+    set_property(features, "EAMENA-0182033", "Overall Condition State Type", 3)
+
+
+def a_long_name(features):
+    set_property(features, "EAMENA-0182033", "Resource Name", "Caravanserai " * 20 + ", CVNS-IR")
+    set_property(features, "EAMENA-0182033", "Name Type", "Toponym, Alternative Reference")
+
+
+def apart(features):
+    features.append(features.pop(2))
+
+
+BAD_FILES = [
+    # (what, the file, EAMENA ID, feature, property, words of the message)
+    ("not JSON", b"EAMENA-0182033, Nosrat Abad", "", 0, "", "not JSON"),
+    ("not GeoJSON", b'{"type": "Feature", "properties": {}}', "", 0, "", "FeatureCollection"),
+    ("no features", b'{"features": [], "type": "FeatureCollection"}', "", 0, "", "no features"),
+    ("truncated", TRIMMED[:30000], "", 0, "", "not JSON: parse error: premature EOF"),
+    ("no geometry", edited(without_geometry), "EAMENA-0182033", 0, "geometry", "no geometry"),
+    ("no name", edited(without_names), "EAMENA-0182033", 0, "Resource Name", "no name"),
+    ("out of range", edited(out_of_range), "EAMENA-0207205", 1, "geometry", "Latitude 95.0"),
+    ("unclosed polygon", edited(unclosed), "EAMENA-0182033", 0, "geometry", "must close"),
+    ("an ID twice, differently", edited(twice_differently), "EAMENA-0207205", 2, "Overall Condition", "other values"),
+    ("a place's features apart", edited(apart), "EAMENA-0207205", 8, "EAMENA ID", "not together"),
+    ("unknown cause", edited(unknown_cause), "EAMENA-0182033", 0, "Disturbance Cause Type ", "'Alien Visitation'"),
+    ("unknown condition", edited(unknown_condition), "EAMENA-0182033", 0, "Overall Condition", "'Sparkling'"),
+    ("a number for a term", edited(a_number), "EAMENA-0182033", 0, "Overall Condition", "expected a string"),
+    ("a name too long", edited(a_long_name), "EAMENA-0182033", 0, "sites: name", "at most 200 characters"),
+    ("unknown probability", edited(unknown_probability), "EAMENA-0182033", 0, "Threat Probability ", "'Certain'"),
+]
+
+
+@pytest.mark.parametrize(("data", "eamena_id", "feature", "key", "words"), [b[1:] for b in BAD_FILES],
+                         ids=[b[0] for b in BAD_FILES])  # fmt: skip
+def test_bad_input_is_refused_by_feature_and_property_with_nothing_written(data, eamena_id, feature, key, words):
+    """Each bad file is refused, naming the place, the feature and the property, and writes nothing."""
+    before = table_counts()
+    report = run(data=data, commit=True)
+    assert not report.committed
+    assert any(
+        p.eamena_id == eamena_id and p.feature == feature and p.property.startswith(key) and words in p.message
+        for p in report.problems
+    ), [str(p) for p in report.problems]
+    assert table_counts() == before
+
+
+def test_one_bad_place_refuses_the_whole_file(originals, django_capture_on_commit_callbacks):
+    """All or nothing: the good places of a file with one bad place are not written either, nor the file stored."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run(data=edited(unknown_condition), commit=True)
+    assert stored_files(originals) == {}
+    assert report.counts["sites"]["created"] == 4 and report.counts["sites"]["refused"] == 1
+    assert not Site.objects.filter(slug__startswith="eamena-").exists()
+
+
+def test_the_command_is_a_dry_run_unless_committed_and_fails_on_a_refusal(tmp_path, capsys):
+    path = tmp_path / "places.geojson"
+    path.write_bytes(TRIMMED)
+    call_command("import_eamena", str(path))
+    out = capsys.readouterr().out
+    assert "Dry run" in out and "sites" in out and not Site.objects.filter(slug__startswith="eamena-").exists()
+    call_command("import_eamena", str(path), "--commit", verbosity=0)
+    assert Site.objects.filter(slug__startswith="eamena-").count() == 5
+    assert capsys.readouterr().out == ""
+    path.write_bytes(edited(unknown_condition))
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_eamena", str(path), "--commit")
+    assert exit_.value.code == 1
+    assert "EAMENA-0182033 (feature 0), 'Overall Condition State Type'" in capsys.readouterr().err
+
+
+def test_the_whole_shipped_file_imports_and_imports_again_unchanged(originals, django_capture_on_commit_callbacks):
+    """caravanserail.geojson: 221 places in 424 features, both scripts of names, every record cited."""
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_eamena(data=WHOLE, name="caravanserail.geojson", commit=True)
+    assert stored_files(originals) == {report.source.original.name: WHOLE}
+    assert report.committed, report.problems[:5]
+    sites = Site.objects.filter(identifiers__scheme="eamena")
+    assert sites.count() == 221 and SiteIdentifier.objects.filter(scheme="eamena").count() == 221
+    names = SiteName.objects.filter(site__in=sites)
+    assert names.filter(language="und-Arab").exists() and names.filter(language="und-Latn").exists()
+    assert sites.filter(latitude__isnull=False).count() > 200
+    assert DamageReport.objects.filter(site__in=sites).exclude(occurred="").exists()
+    assert Threat.objects.filter(site__in=sites).count() == report.counts["threats"]["created"] > 0
+    assert all(count["refused"] == 0 for count in report.counts.values())
+    assert not sites.filter(citations__isnull=True).exists()
+    assert not DamageReport.objects.filter(site__in=sites, citations__isnull=True).exists()
+    failed = [(result.title, result.problems[:3]) for result in run_checks() if not result.ok]
+    assert not failed  # quotes at their offsets, text checksums, date bounds, citations: manage.py check_integrity
+    before = table_counts()
+    again = import_eamena(data=WHOLE, name="caravanserail.geojson", commit=True)
+    assert all(created == updated == 0 for _, created, updated, *_ in again.rows())
+    assert table_counts() == before
+
+
+# --- The admin's import page ------------------------------------------------------------------------------------
+
+PAGE = reverse("eamena-import")
+
+
+def test_the_admin_page_shows_the_dry_run_then_imports_on_confirmation(client, originals):
+    client.force_login(make_user("cora", group="Curator"))
+    assert "Import EAMENA heritage places" in client.get(reverse("admin:records_site_changelist")).content.decode()
+    upload = SimpleUploadedFile("trimmed.geojson", TRIMMED, content_type="application/geo+json")
+    checked = client.post(PAGE, {"file": upload, "status": "draft"})
+    assert checked.status_code == 200 and checked.context["report"].ok
+    assert not Site.objects.filter(slug__startswith="eamena-").exists()
+    confirm = checked.context["confirm"].initial
+    done = client.post(PAGE, {**confirm, "sensitive": ""})
+    assert done.status_code == 302 and done["Location"] == reverse("admin:records_site_changelist")
+    assert Site.objects.filter(slug__startswith="eamena-").count() == 5
+
+
+def test_the_admin_page_lists_every_problem_and_writes_nothing(client, originals):
+    client.force_login(make_user("cora", group="Curator"))
+    upload = SimpleUploadedFile("bad.geojson", edited(unknown_condition))
+    response = client.post(PAGE, {"file": upload, "status": "draft"})
+    assert response.status_code == 400 and response.context["confirm"] is None
+    page = response.content.decode()
+    assert "EAMENA-0182033" in page and "Overall Condition State Type" in page and "Sparkling" in page
+
+
+def test_a_confirmation_without_its_upload_imports_nothing(client):
+    """A confirmation whose upload is gone (or was never made, or is forged) sends the curator back to upload."""
+    client.force_login(make_user("cora", group="Curator"))
+    for pending in ("0" * 32, "../../etc/passwd", ""):
+        response = client.post(PAGE, {"pending": pending, "name": "x.geojson", "status": "draft"}, follow=True)
+        assert response.status_code == 200 and "upload it again" in response.content.decode()
+    assert not Site.objects.filter(slug__startswith="eamena-").exists()
+
+
+def test_only_those_who_may_add_sites_may_import(client):
+    client.force_login(make_user("rhea", group="Researcher"))
+    assert client.get(PAGE).status_code == 403
+    upload = SimpleUploadedFile("trimmed.geojson", TRIMMED)
+    assert client.post(PAGE, {"file": upload, "status": "draft"}).status_code == 403
+    assert "Import EAMENA" not in client.get(reverse("admin:records_site_changelist")).content.decode()
+
+
+def test_a_copy_of_the_trimmed_data_is_the_real_data():
+    """The trimmed file's features are the real export's, unchanged (so the tests exercise real values)."""
+    whole = {json.dumps(f, sort_keys=True) for f in json.loads(WHOLE)["features"]}
+    trimmed = json.loads(TRIMMED)["features"]
+    assert all(json.dumps(f, sort_keys=True) in whole for f in copy.deepcopy(trimmed))
+
+
+def test_imported_places_are_found_by_search_in_both_scripts(client):
+    """Bulk-inserted sites and names reach the search index: a Persian name is found, by a word of it, at once."""
+    report = run(commit=True)
+    assert report.committed, report.problems
+    site = SiteIdentifier.objects.get(scheme="eamena", value="EAMENA-0182033").site
+    persian = site.names.get(language="und-Arab").name
+    for words in ("Nosrat Abad", persian.split()[-1]):
+        found = client.get("/api/v1/sites/", {"search": words}).json()["results"]
+        assert site.slug in [s["slug"] for s in found], words
