@@ -115,14 +115,14 @@ def server_env(env, settings_module):
     }
 
 
-def gunicorn(name, env, settings_module, threads):
+def gunicorn(name, env, settings_module, threads, workers=1, port=None):
     command = [
         str(VENV_BIN / "gunicorn"),
         "heritage.wsgi",
         "--bind",
-        f"127.0.0.1:{PORTS[name]}",
+        f"127.0.0.1:{port or PORTS[name]}",
         "--workers",
-        "1",
+        str(workers),
         "--worker-class",
         "gthread",
         "--threads",
@@ -133,13 +133,13 @@ def gunicorn(name, env, settings_module, threads):
     return subprocess.Popen(command, cwd=ROOT, env=server_env(env, settings_module), start_new_session=True)
 
 
-def datasette(db_path):
+def datasette(db_path, port=None):
     binary = DATASETTE_VENV / "bin" / "datasette"
     if not binary.exists():
         log("installing Datasette into bench/.venv-datasette ...")
         run([sys.executable, "-m", "venv", str(DATASETTE_VENV)])
         run([str(DATASETTE_VENV / "bin" / "pip"), "install", "-q", "-r", str(BENCH / "requirements-datasette.txt")])
-    command = [str(binary), "serve", "-i", db_path, "-h", "127.0.0.1", "-p", str(PORTS["datasette"])]
+    command = [str(binary), "serve", "-i", db_path, "-h", "127.0.0.1", "-p", str(port or PORTS["datasette"])]
     command += ["--setting", "suggest_facets", "off", "--setting", "sql_time_limit_ms", "10000"]
     return subprocess.Popen(command, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)
 
@@ -173,7 +173,8 @@ def check_limit_matches(ours_url, limit_url):
     """The limit must answer with our body: the same envelope, count, rows, order and representation of each row."""
     ours = json.loads(get_body(ours_url))
     # The limit's links name its own port.
-    limit = json.loads(get_body(limit_url).replace(f":{PORTS['limit']}/".encode(), f":{PORTS['ours']}/".encode()))
+    ports = urlsplit(limit_url).port, urlsplit(ours_url).port
+    limit = json.loads(get_body(limit_url).replace(f":{ports[0]}/".encode(), f":{ports[1]}/".encode()))
     if ours != limit:
         problems = [f"{key} differs" for key in ("count", "next", "previous") if ours.get(key) != limit.get(key)]
         for index, (mine, theirs) in enumerate(zip(ours["results"], limit["results"], strict=False)):

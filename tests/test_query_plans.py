@@ -20,6 +20,8 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
@@ -28,6 +30,8 @@ from django.utils import timezone
 
 from heritage.records.api.actors import ActorFilterSet
 from heritage.records.api.damage import DamageReportFilterSet
+from heritage.records.api.fast.pages import PageQuery
+from heritage.records.api.fast.rows import values_reader
 from heritage.records.api.periods import PeriodFilterSet
 from heritage.records.api.sites import SiteFilterSet
 from heritage.records.api.urls import router
@@ -202,6 +206,178 @@ def test_the_full_scan_check_recognises_a_scan(database):
     """The detector itself: an unfiltered read of the table is a full scan, a lookup by slug is not."""
     assert full_scans(plan("ordering", "slug"))
     assert not full_scans(plan("slug", DamageReport.objects.values_list("slug", flat=True).first()))
+
+
+# --- Orderings ----------------------------------------------------------------------------------------------------
+#
+# Every ordering a list offers (`?ordering=<field>` and `-<field>`, which the API completes with the id, in the same
+# direction, as tie-breaker) is served by an index: alone, and on damage reports (the one table of hundreds of
+# thousands of rows) together with each indexed filter. The page's query is explained as the API runs it (the
+# resource's selector, as the public and as a curator see it, the filters, the ordering, a page of 50), and fails
+# on a sort of every row:
+# - SQLite: `USE TEMP B-TREE FOR ORDER BY` (a sort of all the rows found) after a SCAN (all the rows of a table).
+#   A sort of the rows an index found (SEARCH) is a filter's cost, not the ordering's; `USE TEMP B-TREE FOR RIGHT
+#   PART OF ORDER BY` sorts only the rows sharing a value of the index's leading key (the id tie-breaker within
+#   one date), and stops with the page.
+# - PostgreSQL (sequential scans, hash and merge joins off, as above, and full sorts off: sorting_database): a Sort
+#   node over a full scan of a table. An Incremental Sort is the same partial sort as SQLite's right part.
+
+ORDERED_LISTS = {
+    prefix: viewset
+    for prefix, viewset, _ in router.registry
+    if getattr(viewset, "filterset_class", None) and "ordering" in viewset.filterset_class.base_filters
+}
+PAGE_SIZE = 50
+# Orderings by a related record's name that still sort every row, on which databases, and why; the test below checks
+# that they do, so that an entry cannot outlive its reason.
+SORTED_ORDERINGS = {
+    "occupations?ordering=site": (
+        {"sqlite"},
+        "by the site's name: a third of the sites have an occupation, and SQLite prefers sorting the occupations to "
+        "walking the sites by name to find them (PostgreSQL walks them)",
+    ),
+    "threats?ordering=site": ({"sqlite"}, "the same, for the fewer sites with a threat"),
+    "citations?ordering=attributed_to": (
+        {"sqlite", "postgresql"},
+        "by the name of whoever made the claim, and most citations have none: the outer join must read every "
+        "citation, so no walk of the actors by name can give the first page",
+    ),
+}
+
+
+def listed_as_sorted(prefix, value):
+    vendors, _ = SORTED_ORDERINGS.get(f"{prefix}?ordering={value.removeprefix('-')}", (set(), ""))
+    return connection.vendor in vendors
+
+
+@pytest.fixture
+def sorting_database(database):
+    """
+    The database above; on PostgreSQL also with full sorts off, for the same reason as sequential scans: on tables
+    this small a sort of every row is the cheapest plan, and the planner takes another only if one exists. A Sort
+    left in the plan is then one that no index can spare.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+
+
+def ordering_values(filterset_class):
+    """Every value of the list's `ordering` parameter with one field: each field ascending and descending."""
+    names = filterset_class.base_filters["ordering"].param_map
+    return [f"{sign}{name}" for name in names for sign in ("", "-")]
+
+
+def readers():
+    """The public (drafts hidden) and a curator (drafts shown): the two shapes of every list's query."""
+    return {"public": AnonymousUser(), "curator": get_user_model()(is_active=True, is_superuser=True)}
+
+
+def page_query(viewset, user, query, *, joined=True):
+    """
+    The SQL of the list's first page as the API runs it, and its parameters: the selector's records with the
+    related records its rows show (joined), filtered and ordered, as the fast path compiles them (fast/pages.py)
+    where the list has a reader. With the joins: given an ordering that no index gives whole, SQLite reads the
+    reports from the smallest joined table (the damage types, through their index) and sorts them all, which the
+    ids alone do not show. Without them (`joined=False`), for a filter with an ordering: on tables this small the
+    joins let the planner start from a tiny related table where on the full-size data it takes the filter's index
+    (as matching_ids explains).
+    """
+    filterset = viewset.filterset_class(QueryDict(query), queryset=viewset.selector(user))
+    assert filterset.is_valid(), filterset.errors
+    queryset = filterset.qs.prefetch_related(None)
+    if not joined:
+        return queryset.values("pk")[:PAGE_SIZE].query.sql_with_params()
+    reader = values_reader(viewset.serializer_class)
+    if reader is None:
+        return queryset[:PAGE_SIZE].query.sql_with_params()
+    page, params = PageQuery.compile(queryset.values(*reader.columns)[:PAGE_SIZE], reader.text_columns(connection))
+    return page.sql, params
+
+
+def reads_whole_table(node):
+    """Whether a PostgreSQL plan node reads every row of its table (see full_scans)."""
+    return "Relation Name" in node and (
+        node["Node Type"] == "Seq Scan"
+        or (node["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in node)
+        or (node["Node Type"] == "Bitmap Heap Scan" and not all_bitmaps_conditioned(node))
+    )
+
+
+def full_sorts(explained):
+    """The sorts of every row of a table in a plan: empty when an index gives the rows in order, or narrows them."""
+    if connection.vendor == "sqlite":
+        # A full-text table's SCAN with a MATCH constraint (`VIRTUAL TABLE INDEX 0:M2`) is a lookup in its index.
+        scans = [
+            line
+            for line in explained
+            if line.startswith("SCAN ") and not re.search(r"VIRTUAL TABLE INDEX \d+:\S", line)
+        ]
+        if not scans or "USE TEMP B-TREE FOR ORDER BY" not in explained:
+            return []
+        return [f"USE TEMP B-TREE FOR ORDER BY after {'; '.join(scans)}"]
+    found, nodes = [], [explained[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        children = node.get("Plans", [])
+        nodes.extend(children)
+        if node["Node Type"] == "Sort":
+            below, whole = list(children), []
+            while below:
+                child = below.pop()
+                below.extend(child.get("Plans", []))
+                whole += [f"{child['Node Type']} on {child['Relation Name']}"] if reads_whole_table(child) else []
+            found += [f"Sort ({', '.join(node['Sort Key'])}) over {', '.join(whole)}"] if whole else []
+    return found
+
+
+def report_sorts(sorted_all):
+    return "sorted every row:\n" + "\n".join(f"{query}: {'; '.join(found)}" for query, found in sorted_all.items())
+
+
+def test_every_ordering_is_served_by_an_index(sorting_database):
+    """Each list's every ordering, alone, as the public and a curator read it: no sort of a whole table."""
+    sorted_all, listed = {}, set()
+    for prefix, viewset in ORDERED_LISTS.items():
+        for value in ordering_values(viewset.filterset_class):
+            for reader, user in readers().items():
+                found = full_sorts(explain_sql(*page_query(viewset, user, urlencode({"ordering": value}))))
+                if listed_as_sorted(prefix, value):
+                    if found:
+                        listed.add(f"{prefix}?ordering={value.removeprefix('-')}")
+                elif found:
+                    sorted_all[f"{prefix}?ordering={value} ({reader})"] = found
+    assert not sorted_all, report_sorts(sorted_all)
+    expected = {query for query, (vendors, _) in SORTED_ORDERINGS.items() if connection.vendor in vendors}
+    assert listed == expected, "an ordering listed as sorted is now served by an index: unlist it"
+
+
+def test_every_damage_report_ordering_with_each_filter_is_served_by_an_index(sorting_database):
+    """On the table of hundreds of thousands: each ordering combined with each indexed filter, as both readers."""
+    viewset = ORDERED_LISTS["damage-reports"]
+    filters = {name: value for name, value in representative_values().items() if name not in UNINDEXED}
+    sorted_all = {}
+    for value in ordering_values(viewset.filterset_class):
+        for name, filter_value in filters.items():
+            for reader, user in readers().items():
+                query = urlencode({name: filter_value, "ordering": value})
+                found = full_sorts(explain_sql(*page_query(viewset, user, query, joined=False)))
+                if found:
+                    sorted_all[f"damage-reports?{query} ({reader})"] = found
+    assert not sorted_all, report_sorts(sorted_all)
+
+
+def test_the_full_sort_check_recognises_a_sort(sorting_database):
+    """The detector itself: the reports by description (no index) are a full sort; by slug (unique index) are not."""
+    reports = DamageReport.objects.all()
+
+    def page(queryset):
+        return queryset[:PAGE_SIZE].query.sql_with_params()
+
+    assert full_sorts(explain_sql(*page(reports.order_by("description", "pk"))))
+    assert not full_sorts(explain_sql(*page(reports.order_by("slug", "pk"))))
+    one_site = reports.filter(site_id=reports.values_list("site_id", flat=True).first())
+    assert not full_sorts(explain_sql(*page(one_site.order_by("description", "pk")))), "a filtered sort is no full sort"
 
 
 def test_every_list_finds_changed_records_through_an_index(database):

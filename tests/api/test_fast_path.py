@@ -32,6 +32,7 @@ QUERIES = {
     "damage-report": [
         {"severity": "moderately_damaged"},
         {"ordering": "-occurred"},
+        {"ordering": "-last_updated"},  # a timestamp: not read as text where it orders (fast/pages.py)
         {"site": "hatra"},
         {"search": "hatra"},
         {"search": "palmyra", "page_size": 2, "cursor": ""},

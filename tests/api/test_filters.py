@@ -339,6 +339,20 @@ def test_default_ordering_is_stable_with_ties(world, anonymous):
     assert [row["slug"] for page in pages for row in page] == twins
 
 
+def test_ties_follow_the_direction_of_the_last_key(world, anonymous):
+    """`-name` lists equal names highest id first (an index (name, id) read backwards), `name` lowest id first."""
+    for index in range(5):
+        Actor.objects.create(slug=f"twin-{index}", name="Twin", kind="other")
+
+    def listed(ordering):
+        results = anonymous.get("/api/v1/actors/", {"q": "twin", "ordering": ordering}).json()["results"]
+        return [row["slug"] for row in results]
+
+    assert listed("name") == [f"twin-{index}" for index in range(5)]
+    assert listed("-name") == [f"twin-{index}" for index in reversed(range(5))]
+    assert listed("-kind,name") == listed("name"), "the last key decides"
+
+
 TERM_TEXT = {"label", "label_ar", "scope_note", "scope_note_ar"}
 
 # Fields that are not filters, and why. Any other field of these models must have a filter of its own name (a foreign

@@ -14,6 +14,7 @@ from heritage.records.api.fast.pages import ValuesRows
 from heritage.records.api.fast.rows import values_reader
 from heritage.records.models import DamageReport
 
+from ..test_query_plans import ordering_values
 from .test_filters import CASES, resolve
 from .test_reading import READ_FROM_ROWS, viewsets
 
@@ -150,3 +151,21 @@ def test_the_kept_pages_are_bounded():
     assert len(kept.compiled) == kept.size
     assert kept.get(0) is None
     assert kept.get(kept.size + 9) == f"page {kept.size + 9}"
+
+
+@pytest.mark.parametrize("basename", sorted(READ_FROM_ROWS))
+def test_a_page_deep_in_the_list_is_the_page_the_orm_gives(world, researcher, settings, monkeypatch, basename):
+    """Pages read ids first (ValuesRows.deferred_page, from the 1000th row; here from the second) give DRF's pages."""
+    monkeypatch.setattr(ValuesRows, "deferred_from", 1)
+    model = viewsets()[basename].serializer_class.Meta.model
+    orderings = [None, *ordering_values(viewsets()[basename].filterset_class)[:4]]
+    reads = [
+        {"page_size": 1, "page": page, **({"ordering": ordering} if ordering else {})}
+        for ordering in orderings
+        for page in range(1, min(model.objects.count(), 4) + 1)
+    ]
+    settings.API_FAST_PATH = "on"
+    fast = [get_list(researcher, basename, params) for params in reads]
+    settings.API_FAST_PATH = "off"
+    assert [get_list(researcher, basename, params) for params in reads] == fast
+    assert all(page["results"] for page in fast)

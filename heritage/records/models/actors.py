@@ -5,7 +5,15 @@ from django_countries.fields import CountryField
 
 from ..choices import ActorKind
 from ..languages import LanguageTagField
-from .base import CitedRecord, RecordManager, SlugManager, SlugNaturalKeyMixin, search_entries, updated_index
+from .base import (
+    CitedRecord,
+    RecordManager,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    ordering_indexes,
+    search_entries,
+    updated_index,
+)
 
 
 class Actor(SlugNaturalKeyMixin, CitedRecord):
@@ -36,7 +44,7 @@ class Actor(SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["name"]
-        indexes = [updated_index("actor")]
+        indexes = [updated_index("actor"), *ordering_indexes("actor", "name", "kind", "country", "created")]
         verbose_name = "actor"
         verbose_name_plural = "actors"
 

@@ -16,6 +16,7 @@ from .base import (
     UncertainDatesMixin,
     bounds_in_order,
     date_bound_constraints,
+    ordering_indexes,
     search_entries,
     updated_index,
 )
@@ -100,7 +101,7 @@ class Occupation(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CitedR
 
     class Meta:
         ordering = ["site", "started_earliest"]
-        indexes = [updated_index("occupation")]
+        indexes = [updated_index("occupation"), *ordering_indexes("occ", "started_earliest", "created")]
         verbose_name = "occupation"
         verbose_name_plural = "occupations"
         constraints = [
@@ -230,7 +231,7 @@ class Event(UncertainDatesMixin, SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["occurred_earliest", "title"]
-        indexes = [updated_index("event")]
+        indexes = [updated_index("event"), *ordering_indexes("event", "title", "created")]
         verbose_name = "event"
         verbose_name_plural = "events"
         constraints = date_bound_constraints("event", EVENT_DATES)

@@ -11,6 +11,7 @@ from .base import (
     SlugNaturalKeyMixin,
     UncertainDatesMixin,
     date_bound_constraints,
+    ordering_indexes,
     search_entries,
     updated_index,
 )
@@ -129,6 +130,7 @@ class DamageReport(UncertainDatesMixin, SlugNaturalKeyMixin, CuratedRecord):
                     ("structure", "structure"),
                 ]
             ),
+            *ordering_indexes("dr", "occurred_earliest", "severity", "certainty", "created", "last_updated"),
             updated_index("dr", curated=True),
             # The Atom feed: the latest status moves first, read backwards from the newest.
             models.Index(fields=["status_changed_at"], name="records_dr_status_at_idx"),
@@ -204,7 +206,10 @@ class Threat(UncertainDatesMixin, SlugNaturalKeyMixin, QuantityModel, CuratedRec
 
     class Meta:
         ordering = ["site", "observed_earliest", "slug"]
-        indexes = [updated_index("threat", curated=True)]
+        indexes = [
+            updated_index("threat", curated=True),
+            *ordering_indexes("threat", "certainty", "observed_earliest", "created", "last_updated"),
+        ]
         verbose_name = "threat"
         verbose_name_plural = "threats"
         constraints = [*QuantityModel.Meta.constraints, *date_bound_constraints("threat", THREAT_DATES)]

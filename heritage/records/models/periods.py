@@ -5,7 +5,15 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..years import format_year
-from .base import CitedRecord, RecordQuerySet, SlugManager, SlugNaturalKeyMixin, search_entries, updated_index
+from .base import (
+    CitedRecord,
+    RecordQuerySet,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    ordering_indexes,
+    search_entries,
+    updated_index,
+)
 
 YEAR_FIELDS = ["start_earliest", "start_latest", "stop_earliest", "stop_latest"]
 
@@ -52,7 +60,7 @@ class Period(SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["start_earliest", "stop_latest", "name"]
-        indexes = [updated_index("period")]
+        indexes = [updated_index("period"), *ordering_indexes("period", "name", "start_latest", "stop_earliest")]
         verbose_name = "period"
         verbose_name_plural = "periods"
         constraints = [

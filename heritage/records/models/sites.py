@@ -21,6 +21,7 @@ from .base import (
     bounds_in_order,
     date_bound_constraints,
     may_view,
+    ordering_indexes,
     search_entries,
     updated_index,
 )
@@ -154,7 +155,7 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
 
     class Meta:
         ordering = ["name"]
-        indexes = [updated_index("site")]
+        indexes = [updated_index("site"), *ordering_indexes("site", "kind", "created")]
         verbose_name = "site"
         verbose_name_plural = "sites"
         constraints = [

@@ -21,6 +21,7 @@ from .base import (
     SlugNaturalKeyMixin,
     TermForeignKey,
     TimestampedModel,
+    ordering_indexes,
     search_entries,
     updated_index,
 )
@@ -138,7 +139,10 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
 
     class Meta:
         ordering = ["title"]
-        indexes = [updated_index("source")]
+        indexes = [
+            updated_index("source"),
+            *ordering_indexes("source", "title", "publisher", "language", "text_length", "created"),
+        ]
         verbose_name = "source"
         verbose_name_plural = "sources"
         constraints = [
@@ -298,7 +302,7 @@ class Citation(TimestampedModel):
 
     class Meta:
         ordering = ["source", "char_start", "char_end"]
-        indexes = [updated_index("citation")]
+        indexes = [updated_index("citation"), *ordering_indexes("citation", "char_start", "char_end", "created")]
         verbose_name = "citation"
         verbose_name_plural = "citations"
         constraints = [

@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..history import RecordHistory
-from .base import RecordQuerySet, SlugManager, SlugNaturalKeyMixin, TermForeignKey, TimestampedModel, search_entries
+from .base import (
+    RecordQuerySet,
+    SlugManager,
+    SlugNaturalKeyMixin,
+    TermForeignKey,
+    TimestampedModel,
+    ordering_indexes,
+    search_entries,
+)
 
 
 class TermQuerySet(RecordQuerySet):
@@ -61,7 +69,10 @@ class Term(SlugNaturalKeyMixin, TimestampedModel):
         abstract = True
         ordering = ["label"]
         # One per vocabulary table, named after it (an index name is at most 30 characters).
-        indexes = [models.Index(fields=["last_updated"], name="%(class)s_upd_idx")]
+        indexes = [
+            models.Index(fields=["last_updated"], name="%(class)s_upd_idx"),
+            *ordering_indexes("%(class)s", "scheme"),
+        ]
 
     def __str__(self):
         return self.label

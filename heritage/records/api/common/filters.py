@@ -9,8 +9,8 @@ Conventions:
   `search` is the indexed word search, ranked (search.py).
 - `updated_since` (every list) keeps the records changed at or after an ISO 8601 timestamp with its time zone: the
   change feed (see changes.py for what counts as a change of a record).
-- `ordering` sorts by the listed fields (prefix `-` for descending); ties are always broken by id, so pages are
-  stable.
+- `ordering` sorts by the listed fields (prefix `-` for descending); ties are always broken by id, in the direction
+  of the last field, so pages are stable.
 - Uncertain dates match on their derived bounds, as "may have happened then": `occurred_after=D` keeps records whose
   latest possible date is on or after D, `occurred_before=D` those whose earliest possible date is on or before D.
   An open or unknown end (`2015-09/..`, `../2016-03-27`) is unbounded on that side, so it matches; a record with no
@@ -380,12 +380,18 @@ def quantity_filters(what, bounds=("quantity_min", "quantity_max")):
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """django-filter's OrderingFilter, with the id as the last key so that equal values keep a fixed order."""
+    """
+    django-filter's OrderingFilter, with the id as the last key so that equal values keep a fixed order. The id
+    goes the way the last key goes (`-occurred` lists the newest first, and among reports of one date the latest
+    made): one index (field, id) then gives the rows in order read forwards or backwards, where a mixed direction
+    (date descending, id ascending) made the database sort every matching row for the first page.
+    """
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         if value:
-            qs = qs.order_by(*qs.query.order_by, "pk")
+            descending = qs.query.order_by[-1].startswith("-")  # the filter orders by names ("-occurred_earliest")
+            qs = qs.order_by(*qs.query.order_by, "-pk" if descending else "pk")
         return qs
 
 

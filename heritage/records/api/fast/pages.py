@@ -89,14 +89,17 @@ class PageQuery(NamedTuple):
 
         The columns named in `text_columns` are selected as `CAST(column AS text)`, which SQLite's driver returns as
         the stored text (it parses a value by its column's declared type, and an expression has none); their
-        converters stay the column's own, so that `run()` can still give the ORM's value.
+        converters stay the column's own, so that `run()` can still give the ORM's value. Not a column the query is
+        ordered by: the ORDER BY names a selected column by its position, and sorting by the cast, which no index
+        holds, made SQLite sort every report for `?ordering=created` (300 ms instead of 1).
         """
         query = rows.query
         columns = {}  # {name: the column}, for those read as text
         if text_columns and query.selected:
             query = query.clone()
             query.selected = dict(query.selected)  # clone() shares it
-            for name in text_columns:
+            ordered_by = {name.lstrip("-") for name in query.order_by if isinstance(name, str)}
+            for name in text_columns - ordered_by:
                 index = query.selected.get(name)
                 if isinstance(index, int):  # a model field's column, not an annotation or extra
                     columns[name] = query.select[index]
@@ -178,8 +181,13 @@ class ValuesRows:
     def __len__(self):
         return self.count()
 
+    # From this row on, a page reads its ids before its rows (deferred_page).
+    deferred_from = 1000
+
     def __getitem__(self, index):
         """The paginator asks for a slice: one page."""
+        if isinstance(index, slice) and (index.start or 0) >= self.deferred_from:
+            return self.deferred_page(index)
         connection = connections[self.queryset.db]
         key = self.page_key(index, connection)
         pages = self.reader.pages
@@ -193,6 +201,19 @@ class ValuesRows:
             if key is not None and params == self.counted[1]:
                 pages.put(key, page)
         return self.reader.run(page, params, connection)
+
+    def deferred_page(self, index):
+        """
+        A page far into the list: its ids first, through the tables the filters and the ordering need, then its
+        rows with every join the representation needs, for those ids only. In one query the database joins the
+        related records of every row it skips (OFFSET) before dropping them: page 2,000 of the damage reports by
+        slug took 106 ms that way, 36 ms this way. The ordering ends with the id (the selectors' and the ordering
+        filter's), so the ids are the single query's, and the rows come back in its order.
+        """
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        if not ids:
+            return []
+        return self.reader.fetch(self.queryset.filter(pk__in=ids).values(*self.reader.columns))
 
     def page_key(self, index, connection):
         """What the page's SQL depends on; None if the count did not run (then the page is compiled anew)."""
