@@ -74,6 +74,9 @@ def period_form(**years):
         "stop_earliest": "31 BCE",
         "stop_latest": "AD 14",
         "_save": "Save",
+        # The identifiers inline, empty.
+        "identifiers-TOTAL_FORMS": "0",
+        "identifiers-INITIAL_FORMS": "0",
     }
     return {**data, **years}
 

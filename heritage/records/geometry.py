@@ -1,6 +1,7 @@
 """
-A site's extents as GeoJSON geometry objects (RFC 7946: WGS84 longitude, latitude), checked before they are stored,
-and their public form for sensitive sites.
+Where sites lie as the public may see them: a sensitive site's point to 0.1 degree (and the location filters' bounds
+that follow from it), and a site's extents as GeoJSON geometry objects (RFC 7946: WGS84 longitude, latitude),
+checked before they are stored, with their public form.
 
 Extents are stored as GeoJSON in a JSON column rather than with GeoDjango: GeoDjango needs GDAL and SpatiaLite or
 PostGIS on every machine, which the two-command set-up cannot install, and nothing here needs spatial queries over
@@ -14,6 +15,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 import shapely
 import shapely.validation
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.deconstruct import deconstructible
 
 TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon")
@@ -21,7 +23,45 @@ TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "Mul
 DEPTH = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
 # A site's outline needs hundreds of vertices, not millions: a bound on what one record may hold.
 MAX_POSITIONS = 10_000
+
+
+# The public precision of a sensitive site's location: 0.1 degree (about 11 km), and the stored one.
 PUBLIC_STEP = Decimal("0.1")
+STORED_STEP = Decimal("0.000001")
+
+
+def public_coordinate(value):
+    """A coordinate as the public sees it when the site is sensitive: rounded to 0.1 degree."""
+    return round(value, 1)
+
+
+def stored_range(low, high):
+    """
+    A query's bounds, inclusive, as the stored six decimals: the same stored values lie in [low, high] as in the
+    result, whatever precision (or exponent) the query gave.
+    """
+    return low.quantize(STORED_STEP, ROUND_CEILING), high.quantize(STORED_STEP, ROUND_FLOOR)
+
+
+def public_range_condition(field, low, high):
+    """
+    The stored values of `field` whose public value (`public_coordinate`) lies in [low, high], as a condition on the
+    stored column: the multiples of 0.1 in [low, high] are first..last, and a value rounds to one of them exactly
+    when it lies within half a step of that run (at the two halfway points, as `public_coordinate` rounds them).
+    """
+    first = (low / PUBLIC_STEP).to_integral_value(ROUND_CEILING) * PUBLIC_STEP
+    last = (high / PUBLIC_STEP).to_integral_value(ROUND_FLOOR) * PUBLIC_STEP
+    if first > last:
+        return Q(pk__in=[])
+    start, stop = first - PUBLIC_STEP / 2, last + PUBLIC_STEP / 2
+    lower = "gte" if public_coordinate(start) >= first else "gt"
+    upper = "lte" if public_coordinate(stop) <= last else "lt"
+    return Q(**{f"{field}__{lower}": start, f"{field}__{upper}": stop})
+
+
+def exact_range_condition(field, low, high):
+    low, high = stored_range(low, high)
+    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
 def geometry_errors(geometry):

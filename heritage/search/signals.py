@@ -8,6 +8,7 @@ signals; they end with `index.rebuild()`. An importer's bulk batches send `writt
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
@@ -98,6 +99,8 @@ def install_after_migrate(sender, using="default", **kwargs):
     """The full-text index exists after every migrate; a database that holds records but no entries gets them."""
     if sender is not apps.get_app_config("search"):
         return
+    if SearchEntry._meta.db_table not in connections[using].introspection.table_names():
+        return  # a migrate of another app only (`migrate records 0007`): the search app's tables are not made yet
     index.install(using)
     if not SearchEntry.objects.using(using).exists() and any(
         model._base_manager.using(using).exists() for model in DOCUMENTS

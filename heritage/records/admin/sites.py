@@ -21,7 +21,11 @@ LOCATION_FIELDS = ("latitude", "longitude")
 
 
 class SiteNameInline(TabularInline):
+    # When and in which periods a name is attested is edited on the name's own page (the link): as table columns it
+    # ran past a 1,280 px window.
     model = SiteName
+    fields = ["name", "kind", "language"]
+    show_change_link = True
 
 
 class DesignationInline(StackedInline):

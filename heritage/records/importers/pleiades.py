@@ -24,8 +24,8 @@ from django.db.models import Q
 from .. import services
 from ..choices import DesignationKind, GeometryQualifier, LocationCertainty
 from ..choices import IdentifierScheme as Scheme
+from ..geometry import STORED_STEP
 from ..models import Citation, PeriodIdentifier, Site, SiteExtent, SiteIdentifier, SiteName, Source
-from ..models.sites import STORED_STEP
 from ..texts import Extracted, sha256
 from .passages import JsonPassages, pointer
 from .pleiades_record import PlaceRefused, Problem, read_place

@@ -1,6 +1,6 @@
 """Heritage places: their names, structures, protected statuses and the periods their remains date from."""
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -8,7 +8,13 @@ from django_countries.fields import CountryField
 
 from ..choices import DamageExtent, DesignationKind, GeometryQualifier, LocationCertainty, NameKind, SiteKind
 from ..dates import validate_edtf
-from ..geometry import public_geometry, validate_geometry
+from ..geometry import (
+    exact_range_condition,
+    public_coordinate,
+    public_geometry,
+    public_range_condition,
+    validate_geometry,
+)
 from ..languages import LanguageTagField
 from .base import (
     CitedRecord,
@@ -26,48 +32,10 @@ from .base import (
     updated_index,
 )
 
-# The public precision of a sensitive site's location: 0.1 degree (about 11 km), and the stored one.
-PUBLIC_STEP = Decimal("0.1")
-STORED_STEP = Decimal("0.000001")
-
-
-def public_coordinate(value):
-    """A coordinate as the public sees it when the site is sensitive: rounded to 0.1 degree."""
-    return round(value, 1)
-
 
 def may_see_exact_locations(user):
     """Whether `user` may see sensitive sites' exact coordinates: those who may view sites (curators, researchers)."""
     return may_view(user, Site)
-
-
-def stored_range(low, high):
-    """
-    A query's bounds, inclusive, as the stored six decimals: the same stored values lie in [low, high] as in the
-    result, whatever precision (or exponent) the query gave.
-    """
-    return low.quantize(STORED_STEP, ROUND_CEILING), high.quantize(STORED_STEP, ROUND_FLOOR)
-
-
-def public_range_condition(field, low, high):
-    """
-    The stored values of `field` whose public value (`public_coordinate`) lies in [low, high], as a condition on the
-    stored column: the multiples of 0.1 in [low, high] are first..last, and a value rounds to one of them exactly
-    when it lies within half a step of that run (at the two halfway points, as `public_coordinate` rounds them).
-    """
-    first = (low / PUBLIC_STEP).to_integral_value(ROUND_CEILING) * PUBLIC_STEP
-    last = (high / PUBLIC_STEP).to_integral_value(ROUND_FLOOR) * PUBLIC_STEP
-    if first > last:
-        return Q(pk__in=[])
-    start, stop = first - PUBLIC_STEP / 2, last + PUBLIC_STEP / 2
-    lower = "gte" if public_coordinate(start) >= first else "gt"
-    upper = "lte" if public_coordinate(stop) <= last else "lt"
-    return Q(**{f"{field}__{lower}": start, f"{field}__{upper}": stop})
-
-
-def exact_range_condition(field, low, high):
-    low, high = stored_range(low, high)
-    return Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
 class SiteQuerySet(RecordQuerySet):
