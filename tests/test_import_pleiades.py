@@ -324,3 +324,10 @@ def test_a_site_with_a_location_keeps_it(palmyra, originals):
     assert (str(site.latitude), str(site.longitude), site.location_certainty) == ("34.560000", "38.270000", "high")
     assert "already has a location" in out
     assert not site.citations.filter(source__slug="pleiades-668331").exists()
+
+
+@pytest.mark.django_db
+def test_verbosity_0_is_quiet_and_still_writes(palmyra, originals):
+    """-v 0: nothing printed, the record written all the same."""
+    assert run(str(RECORD), "--site", "palmyra", "--commit", verbosity=0) == ("", "")
+    assert SiteIdentifier.objects.get(scheme="pleiades", value="668331").site == palmyra

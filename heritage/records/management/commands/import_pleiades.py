@@ -51,6 +51,8 @@ class Command(BaseCommand):
             for problem in refused.problems:
                 self.stderr.write(f"refused: {problem}")
             raise CommandError(f"{path}: refused; nothing was written.") from None
+        if options["verbosity"] == 0:  # quiet: the exit status says it all
+            return
         self.stdout.write(f"{path} is the site {outcome.site.slug!r} (matched by {outcome.matched_by}).")
         self.stdout.write(outcome.summary.table())
         for note in outcome.summary.notes:
