@@ -10,7 +10,8 @@ It builds the database once (bench/.data/, git-ignored; `manage.py generate_synt
 immutable mode), warms each up, and measures with wrk (Debian package `wrk`) at 1 and 4 connections, three rounds
 (interleaved: round 1 of every server, then round 2, so that the machine's drift falls on all alike), reporting
 medians of p50/p95 latency and requests/s, and the ratios the targets are stated in. Then it measures the
-CSV exports (time to first byte, total time, worker peak RSS) and the sites GeoJSON. Datasette is installed into
+CSV exports (time to first byte, total time, worker peak RSS) and the sites GeoJSON, and full-text search against
+Datasette's (bench/search.py, which also runs alone). Datasette is installed into
 bench/.venv-datasette from bench/requirements-datasette.txt on first use; it runs only on SQLite.
 
 Besides its plain table page (the peer the targets name), Datasette is also measured doing our page's work through
@@ -379,13 +380,21 @@ def main():
         results["list"] = measure_interleaved({name: urls[name] for name in measured}, args.duration, args.rounds)
         if not args.list_only:
             measure_details_and_exports(results, env, servers["ours"], args)
-        results["load_after"] = load_average()
     finally:
         for process in servers.values():
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
+    if db_path and not args.list_only:
+        from bench import search  # (bench/search.py uses this module's helpers)
+
+        results["search"] = search.measure(env, db_path, max(1, args.duration / 3), args.duration)
+    results["load_after"] = load_average()
 
     print(report(results, args))
+    if "search" in results:
+        from bench import search
+
+        print("\n" + search.report(results["search"]))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

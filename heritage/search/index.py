@@ -3,8 +3,9 @@ Keeping the search index: one `SearchEntry` a searchable record, written by the 
 (`index_records`, called by the signals in signals.py on every save and delete, and by `rebuild` for the bulk
 paths), and the database's own full-text index over the entries, which the database keeps in step itself:
 
-- SQLite: an FTS5 table over the entries' folded columns (external content: it stores only the index), kept by
-  triggers on the entries' table, its ranking BM25 with a name match weighing ten times a text match;
+- SQLite: a contentless FTS5 table over the entries' folded columns (it stores only the index), its rows numbered
+  by record (`KIND_SHIFT`), kept by triggers on the entries' table, its ranking BM25 with a name match weighing ten
+  times a text match;
 - PostgreSQL: a GIN index on the entries' weighted tsvector (names weight A, text weight B; `query.DOCUMENT`).
 
 `install()` makes them; it runs after every `migrate` (post_migrate, so also on test databases built from the
@@ -21,29 +22,45 @@ from .documents import DOCUMENTS
 from .models import SearchEntry
 from .text import document
 
-FTS_TABLE = "search_searchentry_fts"
+FTS_TABLE = "search_fts"
 GIN_INDEX = "search_searchentry_document"
 CHUNK = 2000
 ENTRY_FIELDS = ("names", "text", "names_folded", "text_folded")
+# The FTS5 row of an entry is numbered by its record, not by the entry: (content type id << 40) + record id. A
+# search of one kind of record then reads the record ids from the index alone (a rowid range, with no lookup of the
+# entries), and the page joins its records by primary key, as Datasette's `_search` does.
+KIND_SHIFT = 40
+ROWID = "((new.content_type_id << 40) + new.record_id)"
+OLD_ROWID = "((old.content_type_id << 40) + old.record_id)"
+# The layout an earlier release made (external content keyed by entry id): replaced on the next migrate.
+OLD_FTS_TABLE = "search_searchentry_fts"
 
 SQLITE_SCHEMA = [
+    # Contentless: the entries' table holds the text; the index holds only what a search and its rank need.
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-        names_folded, text_folded, content='search_searchentry', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 0')""",
+        names_folded, text_folded, content='', tokenize='unicode61 remove_diacritics 0')""",
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25(10.0, 1.0)')",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON search_searchentry BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES (new.id, new.names_folded, new.text_folded);
+        INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES ({ROWID}, new.names_folded, new.text_folded);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON search_searchentry BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, names_folded, text_folded)
-        VALUES ('delete', old.id, old.names_folded, old.text_folded);
+        VALUES ('delete', {OLD_ROWID}, old.names_folded, old.text_folded);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_update AFTER UPDATE ON search_searchentry BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, names_folded, text_folded)
-        VALUES ('delete', old.id, old.names_folded, old.text_folded);
-        INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES (new.id, new.names_folded, new.text_folded);
+        VALUES ('delete', {OLD_ROWID}, old.names_folded, old.text_folded);
+        INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES ({ROWID}, new.names_folded, new.text_folded);
     END""",
 ]
+SQLITE_FILL = f"""INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded)
+    SELECT (content_type_id << {KIND_SHIFT}) + record_id, names_folded, text_folded FROM search_searchentry"""
+
+
+def kind_range(content_type_id):
+    """The first and last FTS5 rowid of one kind of record."""
+    first = content_type_id << KIND_SHIFT
+    return first, first + (1 << KIND_SHIFT) - 1
 
 
 def install(using="default"):
@@ -51,12 +68,13 @@ def install(using="default"):
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"SELECT count(*) FROM sqlite_master WHERE name LIKE '{FTS_TABLE}%'")
+            drop_sqlite_index(cursor, OLD_FTS_TABLE)
+            cursor.execute(f"SELECT count(*) FROM sqlite_master WHERE name = '{FTS_TABLE}'")
             present = cursor.fetchone()[0]
             for statement in SQLITE_SCHEMA:
                 cursor.execute(statement)
             if not present:  # entries written before the index existed (or a table Django re-made) are indexed now
-                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+                cursor.execute(SQLITE_FILL)
         elif connection.vendor == "postgresql":
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [GIN_INDEX])
             if cursor.fetchone() is None:
@@ -68,13 +86,17 @@ def install(using="default"):
                     editor.add_index(SearchEntry, GinIndex(DOCUMENT, name=GIN_INDEX))
 
 
+def drop_sqlite_index(cursor, table):
+    for suffix in ("_insert", "_delete", "_update"):
+        cursor.execute(f"DROP TRIGGER IF EXISTS {table}{suffix}")
+    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def uninstall(using="default"):
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for suffix in ("_insert", "_delete", "_update"):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}{suffix}")
-            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+            drop_sqlite_index(cursor, FTS_TABLE)
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
 

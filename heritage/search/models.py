@@ -8,7 +8,7 @@ from django.db import models
 class SearchEntry(models.Model):
     """
     What the search finds a record by: its names and its other text, as written (for the matched passage shown in a
-    result) and folded (what the database indexes: SQLite's FTS5 table `search_searchentry_fts` over the folded
+    result) and folded (what the database indexes: SQLite's FTS5 table `search_fts` over the folded
     columns, PostgreSQL's GIN index on their tsvector). Derived from the record; never edited by hand.
     """
 

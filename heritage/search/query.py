@@ -6,12 +6,12 @@ rank is the database's: BM25 on SQLite (FTS5), `ts_rank` on PostgreSQL, both wei
 match in the text. Records reach their entry through their `search_entries` (a generic relation).
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import F, FloatField, Func
 from django.db.models.expressions import RawSQL
 
-from .index import FTS_TABLE
+from .index import FTS_TABLE, kind_range
 from .models import SearchEntry
 
 # The tsvector PostgreSQL's GIN index holds (index.install) and searches match: the same expression, so that the
@@ -22,21 +22,6 @@ DOCUMENT = SearchVector("names_folded", weight="A", config="simple") + SearchVec
 RELATED_DOCUMENT = SearchVector("search_entries__names_folded", weight="A", config="simple") + SearchVector(
     "search_entries__text_folded", weight="B", config="simple"
 )
-
-
-class FTS5Rank(Func):
-    """SQLite: the BM25 rank (lower is better) of the entry whose id is the expression, for an FTS5 query."""
-
-    output_field = FloatField()
-
-    def __init__(self, entry_id, query):
-        super().__init__(entry_id)
-        self.query = query
-
-    def as_sql(self, compiler, connection, **extra):
-        entry, params = compiler.compile(self.source_expressions[0])
-        sql = f"(SELECT rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = {entry})"
-        return sql, [self.query, *params]
 
 
 def ranked(queryset, terms):
@@ -52,11 +37,20 @@ def ranked(queryset, terms):
             .alias(search_rank=SearchRank(RELATED_DOCUMENT, query))
             .order_by("-search_rank", "pk")
         )
-    # FTS5: each word a quoted string (no operator can hide in it), all of them required.
+    # FTS5: each word a quoted string (no operator can hide in it), all of them required. The index is joined (not
+    # asked row by row, which re-reads a word's whole list of matches for each record): its rows of this kind of
+    # record, a rowid range, give the record's id and the rank. The join is written `rowid - first = id` so that the
+    # index can only lead (one pass over its matches), whatever other filter narrows the records.
     query = " ".join(f'"{term}"' for term in terms)
-    matching = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
-    return (
-        queryset.filter(search_entries__id__in=matching)
-        .alias(search_rank=FTS5Rank(F("search_entries__id"), query))
-        .order_by("search_rank", "pk")
-    )
+    content_type = ContentType.objects.db_manager(queryset.db).get_for_model(queryset.model)
+    first, last = kind_range(content_type.pk)
+    table, pk = queryset.model._meta.db_table, queryset.model._meta.pk.column
+    return queryset.extra(
+        tables=[FTS_TABLE],
+        where=[
+            f"{FTS_TABLE} MATCH %s",
+            f"{FTS_TABLE}.rowid BETWEEN %s AND %s",
+            f'{FTS_TABLE}.rowid - %s = "{table}"."{pk}"',
+        ],
+        params=[query, first, last, first],
+    ).order_by(RawSQL(f"{FTS_TABLE}.rank", ()).asc(), "pk")

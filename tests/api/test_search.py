@@ -148,3 +148,25 @@ def test_fts_syntax_is_taken_as_words(anonymous, world):
     for value in ['"hatra', "hatra*", "NEAR(hatra parthian)", "hatra AND OR NOT", "hatra:*", "hatra & !x | (y)"]:
         response = anonymous.get("/api/v1/sites/", {"search": value})
         assert response.status_code == 200, (value, response.content)
+
+
+@pytest.mark.sqlite
+def test_an_index_of_the_earlier_layout_is_replaced_on_migrate(anonymous, world):
+    """A database indexed by an earlier release (FTS5 rows keyed by entry) is re-indexed by record on `migrate`."""
+    from django.db import connection
+
+    from heritage.search import index
+
+    with connection.cursor() as cursor:
+        index.drop_sqlite_index(cursor, index.FTS_TABLE)
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {index.OLD_FTS_TABLE} USING fts5(names_folded, text_folded, "
+            "content='search_searchentry', content_rowid='id')"
+        )
+
+    index.install()
+
+    assert slugs(anonymous, "sites", search="palmyra") == ["palmyra"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE %s", [f"{index.OLD_FTS_TABLE}%"])
+        assert cursor.fetchall() == []
