@@ -9,7 +9,9 @@ match in the text. Records reach their entry through their `search_entries` (a g
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
+from django.db.models import BooleanField, F, Func
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.where import ExtraWhere, WhereNode
 
 from .index import FTS_TABLE, kind_range
 from .models import SearchEntry
@@ -39,18 +41,58 @@ def ranked(queryset, terms):
         )
     # FTS5: each word a quoted string (no operator can hide in it), all of them required. The index is joined (not
     # asked row by row, which re-reads a word's whole list of matches for each record): its rows of this kind of
-    # record, a rowid range, give the record's id and the rank. The join is written `rowid - first = id` so that the
-    # index can only lead (one pass over its matches), whatever other filter narrows the records.
+    # record, a rowid range, give the record's id and the rank.
     query = " ".join(f'"{term}"' for term in terms)
     content_type = ContentType.objects.db_manager(queryset.db).get_for_model(queryset.model)
     first, last = kind_range(content_type.pk)
-    table, pk = queryset.model._meta.db_table, queryset.model._meta.pk.column
-    return queryset.extra(
-        tables=[FTS_TABLE],
-        where=[
-            f"{FTS_TABLE} MATCH %s",
-            f"{FTS_TABLE}.rowid BETWEEN %s AND %s",
-            f'{FTS_TABLE}.rowid - %s = "{table}"."{pk}"',
-        ],
-        params=[query, first, last, first],
-    ).order_by(RawSQL(f"{FTS_TABLE}.rank", ()).asc(), "pk")
+    return (
+        queryset.extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE} MATCH %s", f"{FTS_TABLE}.rowid BETWEEN %s AND %s"],
+            params=[query, first, last],
+        )
+        .filter(IndexedAs(F("pk"), first))
+        .order_by(RawSQL(f"{FTS_TABLE}.rank", ()).asc(), "pk")
+    )
+
+
+class IndexedAs(Func):
+    """
+    SQLite: the index's row is the record's (`rowid - first = pk`). Written so, the index can only lead (one pass over
+    its matches), whatever other filter narrows the records; an expression, so that the record's table is named as
+    the query names it (a subquery renames it).
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, pk, first):
+        super().__init__(pk)
+        self.first = first
+
+    def as_sql(self, compiler, connection, **extra):
+        pk, params = compiler.compile(self.source_expressions[0])
+        return f"{FTS_TABLE}.rowid - %s = {pk}", [self.first, *params]
+
+
+def searched(queryset):
+    """Whether `queryset` joins SQLite's full-text index (`ranked`)."""
+    return FTS_TABLE in queryset.query.extra_tables
+
+
+def without_search(queryset):
+    """`queryset` without the join `ranked` made on SQLite (and unordered): its other filters kept."""
+    queryset = queryset.order_by()
+    query = queryset.query
+    query.extra_tables = tuple(table for table in query.extra_tables if table != FTS_TABLE)
+    query.where.children = [child for child in query.where.children if not joins_index(child)]
+    return queryset
+
+
+def joins_index(node):
+    """Whether a node of a query's WHERE is one `ranked` added on SQLite."""
+    if isinstance(node, ExtraWhere | IndexedAs):
+        return True
+    if isinstance(node, WhereNode):
+        return any(joins_index(child) for child in node.children)
+    return isinstance(getattr(node, "lhs", None), IndexedAs)
