@@ -4,10 +4,13 @@ follows writes through the API; drafts stay hidden; bad search strings are a 400
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from heritage.records.api.urls import router
-from heritage.records.models import DamageReport, Site, SiteName
+from heritage.records.models import Citation, DamageReport, Site, SiteName
+from heritage.search import index
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +151,15 @@ def test_fts_syntax_is_taken_as_words(anonymous, world):
     for value in ['"hatra', "hatra*", "NEAR(hatra parthian)", "hatra AND OR NOT", "hatra:*", "hatra & !x | (y)"]:
         response = anonymous.get("/api/v1/sites/", {"search": value})
         assert response.status_code == 200, (value, response.content)
+
+
+def test_indexing_citations_does_not_read_their_sources_texts():
+    """
+    Regression: indexing citations joined every foreign key (select_related() with no names), so each citation
+    brought its source's whole text, and an import of a large file ran out of memory.
+    """
+    citations = Citation.objects.all()
+    assert citations.exists()
+    with CaptureQueriesContext(connection) as queries:
+        assert index.index_records(Citation, citations) == citations.count()
+    assert not [query["sql"] for query in queries if '"records_source"."text"' in query["sql"]]
