@@ -46,11 +46,12 @@ def insert_history(model, records, *, update, user, reason):
     extra = [history._meta.get_field(name) for name in ("history_date", "history_user", "history_change_reason")]
     columns = [column.column for _, column in tracked] + [field.column for field in extra] + ["history_type"]
     kind = "~" if update else "+"
+    # One moment for the batch's rows (bulk_history_create takes the clock for each): they are one write.
+    when = extra[0].get_db_prep_save(timezone.now(), connection)
     rows = []
     for record in records:
         values = [column.get_db_prep_save(getattr(record, field.attname), connection) for field, column in tracked]
         who = getattr(record, "_history_user", user or history.get_default_history_user(record))
-        when = extra[0].get_db_prep_save(timezone.now(), connection)
         why = get_change_reason_from_object(record) or reason
         rows.append((*values, when, getattr(who, "pk", who), why, kind))
     executemany(history._meta.db_table, columns, rows)
