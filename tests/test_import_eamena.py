@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -374,3 +375,23 @@ def test_imported_places_are_found_by_search_in_both_scripts(client):
     for words in ("Nosrat Abad", persian.split()[-1]):
         found = client.get("/api/v1/sites/", {"search": words}).json()["results"]
         assert site.slug in [s["slug"] for s in found], words
+
+
+def test_a_value_refused_once_is_refused_in_every_place_holding_it():
+    """Each field's verdict on a value is made once an import: a second place with the same bad value is refused too,
+    with the same message, as full_clean would refuse it."""
+
+    def two_long_names(features):
+        for eamena_id in ("EAMENA-0182033", "EAMENA-0207205"):
+            set_property(features, eamena_id, "Resource Name", "Caravanserai " * 20 + ", CVNS-IR")
+            set_property(features, eamena_id, "Name Type", "Toponym, Alternative Reference")
+
+    before = table_counts()
+    report = run(data=edited(two_long_names), commit=True)
+    refused = {(p.eamena_id, p.property, p.message) for p in report.problems if p.property == "sites: name"}
+    site = Site(name=("Caravanserai " * 20).strip(), slug="x", kind="monument")
+    with pytest.raises(ValidationError) as exc:
+        site.full_clean(exclude=["condition"], validate_unique=False, validate_constraints=False)
+    message = exc.value.message_dict["name"][0]
+    assert refused == {("EAMENA-0182033", "sites: name", message), ("EAMENA-0207205", "sites: name", message)}
+    assert not report.committed and table_counts() == before

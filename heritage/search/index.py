@@ -119,7 +119,10 @@ def index_records(model, queryset=None):
     """Write the entries of `model`'s records in `queryset` (all of them by default), in chunks; return how many."""
     spec = DOCUMENTS[model]
     queryset = model._base_manager.all() if queryset is None else queryset
-    queryset = queryset.select_related(*spec.select_related).prefetch_related(*spec.prefetch_related).order_by("pk")
+    if spec.select_related:
+        # select_related() with no names follows every foreign key: a citation would bring its source's whole text.
+        queryset = queryset.select_related(*spec.select_related)
+    queryset = queryset.prefetch_related(*spec.prefetch_related).order_by("pk")
     content_type = ContentType.objects.db_manager(queryset.db).get_for_model(model)
     records = queryset.iterator(chunk_size=CHUNK)
     count = 0

@@ -10,7 +10,9 @@ presentation forms become their letters (ﻻ is لا). Latin and other scripts l
 and case is folded (casefold(): ß is ss). The Persian keheh and ya are read as their Arabic letters.
 """
 
+import functools
 import re
+import sys
 import unicodedata
 
 ARABIC_LETTERS = str.maketrans(
@@ -30,12 +32,21 @@ ARABIC_LETTERS = str.maketrans(
 WORD = re.compile(r"[^\W_]+")
 
 
+@functools.cache
+def marks():
+    """Every combining mark (what NFKD splits from its letter), for str.translate to delete (made on first use)."""
+    return dict.fromkeys(code for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code)))
+
+
 def fold(text):
     """`text` as the index holds it: marks stripped, letter variants unified, case folded."""
+    if text.isascii():
+        # Nothing to decompose, strip or translate: the same result, without walking the characters in Python.
+        return text.casefold()
     # NFKD splits a letter from its marks (é -> e + U+0301, أ -> ا + hamza above), which are then dropped; the
     # translation catches the letters NFKD leaves whole (ٱ, ى, ة) and the tatweel, and NFC puts back what remains.
     decomposed = unicodedata.normalize("NFKD", text.translate(ARABIC_LETTERS))
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    stripped = decomposed.translate(marks())
     return unicodedata.normalize("NFC", stripped.translate(ARABIC_LETTERS)).casefold()
 
 

@@ -3,11 +3,17 @@
 follows writes through the API; drafts stay hidden; bad search strings are a 400 naming `search`, never a 500.
 """
 
+import unicodedata
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from heritage.records.api.urls import router
-from heritage.records.models import DamageReport, Site, SiteName
+from heritage.records.models import Citation, DamageReport, Site, SiteName
+from heritage.search import index
+from heritage.search import text as folding
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +176,26 @@ def test_an_index_of_the_earlier_layout_is_replaced_on_migrate(anonymous, world)
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE %s", [f"{index.OLD_FTS_TABLE}%"])
         assert cursor.fetchall() == []
+
+
+def test_indexing_citations_does_not_read_their_sources_texts():
+    """
+    Regression: indexing citations joined every foreign key (select_related() with no names), so each citation
+    brought its source's whole text, and an import of a large file ran out of memory.
+    """
+    citations = Citation.objects.all()
+    assert citations.exists()
+    with CaptureQueriesContext(connection) as queries:
+        assert index.index_records(Citation, citations) == citations.count()
+    assert not [query["sql"] for query in queries if '"records_source"."text"' in query["sql"]]
+
+
+@pytest.mark.parametrize(
+    "text", ["Palmyra, SYRIA", "Tadmur_2016 (A)", "تَدْمُر", "Qal‘at Ja‘bar", "Çatalhöyük ﻻ ٱ", "x\u0301"]
+)
+def test_folding_is_its_definition(text):
+    """fold()'s shortcuts (ASCII as it is, marks deleted by a table) give what its definition says, character for
+    character: NFKD, marks dropped, Arabic letter variants unified, NFC, case folded."""
+    translated = unicodedata.normalize("NFKD", text.translate(folding.ARABIC_LETTERS))
+    stripped = "".join(char for char in translated if not unicodedata.combining(char))
+    assert folding.fold(text) == unicodedata.normalize("NFC", stripped.translate(folding.ARABIC_LETTERS)).casefold()

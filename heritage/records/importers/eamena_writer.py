@@ -4,8 +4,9 @@ transaction (eamena.py).
 
 Each batch reads what the record already holds of its places in a few queries (sites by EAMENA ID, their names,
 extents, damage reports and threats, the citations of the file), compares, and writes: new records are validated
-one by one (`full_clean`) and inserted in bulk, changed ones are saved one by one, and the history of both is
-written in bulk with the import as its reason. What full_clean refuses becomes a `Problem` of the report.
+one by one (`full_clean`, each field's check of a value made once: rows.FieldChecks) and inserted in bulk, changed
+ones are saved one by one; their links to citations and the history of both (the import named as its reason) are
+written as plain rows (rows.py). What full_clean refuses becomes a `Problem` of the report.
 """
 
 import collections
@@ -23,6 +24,7 @@ from ..models import Citation, DamageReport, Site, SiteExtent, SiteIdentifier, S
 from ..services import describe_original
 from ..texts import Extracted, sha256
 from .eamena_places import Problem
+from .rows import FieldChecks, insert_history, insert_links
 
 MEDIA_TYPE = "application/geo+json"
 # Inserted in this order, each after what it refers to.
@@ -49,6 +51,7 @@ class Writer:
         self.status, self.sensitive, self.user = status, sensitive, user
         self.document = None
         self.made = set()  # the citations this import made (their primary keys)
+        self.checks = FieldChecks()
         self.reason = f"Imported from {Path(name).name} (EAMENA)"
 
     # --- The file's source --------------------------------------------------------------------------------------
@@ -150,7 +153,7 @@ class Writer:
             if quote not in self.citations:
                 citation = Citation(source=self.source, quote=quote, char_start=start, char_end=start + len(quote))
                 # clean() checks the quote stands at its offsets in the source's text.
-                citation.full_clean(exclude=keys(Citation), validate_unique=False, validate_constraints=False)
+                self.checks.full_clean(citation, exclude=keys(Citation))
                 new.append(citation)
                 self.citations[quote] = citation
         Citation.objects.bulk_create(new)
@@ -232,7 +235,7 @@ class Writer:
             try:
                 # Check constraints and references are left to the database (each is a query here): the
                 # importer's values keep them, and a row that does not is refused, rolling the import back.
-                record.full_clean(exclude=keys(model), validate_unique=False, validate_constraints=False)
+                self.checks.full_clean(record, exclude=keys(model))
             except ValidationError as exc:
                 self.refuse(kind, exc, feature)
                 return None
@@ -254,14 +257,10 @@ class Writer:
         for model in CITED_MODELS:
             model.objects.bulk_create(self.created[model], batch_size=500)
         for model, links in self.links.items():
-            through, column = model.citations.through, f"{model._meta.model_name}_id"
-            rows = [through(**{column: record.pk, "citation_id": citation.pk}) for record, citation in links]
-            through.objects.bulk_create(rows, batch_size=500)
+            insert_links(model, [(record.pk, citation.pk) for record, citation in links])
         for changes, update in ((self.created, False), (self.updated, True)):
             for model, records in changes.items():
-                model.history.bulk_history_create(
-                    records, update=update, default_user=self.user, default_change_reason=self.reason
-                )
+                insert_history(model, records, update=update, user=self.user, reason=self.reason)
         written = collections.defaultdict(set)
         for changes in (self.created, self.updated):
             for model, records in changes.items():
