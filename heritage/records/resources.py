@@ -96,7 +96,9 @@ class RecordResource(resources.ModelResource):
             for field in self._meta.model._meta.concrete_fields
             if field.is_relation and issubclass(field.related_model, Term)
         ]
-        return super().get_queryset().visible_to(self.user).select_related(*terms)
+        queryset = super().get_queryset().visible_to(self.user)
+        # select_related() with no names would follow every foreign key (a citation's source with its whole text).
+        return queryset.select_related(*terms) if terms else queryset
 
     def export_field(self, field, instance, **kwargs):
         return escape_formula(super().export_field(field, instance, **kwargs))

@@ -235,7 +235,8 @@ def records_citing(records, citation_filter=None):
         links = list((links.filter(citation_filter) if citation_filter else links).values_list("citation_id", column))
         if not links:
             continue
-        named = queryset.select_related(*READER_JOINS.get(model.__name__, ())).in_bulk({pk for _, pk in links})
+        joins = READER_JOINS.get(model.__name__)  # (none: select_related() would follow every foreign key)
+        named = (queryset.select_related(*joins) if joins else queryset).in_bulk({pk for _, pk in links})
         for citation_id, pk in links:
             supports.setdefault(citation_id, []).append(
                 {
