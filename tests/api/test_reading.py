@@ -292,3 +292,27 @@ def test_csv_exports_from_rows_give_what_the_serializer_gives(synthetic, anonymo
     groups = max((len(record.get("citations") or ()) for record in expected), default=0) if cites(serializer) else 0
     layout = CSVLayout(serializer, groups)
     assert csv_rows(response) == [layout.columns, *(layout.row(record) for record in expected)]
+
+
+def test_exports_are_read_from_rows_not_through_drf(synthetic, anonymous, settings, monkeypatch):
+    """
+    Regression: CSV exports went back to DRF's path (a model instance per record and per citation) when records
+    started being read from rows, though their lists still were; the export of a site's reports took three times
+    Datasette's. On the fast path, DRF's export is never called; off it, it is.
+    """
+    from heritage.records.api.common.views import ExportMixin
+
+    calls = []
+    plain_export = ExportMixin.export_records
+
+    def drf_export(self, queryset, request):
+        calls.append(self.basename)
+        return plain_export(self, queryset, request)
+
+    monkeypatch.setattr(ExportMixin, "export_records", drf_export)
+    for value in ("on", "off"):
+        settings.API_FAST_PATH = value
+        response = anonymous.get(reverse("api:damage-report-list"), {"format": "csv"})
+        assert response.status_code == 200
+        assert len(csv_rows(response)) == DamageReport.objects.visible_to(None).count() + 1
+    assert calls == ["damage-report"]  # the plain path's only
