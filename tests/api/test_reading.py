@@ -20,13 +20,13 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from heritage.records.api.actors import ActorSerializer
 from heritage.records.api.common.renderers import CSVLayout, cites
 from heritage.records.api.conflict import OccupationSerializer
 from heritage.records.api.damage import DamageReportSerializer
 from heritage.records.api.fast.pages import RelatedRowsQuery
 from heritage.records.api.fast.renderers import ORJSONRenderer
 from heritage.records.api.fast.rows import values_reader
-from heritage.records.api.sites import SiteSerializer
 from heritage.records.api.urls import router
 from heritage.records.models import Citation, DamageReport, Source, Threat
 
@@ -37,6 +37,9 @@ pytestmark = pytest.mark.django_db
 # The resources whose lists are read from rows: if one of them stops compiling, its list silently falls back to
 # DRF's path (correct, but several times slower), which this list makes a failure instead.
 READ_FROM_ROWS = {
+    "site",
+    "period",
+    "event",
     "damage-report",
     "threat",
     "citation",
@@ -84,10 +87,10 @@ def test_the_listed_resources_are_read_from_rows_and_the_others_are_not():
     assert compiled == READ_FROM_ROWS
 
 
-def test_a_serializer_with_its_own_representation_is_not_compiled():
-    """Sites show whether they are in danger through a method, and nest lists of records: no reader, DRF's path."""
-    assert values_reader(SiteSerializer) is None
+def test_a_serializer_with_a_value_not_read_from_columns_is_not_compiled():
+    """A property or a method is not a column: no reader, DRF's path."""
     assert values_reader(OccupationSerializer) is None  # is_ongoing is a property, not a column
+    assert values_reader(ActorSerializer) is None  # aliases: a list read as names, not as records
 
 
 @pytest.mark.parametrize("basename", sorted(READ_FROM_ROWS))

@@ -12,11 +12,35 @@ import threading
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections, models
 from django.db.models.functions import Cast
 
 from . import enabled
+
+
+def spelled_out(model, ordering):
+    """
+    A model's `ordering` with each foreign key replaced by its model's ordering, as Django reads the key on a query
+    of records (`order_by("actor")` orders by the actor's name). A `.values()` query that also selects the key under
+    that name orders by the selected value instead: by the key itself.
+    """
+    names = []
+    for name in ordering:
+        bare = name.lstrip("-") if isinstance(name, str) else None
+        try:
+            field = model._meta.get_field(bare) if bare else None
+        except FieldDoesNotExist:
+            field = None
+        related = field.related_model if field is not None and field.many_to_one and bare != field.attname else None
+        if related is None or not related._meta.ordering:
+            names.append(name)
+            continue
+        descending = name.startswith("-")
+        for inner in spelled_out(related, related._meta.ordering):
+            flipped = inner.startswith("-") != descending
+            names.append(f"{'-' if flipped else ''}{bare}__{inner.lstrip('-')}")
+    return names
 
 
 class RelatedRowsQuery:
@@ -38,11 +62,13 @@ class RelatedRowsQuery:
         # model's own ordering, here as there).
         self.ordering = [
             f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
-            for name in relation.related_model._meta.ordering
+            for name in spelled_out(relation.related_model, relation.related_model._meta.ordering)
         ]
         self.columns = list(dict.fromkeys([self.owner, *child.columns]))
 
-    def queryset(self, ids):
+    per_user = False  # whether the rows depend on the user (then they always go through the ORM)
+
+    def queryset(self, ids, user=None):
         return self.through.objects.filter(**{f"{self.owner}__in": ids}).order_by(*self.ordering).values(*self.columns)
 
     @functools.lru_cache(maxsize=64)  # noqa: B019 (one instance per compiled serializer, kept for the process)
@@ -55,14 +81,14 @@ class RelatedRowsQuery:
             return None
         return sql
 
-    def rows(self, ids):
-        """The relation's rows for the records `ids`, as {record id: [row dict, ...]}."""
+    def rows(self, ids, user=None):
+        """The relation's rows for the records `ids` (as `user` may see them), as {record id: [row dict, ...]}."""
         if not ids:
             return {}
         using = self.through.objects.db
-        sql = self.sql(len(ids), using) if enabled("compiled") else None
+        sql = self.sql(len(ids), using) if enabled("compiled") and not self.per_user else None
         if sql is None:
-            rows = self.queryset(ids)
+            rows = self.queryset(ids, user)
         else:
             with connections[using].cursor() as cursor:
                 cursor.execute(sql, ids)
@@ -73,6 +99,32 @@ class RelatedRowsQuery:
         for row in rows:
             grouped[row[self.owner]].append(row)
         return grouped
+
+
+class ReverseRowsQuery(RelatedRowsQuery):
+    """
+    A record's nested list (a reverse foreign key: a site's names) for a page of records, in one query on the items'
+    table, in the items' default order (as a prefetch gives them), grouped by record. With `visible_to`, only the
+    items the model's `visible_to(user)` gives (a sensitive site's identifiers, to those who may see them).
+    """
+
+    def __init__(self, relation, child, *, visible_to=False):
+        self.through = relation.related_model  # the items' table, queried as the many-to-many's through table is
+        key = relation.field
+        self.owner = key.name
+        # The items' order within one record: a key to the record orders nothing there, so its column stands in for
+        # the record's own ordering (which would join the records' table for nothing).
+        ordering = [
+            name.replace(key.name, key.attname, 1) if name.lstrip("-") == key.name else name
+            for name in self.through._meta.ordering
+        ]
+        self.ordering = spelled_out(self.through, ordering)
+        self.columns = list(dict.fromkeys(["id", self.owner, *child.columns]))
+        self.per_user = visible_to
+
+    def queryset(self, ids, user=None):
+        items = self.through.objects.visible_to(user) if self.per_user else self.through.objects.all()
+        return items.filter(**{f"{self.owner}__in": ids}).order_by(*self.ordering).values(*self.columns)
 
 
 class PageQuery(NamedTuple):
