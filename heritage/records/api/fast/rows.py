@@ -417,7 +417,10 @@ class ValuesReader:
 
     def read_chunks(self, rows, request, chunk_size):
         """The representations of a large `.values(*self.columns)` query, fetched and read `chunk_size` at a time."""
-        iterator = rows.iterator(chunk_size=chunk_size)
+        # The iterator is set up now, as DRF's export sets up its own; the rows are read as the body is sent.
+        return self._read_chunks(rows.iterator(chunk_size=chunk_size), request, chunk_size)
+
+    def _read_chunks(self, iterator, request, chunk_size):
         while chunk := list(itertools.islice(iterator, chunk_size)):
             yield from self.read(chunk, request)
 
