@@ -8,12 +8,25 @@ And what the `filters` piece assumes holds: no filter takes its queryset or its 
 """
 
 import django_filters
+import orjson
 import pytest
 from django.urls import reverse
 from django_filters.filters import QuerySetRequestMixin
 
 from heritage.records.api.fast import PIECES
 from heritage.records.api.urls import router
+from heritage.records.models import (
+    Actor,
+    Citation,
+    Designation,
+    Period,
+    Site,
+    SiteExtent,
+    SiteIdentifier,
+    SiteName,
+    SitePeriod,
+    Source,
+)
 
 from .base import content_of
 
@@ -85,6 +98,102 @@ def test_every_read_is_the_same_with_the_fast_path_on_off_and_each_piece_off(
         plain = answers(client, world)
         different = sorted(label for label in fast if fast[label] != plain[label])
         assert different == [], f"API_FAST_PATH={value!r}: {different}"
+
+
+@pytest.fixture
+def sites_in_full(world):
+    """
+    Beside the world's sites, a sensitive one with every nested list filled, each item cited (passages of two
+    sources whose titles sort against their ids, so that the order of the citations is the sources' titles'), and
+    Hatra's outline. Returns the sensitive site.
+    """
+    hatra, citation = world["hatra"], world["citation"]
+    zenobia = Source.objects.create(
+        slug="zenobia-report",
+        title="A report on Zenobia's city",
+        kind="report",
+        language="en",
+        text=citation.source.text + "\n(Another copy.)",
+    )
+    other = Citation(source=zenobia, quote=citation.quote)
+    other.locate()
+    other.save()
+    site = Site.objects.create(
+        slug="dura",
+        name="Dura-Europos",
+        kind="archaeological_site",
+        country="SY",
+        latitude="34.747000",
+        longitude="40.730000",
+        location_certainty="medium",
+        is_sensitive=True,
+        condition="poor",
+        condition_assessed="2019-05-01",
+        damage_extent="61-90",
+    )
+    site.citations.add(citation, other)
+    for name, kind in [("Europos", "historical"), ("as-Salihiyah", "local"), ("Pompeii of the Desert", "epithet")]:
+        SiteName.objects.create(site=site, name=name, kind=kind, language="en").citations.add(other, citation)
+    unesco = Actor.objects.get(slug="unesco")
+    Designation.objects.create(
+        site=site, kind="unesco_tentative", valid_from="1999", valid_to="2011~", granted_by=unesco
+    )
+    Designation.objects.create(site=site, kind="unesco_in_danger", valid_from="2015-05~").citations.add(citation)
+    SitePeriod.objects.create(site=site, period=world["parthian"]).citations.add(other)
+    SitePeriod.objects.create(site=site, period=Period.objects.order_by("pk").first())
+    polygon = {"type": "Polygon", "coordinates": [[[40.72, 34.74], [40.74, 34.74], [40.74, 34.76], [40.72, 34.74]]]}
+    SiteExtent.objects.create(site=site, position=2, geometry={"type": "Point", "coordinates": [40.731, 34.748]})
+    SiteExtent.objects.create(site=site, position=1, geometry=polygon, qualifier="perimeter").citations.add(other)
+    SiteExtent.objects.create(site=hatra, position=1, geometry={"type": "Point", "coordinates": [42.7183, 35.5883]})
+    SiteIdentifier.objects.create(site=site, scheme="pleiades", value="893989").citations.add(citation)
+    SiteIdentifier.objects.create(site=site, scheme="eamena", value="EAMENA-0182033")
+    return site
+
+
+SITE_READS = [
+    ("/api/v1/sites/", {}),
+    ("/api/v1/sites/", {"country": "SY", "page_size": 2}),
+    ("/api/v1/sites/", {"in_danger": "true"}),
+    ("/api/v1/sites/", {"bbox": "40,34,41,35"}),
+    ("/api/v1/sites/", {"page_size": 2, "cursor": ""}),
+    ("/api/v1/sites/", {"format": "csv"}),
+    ("/api/v1/sites/", {"format": "geojson"}),
+    ("/api/v1/sites/", {"format": "geojson", "geometry": "extents"}),
+    ("/api/v1/sites/dura/", {}),
+    ("/api/v1/sites/hatra/", {}),
+    ("/api/v1/sites/dura/", {"format": "csv"}),
+    ("/api/v1/sites/dura/", {"format": "geojson"}),
+]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "curator"])
+def test_sites_with_every_list_filled_read_the_same_on_both_paths(sites_in_full, request, settings, unthrottled, who):
+    """
+    A site's names, designations, periods, extents and identifiers, each with its citations, and its in-danger flag,
+    are the same on the fast path (read from rows) as through DRF; a sensitive site's point and extents coarsened for
+    the public and its identifiers hidden from it, exact and shown for a curator.
+    """
+    client = request.getfixturevalue(who)
+
+    def answers():
+        return [(response.status_code, content_of(response)) for response in (client.get(u, p) for u, p in SITE_READS)]
+
+    settings.API_FAST_PATH = "on"
+    fast = answers()
+    assert {status for status, _ in fast} == {200}
+    settings.API_FAST_PATH = "off"
+    assert answers() == fast
+    record = orjson.loads(fast[SITE_READS.index(("/api/v1/sites/dura/", {}))][1])
+    assert [len(record[name]) for name in ("names", "designations", "periods", "extents")] == [3, 2, 2, 2]
+    assert record["in_danger"] is True
+    assert [item["source"]["slug"] for item in record["names"][0]["citations"]] == ["zenobia-report", "hatra-report"]
+    if who == "anonymous":
+        assert (record["latitude"], record["is_sensitive"], record["identifiers"]) == ("34.700000", None, [])
+        assert record["extents"][0]["geometry"]["type"] == "Polygon"  # the bounding box in tenths of a degree
+        assert record["extents"][0]["geometry"]["coordinates"][0][0] == [40.7, 34.7]
+    else:
+        assert (record["latitude"], record["is_sensitive"], len(record["identifiers"])) == ("34.747000", True, 2)
+        assert record["extents"][0]["geometry"] == sites_in_full.extents.get(position=1).geometry
 
 
 def test_the_fast_path_is_really_taken_and_really_left(world, anonymous, settings):

@@ -20,13 +20,13 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from heritage.records.api.actors import ActorSerializer
 from heritage.records.api.common.renderers import CSVLayout, cites
 from heritage.records.api.conflict import OccupationSerializer
 from heritage.records.api.damage import DamageReportSerializer
 from heritage.records.api.fast.pages import RelatedRowsQuery
 from heritage.records.api.fast.renderers import ORJSONRenderer
 from heritage.records.api.fast.rows import values_reader
-from heritage.records.api.sites import SiteSerializer
 from heritage.records.api.urls import router
 from heritage.records.models import Citation, DamageReport, Source, Threat
 
@@ -37,6 +37,9 @@ pytestmark = pytest.mark.django_db
 # The resources whose lists are read from rows: if one of them stops compiling, its list silently falls back to
 # DRF's path (correct, but several times slower), which this list makes a failure instead.
 READ_FROM_ROWS = {
+    "site",
+    "period",
+    "event",
     "damage-report",
     "threat",
     "citation",
@@ -84,10 +87,10 @@ def test_the_listed_resources_are_read_from_rows_and_the_others_are_not():
     assert compiled == READ_FROM_ROWS
 
 
-def test_a_serializer_with_its_own_representation_is_not_compiled():
-    """Sites show whether they are in danger through a method, and nest lists of records: no reader, DRF's path."""
-    assert values_reader(SiteSerializer) is None
+def test_a_serializer_with_a_value_not_read_from_columns_is_not_compiled():
+    """A property or a method is not a column: no reader, DRF's path."""
     assert values_reader(OccupationSerializer) is None  # is_ongoing is a property, not a column
+    assert values_reader(ActorSerializer) is None  # aliases: a list read as names, not as records
 
 
 @pytest.mark.parametrize("basename", sorted(READ_FROM_ROWS))
@@ -263,15 +266,18 @@ def test_a_page_of_citations_is_one_query_whatever_its_length(synthetic, django_
         with django_assert_num_queries(1):
             rows = related_query.rows(page)
         assert rows == grouped_by_the_orm(related_query, page)
-        assert related_query.sql(length, related_query.through.objects.db) is not None
+        assert related_query.compiled(length, related_query.through.objects.db) is not None
     assert related_query.rows([]) == {}
 
 
-def test_related_columns_the_database_returns_raw_go_through_the_orm(world):
+def test_related_columns_the_database_returns_raw_are_converted_as_the_orm_converts_them(
+    world, django_assert_num_queries
+):
     """A column whose database value needs converting (timestamps on SQLite) gets the ORM's value, never the raw one."""
     related_query = citations_query(extra_columns=["citation__created"])
     ids = list(DamageReport.objects.filter(citations__isnull=False).values_list("pk", flat=True).distinct())
     rows = related_query.rows(ids)
+    assert related_query.compiled(len(ids), related_query.through.objects.db) is not None  # not the ORM's path
     assert rows == grouped_by_the_orm(related_query, ids)
     # The article's citations come from fixtures, without timestamps; the world's own have them.
     created = [row["citation__created"] for group in rows.values() for row in group if row["citation__created"]]
@@ -292,3 +298,27 @@ def test_csv_exports_from_rows_give_what_the_serializer_gives(synthetic, anonymo
     groups = max((len(record.get("citations") or ()) for record in expected), default=0) if cites(serializer) else 0
     layout = CSVLayout(serializer, groups)
     assert csv_rows(response) == [layout.columns, *(layout.row(record) for record in expected)]
+
+
+def test_exports_are_read_from_rows_not_through_drf(synthetic, anonymous, settings, monkeypatch):
+    """
+    Regression: CSV exports went back to DRF's path (a model instance per record and per citation) when records
+    started being read from rows, though their lists still were; the export of a site's reports took three times
+    Datasette's. On the fast path, DRF's export is never called; off it, it is.
+    """
+    from heritage.records.api.common.views import ExportMixin
+
+    calls = []
+    plain_export = ExportMixin.export_records
+
+    def drf_export(self, queryset, request):
+        calls.append(self.basename)
+        return plain_export(self, queryset, request)
+
+    monkeypatch.setattr(ExportMixin, "export_records", drf_export)
+    for value in ("on", "off"):
+        settings.API_FAST_PATH = value
+        response = anonymous.get(reverse("api:damage-report-list"), {"format": "csv"})
+        assert response.status_code == 200
+        assert len(csv_rows(response)) == DamageReport.objects.visible_to(None).count() + 1
+    assert calls == ["damage-report"]  # the plain path's only

@@ -11,7 +11,7 @@ from .. import selectors
 from ..models import Period, PeriodIdentifier, Site
 from ..models.periods import YEAR_FIELDS
 from ..years import MAX_YEAR, MIN_YEAR, format_year, parse_year
-from .common.fields import ComputedField, api_url
+from .common.fields import ComputedField, DerivedField, api_url
 from .common.filters import BaseFilterSet, YearFilter, YearRangeFilter, fk_filters, ordering, search_filter, slug_filter
 from .common.identifiers import IdentifierFilter, IdentifierSerializer, identifiers_field
 from .common.serializers import RecordSerializer, citations_field
@@ -131,8 +131,10 @@ class PeriodSerializer(RecordSerializer):
     stop_earliest = year_field("The earliest year it may stop")
     stop_latest = year_field("The latest year it may stop")
     historical_years = HistoricalYearsField(help_text='The same four years as historical years, e.g. "300 BCE".')
-    years_display = serializers.CharField(
-        read_only=True, help_text="The widest span as historical years, e.g. '2000 BCE – 1600 BCE'."
+    years_display = DerivedField(
+        Period.display_years,
+        ["start_earliest", "stop_latest"],
+        help_text="The widest span as historical years, e.g. '2000 BCE – 1600 BCE'.",
     )
     identifiers = identifiers_field(PeriodIdentifierSerializer)
     citations = citations_field()

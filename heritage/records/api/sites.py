@@ -36,8 +36,16 @@ from ..models import (
     SitePeriod,
     Structure,
 )
-from ..models.sites import may_see_exact_locations
-from .common.fields import BriefRelatedField, TermField, UncertainDateField, api_url
+from ..models.sites import may_see_exact_locations, visible_coordinates
+from .common.fields import (
+    BriefRelatedField,
+    DerivedBooleanField,
+    DerivedField,
+    ItemsBooleanField,
+    TermField,
+    UncertainDateField,
+    api_url,
+)
 from .common.filters import (
     BaseFilterSet,
     BBoxFilter,
@@ -190,8 +198,18 @@ class VisibleCoordinateField(serializers.DecimalField):
         kwargs.update(max_digits=9, decimal_places=6, required=False, allow_null=True, help_text="WGS84, degrees.")
         super().__init__(**kwargs)
 
+    # The columns it is computed from, for the fast path (fast/rows.py), which also passes the requesting user.
+    reads_user = True
+
     def get_attribute(self, instance):
         return instance.coordinates_for(getattr(self.context.get("request"), "user", None))[self.axis]
+
+    def value_columns(self, model):
+        return ["latitude", "longitude", "is_sensitive"]
+
+    def from_values(self, latitude, longitude, is_sensitive, *, user):
+        value = visible_coordinates(latitude, longitude, is_sensitive, user)[self.axis]
+        return None if value is None else self.to_representation(value)
 
 
 class VisibleSensitivityField(serializers.BooleanField):
@@ -209,14 +227,31 @@ class VisibleSensitivityField(serializers.BooleanField):
         )
         super().__init__(**kwargs)
 
+    reads_user = True  # see VisibleCoordinateField
+
     def get_attribute(self, instance):
-        user = getattr(self.context.get("request"), "user", None)
-        return instance.is_sensitive if may_see_exact_locations(user) else None
+        return self.shown(instance.is_sensitive, getattr(self.context.get("request"), "user", None))
+
+    @staticmethod
+    def shown(is_sensitive, user):
+        return is_sensitive if may_see_exact_locations(user) else None
 
     def to_representation(self, value):
         # A method of its own, so that the fast path never takes it for a plain column (fast/serializers.is_plain)
         # and reads the flag past get_attribute.
         return None if value is None else bool(value)
+
+    def value_columns(self, model):
+        return ["is_sensitive"]
+
+    def from_values(self, is_sensitive, *, user):
+        value = self.shown(is_sensitive, user)
+        return None if value is None else self.to_representation(value)
+
+
+def country_name(country):
+    """The country's English name, from its code (or from the Country the model gives)."""
+    return str(Site._meta.get_field("country").countries.name(country))
 
 
 class SiteNameSerializer(NestedItemSerializer):
@@ -235,7 +270,7 @@ class DesignationSerializer(NestedItemSerializer):
     valid_from = UncertainDateField("valid_from", required=True, help_text="Since when (EDTF), with the bounds.")
     valid_to = UncertainDateField("valid_to", help_text="Until when (EDTF); empty while the status holds.")
     granted_by = BriefRelatedField(queryset=Actor.objects.all(), allow_null=True, required=False)
-    is_current = serializers.BooleanField(read_only=True, help_text="Whether it holds now (no end date).")
+    is_current = DerivedBooleanField(Designation.holds, ["valid_to"], help_text="Whether it holds now (no end date).")
     citations = citations_field()
 
     class Meta:
@@ -290,7 +325,7 @@ class SiteSerializer(RecordSerializer):
 
     url = api_url("site")
     country = country_field()
-    country_name = serializers.CharField(source="country.name", read_only=True)
+    country_name = DerivedField(country_name, ["country"])
     latitude = VisibleCoordinateField("latitude")
     longitude = VisibleCoordinateField("longitude")
     condition = TermField(
@@ -302,7 +337,12 @@ class SiteSerializer(RecordSerializer):
     is_sensitive = VisibleSensitivityField()
     names = SiteNameSerializer(many=True, required=False, help_text="Other names: local, historical, epithets.")
     designations = DesignationSerializer(many=True, required=False, help_text="Protected statuses, past and present.")
-    in_danger = serializers.SerializerMethodField(help_text="Currently on the List of World Heritage in Danger.")
+    in_danger = ItemsBooleanField(
+        Designation.in_danger,
+        "designations",
+        ["kind", "valid_to"],
+        help_text="Currently on the List of World Heritage in Danger.",
+    )
     periods = SitePeriodSerializer(
         source="site_periods", many=True, required=False, help_text="The periods its remains date from."
     )
@@ -366,10 +406,6 @@ class SiteSerializer(RecordSerializer):
                 return self.instance.is_sensitive
             raise serializers.ValidationError("Must be true or false.")
         return value
-
-    def get_in_danger(self, site) -> bool:
-        # Reads the prefetched designations: no query per site.
-        return any(d.kind == DesignationKind.WORLD_HERITAGE_IN_DANGER and d.is_current for d in site.designations.all())
 
 
 # --- Views --------------------------------------------------------------------------------------------------------

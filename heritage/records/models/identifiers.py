@@ -155,8 +155,13 @@ class ExternalIdentifier(CitedRecord):
     @property
     def url(self):
         """The identified record in its register, or None where the register has no address for it (EAMENA)."""
-        link = LINKS.get(self.scheme)
-        return link.format(self.value) if link else None
+        return self.link(self.scheme, self.value)
+
+    @classmethod
+    def link(cls, scheme, value):
+        """The address of `value` in the register `scheme`, or None where the register has none."""
+        link = LINKS.get(scheme)
+        return link.format(value) if link else None
 
     def clean(self):
         super().clean()
@@ -253,8 +258,8 @@ class PeriodIdentifier(ExternalIdentifier):
     def pattern(cls, scheme):
         return PLEIADES_PERIOD if scheme == Scheme.PLEIADES else PATTERNS[scheme]
 
-    @property
-    def url(self):
-        if self.scheme == Scheme.PLEIADES:
-            return PLEIADES_PERIOD_LINK.format(self.value)
-        return super().url
+    @classmethod
+    def link(cls, scheme, value):
+        if scheme == Scheme.PLEIADES:
+            return PLEIADES_PERIOD_LINK.format(value)
+        return super().link(scheme, value)

@@ -111,4 +111,9 @@ class Period(SlugNaturalKeyMixin, CitedRecord):
 
     @property
     def years_display(self):
-        return f"{format_year(self.start_earliest)} – {format_year(self.stop_latest)}"
+        return self.display_years(self.start_earliest, self.stop_latest)
+
+    @staticmethod
+    def display_years(start_earliest, stop_latest):
+        """The widest span as historical years: "2000 BCE – 1600 BCE"."""
+        return f"{format_year(start_earliest)} – {format_year(stop_latest)}"

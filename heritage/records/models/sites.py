@@ -38,6 +38,25 @@ def may_see_exact_locations(user):
     return may_view(user, Site)
 
 
+def shows_exact_location(is_sensitive, user):
+    """Whether `user` sees the exact location of a site whose sensitivity is `is_sensitive`."""
+    return not is_sensitive or may_see_exact_locations(user)
+
+
+def visible_coordinates(latitude, longitude, is_sensitive, user):
+    """A site's (latitude, longitude) as `user` may see them (see `Site.coordinates_for`)."""
+    if latitude is None or longitude is None:
+        return None, None
+    if not shows_exact_location(is_sensitive, user):
+        return public_coordinate(latitude), public_coordinate(longitude)
+    return latitude, longitude
+
+
+def visible_geometry(geometry, is_sensitive, user):
+    """An extent's geometry as `user` may see it: exact, or coarsened (public_geometry) for a sensitive site."""
+    return geometry if shows_exact_location(is_sensitive, user) else public_geometry(geometry)
+
+
 class SiteQuerySet(RecordQuerySet):
     def located_within(self, min_lon, min_lat, max_lon, max_lat, *, user):
         """
@@ -162,14 +181,10 @@ class Site(SlugNaturalKeyMixin, CitedRecord):
         (latitude, longitude) as `user` may see them: exact for signed-in curators and researchers (anyone with
         permission to view sites), rounded to 0.1 degree for everyone else when the site is sensitive.
         """
-        if not self.has_location:
-            return None, None
-        if not self.shows_exact_location_to(user):
-            return public_coordinate(self.latitude), public_coordinate(self.longitude)
-        return self.latitude, self.longitude
+        return visible_coordinates(self.latitude, self.longitude, self.is_sensitive, user)
 
     def shows_exact_location_to(self, user):
-        return not self.is_sensitive or may_see_exact_locations(user)
+        return shows_exact_location(self.is_sensitive, user)
 
 
 class SiteNameManager(RecordManager):
@@ -309,9 +324,7 @@ class SiteExtent(CitedRecord):
     def geometry_for(self, user, site=None):
         """The geometry as `user` may see it: exact, or coarsened (geometry.public_geometry) for a sensitive site."""
         site = site or self.site
-        if site.shows_exact_location_to(user):
-            return self.geometry
-        return public_geometry(self.geometry)
+        return visible_geometry(self.geometry, site.is_sensitive, user)
 
 
 class StructureManager(RecordManager):
@@ -430,7 +443,17 @@ class Designation(UncertainDatesMixin, CitedRecord):
 
     @property
     def is_current(self):
-        return not self.valid_to
+        return self.holds(self.valid_to)
+
+    @staticmethod
+    def holds(valid_to):
+        """Whether a designation ending at `valid_to` (EDTF) holds now: while it has no end."""
+        return not valid_to
+
+    @classmethod
+    def in_danger(cls, designations):
+        """Whether (kind, valid_to) pairs hold a current listing as World Heritage in Danger."""
+        return any(kind == DesignationKind.WORLD_HERITAGE_IN_DANGER and cls.holds(end) for kind, end in designations)
 
 
 class SitePeriodManager(RecordManager):

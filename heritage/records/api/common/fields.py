@@ -305,6 +305,31 @@ class DerivedField(ComputedField):
         return self.function(*values)
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
+class DerivedBooleanField(DerivedField):
+    """A read-only true or false computed from columns of the record, as `function(*values)` (see DerivedField)."""
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class ItemsBooleanField(serializers.Field):
+    """
+    A read-only true or false computed from one of the record's nested lists: `function(items)`, each item the tuple
+    of its `columns`, the items those of the reverse relation `relation` (prefetched by the record's selector).
+    """
+
+    def __init__(self, function, relation, columns, **kwargs):
+        self.function = function
+        self.relation = relation
+        self.item_columns = columns
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        items = getattr(instance, self.relation).all()
+        return self.function([tuple(getattr(item, name) for name in self.item_columns) for item in items])
+
+
 class TermField(serializers.SlugRelatedField):
     """
     A term of a managed vocabulary (models/vocabularies.py), by its slug: `"air_campaign"`.

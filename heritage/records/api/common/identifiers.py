@@ -20,6 +20,7 @@ from rest_framework.fields import SkipField, empty
 
 from ...choices import IdentifierScheme
 from ...models.identifiers import parse_identifier
+from .fields import DerivedField
 from .filters import DescribedSchemaMixin
 from .nested import NestedItemSerializer
 from .serializers import citations_field
@@ -40,6 +41,10 @@ def _record_of(list_serializer):
 class IdentifierListSerializer(serializers.ListSerializer):
     """A record's identifiers: empty for a user who may not see them, and then not writable by that user."""
 
+    # What it hides is what the model's visible_to(user) hides (`shown_with`): the fast path reads the rows through
+    # visible_to instead (fast/rows.py).
+    rows_visible_to = True
+
     def get_attribute(self, instance):
         if not self.child.Meta.model.shown_with(instance, _user(self)):
             return []
@@ -54,12 +59,21 @@ class IdentifierListSerializer(serializers.ListSerializer):
         return super().run_validation(data)
 
 
+class IdentifierURLField(DerivedField):
+    """The identified record's address in its register, by the identifier model's `link` (each has its own)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(self.link, ["scheme", "value"], **kwargs)
+
+    def link(self, scheme, value):
+        return self.parent.Meta.model.link(scheme, value)
+
+
 class IdentifierSerializer(NestedItemSerializer):
     """An identifier of the record in another register. Subclasses name the model (`Meta.model`)."""
 
     scheme = serializers.ChoiceField(choices=IdentifierScheme.choices, help_text="The register.")
-    url = serializers.CharField(
-        read_only=True,
+    url = IdentifierURLField(
         allow_null=True,
         help_text="The record in its register (read-only); null where the register has no address for it (EAMENA).",
     )

@@ -11,8 +11,8 @@ serializer would produce. A list page then costs one `.values()` query for the p
 go from the stored text to DRF's text in one step (`ValuesReader.run`, the `timestamps` piece), and a page's SQL is
 compiled once per shape of filtered query (`pages.PageQueries`, the `compiled` piece).
 
-Only what the compiler understands is compiled; a serializer with anything else (a method field, a property, a
-reverse relation, its own `to_representation`) gets no reader, and its list keeps DRF's path. What it understands:
+Only what the compiler understands is compiled; a serializer with anything else (a method field, a property, its own
+`to_representation`) gets no reader, and its list keeps DRF's path. What it understands:
 
 - a field that reads one column of the record (`CharField`, `DateTimeField`, ...; any DRF field that keeps the base
   `get_attribute`): the value as it is for the plain ones (`serializers.is_plain`), else `field.to_representation`;
@@ -20,8 +20,12 @@ reverse relation, its own `to_representation`) gets no reader, and its list keep
 - a related record through a foreign key, as `BriefRelatedField` or a nested brief serializer: compiled in turn over
   the related columns (`site__slug`), null when the key is;
 - a many-to-many relation read as brief summaries (`citations`): one query on the relation's table for the page;
+- a nested list of records (a site's `names`, a reverse foreign key, as a plain list of a serializer of the item's
+  model, or one that hides the rows its model's `visible_to` hides: `rows_visible_to`): one query on the items'
+  table for the page, each item compiled in turn, its own to-many relations one query each for all the items;
 - fields that declare the columns they are computed from (`value_columns()` and `from_values()`: uncertain dates,
-  quantities, `DerivedField`).
+  quantities, `DerivedField`), given the requesting user too where they say they read it (`reads_user`: a
+  sensitive site's coordinates); and those computed from a nested list's items (`ItemsBooleanField`).
 
 `tests/api/test_reading.py` checks, for every resource that has a reader, that it gives the serializer's output for
 every record of the Palmyra data and of a synthetic data set. This relies on Django's compiler (the columns and
@@ -44,7 +48,7 @@ from rest_framework.settings import api_settings
 
 from ..common.fields import BriefRelatedField, PrefetchedManyRelatedField, RecordURLField
 from . import enabled
-from .pages import PageQueries, PageQuery, RelatedRowsQuery
+from .pages import PageQueries, PageQuery, RelatedRowsQuery, ReverseRowsQuery
 from .serializers import PlannedRepresentationMixin, is_plain, url_template
 
 
@@ -79,18 +83,27 @@ def _brief_serializer(field):
     return None
 
 
-class RecordPlan:
-    """How to build one record's representation from a row whose keys for this record start with `prefix`."""
+# The representations built field by field, which the compiler can follow: a record's (planned) and a nested item's.
+FIELD_BY_FIELD = (PlannedRepresentationMixin.to_representation, serializers.Serializer.to_representation)
 
-    def __init__(self, serializer, prefix="", *, top_level=True, pk_key=None):
-        # The compiler relies on the serializer building its representation field by field (the planned
-        # to_representation); one that adjusts the result afterwards cannot be compiled.
-        if type(serializer).to_representation is not PlannedRepresentationMixin.to_representation:
+
+class RecordPlan:
+    """
+    How to build one record's representation from a row whose keys for this record start with `prefix`. `own_rows`:
+    the rows are the record's own (a page's, a nested list's), not a related record's joined in, so they hold its id
+    and its to-many relations can be read by it.
+    """
+
+    def __init__(self, serializer, prefix="", *, own_rows=True, pk_key=None):
+        # The compiler relies on the serializer building its representation field by field; one that adjusts the
+        # result afterwards cannot be compiled.
+        if type(serializer).to_representation not in FIELD_BY_FIELD:
             raise NotCompilable(f"{type(serializer).__name__} has its own to_representation")
         model = serializer.Meta.model
         self.columns = []  # the values() names this record needs
         self.steps = []  # (name, kind, argument): see bind()
-        self.many = []  # (name, RelatedRowsQuery, child plan): one query per page, see ValuesReader.read()
+        self.many = []  # (name, RelatedRowsQuery, child plan): one query per page, see read_records()
+        self.from_items = []  # (name, list field name, ItemsBooleanField): computed from a list's rows
         for field in serializer._readable_fields:
             name = field.field_name
             where = f"{type(serializer).__name__}.{name}"
@@ -102,19 +115,25 @@ class RecordPlan:
                 self.steps.append((name, "url", (prefix + lookup, route)))
                 self.columns.append(prefix + lookup)
             elif isinstance(field, PrefetchedManyRelatedField):
-                self.many.append((name, *self._many(field, model, where, top_level)))
+                self.many.append((name, *self._many(field, model, where, own_rows)))
                 self.steps.append((name, "many", None))
+            elif isinstance(field, serializers.ListSerializer):
+                self.many.append((name, *self._items(field, model, where, own_rows)))
+                self.steps.append((name, "many", None))
+            elif hasattr(field, "item_columns"):
+                self.from_items.append((name, field))
+                self.steps.append((name, "many", None))  # filled in with the lists
             elif (brief := _brief_serializer(field)) is not None:
                 foreign_key = _foreign_key(model, field.source)
                 if foreign_key is None:
                     raise NotCompilable(f"{where}: {field.source!r} is not a foreign key")
                 key = prefix + field.source  # values("site") gives the key's value, without a join
-                nested = RecordPlan(brief, f"{prefix}{field.source}__", top_level=False, pk_key=key)
+                nested = RecordPlan(brief, f"{prefix}{field.source}__", own_rows=False, pk_key=key)
                 self.steps.append((name, "record", (key, nested)))
                 self.columns += [key, *nested.columns]
             elif hasattr(field, "value_columns"):
                 keys = [prefix + column for column in field.value_columns(model)]
-                self.steps.append((name, "computed", (keys, field.from_values)))
+                self.steps.append((name, "computed", (keys, field.from_values, getattr(field, "reads_user", False))))
                 self.columns += keys
             elif (
                 field.source != "*"
@@ -128,21 +147,49 @@ class RecordPlan:
                 self.columns.append(key)
             else:
                 raise NotCompilable(f"{where} is not read from columns")
+        self._plan_items(serializer)
 
     @staticmethod
-    def _many(field, model, where, top_level):
+    def _many(field, model, where, own_rows):
         child = field.child_relation
-        relation = _model_field(model, field.source) if top_level else None
+        relation = _model_field(model, field.source) if own_rows else None
         if not isinstance(child, BriefRelatedField) or not isinstance(relation, models.ManyToManyField):
             raise NotCompilable(f"{where}: only a record's own many-to-many fields are compiled")
         target = relation.m2m_reverse_field_name()  # the through table's key to the related record
-        plan = RecordPlan(child.make_brief(), f"{target}__", top_level=False)
+        plan = RecordPlan(child.make_brief(), f"{target}__", own_rows=False)
         return RelatedRowsQuery(relation, plan), plan
 
-    def bind(self, templates):
+    @staticmethod
+    def _items(field, model, where, own_rows):
+        """A nested list of records (a site's names): its items' rows, in one query per page, grouped by record."""
+        relation = _model_field(model, field.source) if own_rows else None
+        if not isinstance(relation, models.ManyToOneRel) or not isinstance(field.child, serializers.ModelSerializer):
+            raise NotCompilable(f"{where}: only a record's own nested lists of records are compiled")
+        list_class = type(field)
+        visible_to = getattr(list_class, "rows_visible_to", False)
+        if list_class is not serializers.ListSerializer and not visible_to:
+            raise NotCompilable(f"{where}: {list_class.__name__} is not a plain list")
+        plan = RecordPlan(field.child)
+        return ReverseRowsQuery(relation, plan, visible_to=visible_to), plan
+
+    def _plan_items(self, serializer):
+        """The fields computed from a nested list's items: the list's query reads their columns too."""
+        for position, (name, field) in enumerate(self.from_items):
+            lists = [
+                (list_name, query, child)
+                for list_name, query, child in self.many
+                if isinstance(query, ReverseRowsQuery) and serializer.fields[list_name].source == field.relation
+            ]
+            if len(lists) != 1:
+                raise NotCompilable(f"{type(serializer).__name__}.{name}: its list {field.relation!r} is not shown")
+            list_name, query, _ = lists[0]
+            query.columns = list(dict.fromkeys([*query.columns, *field.item_columns]))
+            self.from_items[position] = (name, list_name, field)
+
+    def bind(self, templates, user=None):
         """
         This request's builder of the record from a row, the record's addresses filled in from `templates` (view
-        name -> (prefix, suffix), made once per request).
+        name -> (prefix, suffix), made once per request), the fields that depend on the user computed for `user`.
         """
         # Plain columns are copied by one dict comprehension, in the serializer's field order; the other fields'
         # entries start as any column of theirs and are then replaced (which keeps the order).
@@ -168,11 +215,17 @@ class RecordPlan:
                 getter = functools.partial(_url, key, *templates[route])
             elif kind == "record":
                 key, nested = argument
-                getter = functools.partial(_record, key, nested.bind(templates), {})
+                getter = functools.partial(_record, key, nested.bind(templates, user), {})
             else:  # computed
-                keys, function = argument
+                keys, function, reads_user = argument
+                if reads_user:
+                    function = functools.partial(function, user=user)
                 key = keys[0]
-                getter = functools.partial(_computed, itemgetter(*keys) if len(keys) > 1 else _one(key), function)
+                if len(keys) > 1:
+                    getter = functools.partial(_computed, itemgetter(*keys), function)
+                else:
+                    # A page repeats the few values of one column (a site's country): each computed once per request.
+                    getter = functools.partial(_computed_once, key, function, {})
             layout.append((name, key))
             getters.append((name, getter))
         return functools.partial(_build, layout, getters)
@@ -190,7 +243,7 @@ class RecordPlan:
             elif kind == "computed":
                 for key in argument[0]:
                     yield key, kind, None
-            else:  # many: the record's id
+            else:  # many: the record's id (a nested list's or its rows' own)
                 yield "id", kind, None
 
     def routes(self):
@@ -252,8 +305,15 @@ def _computed(get, function, row):
     return function(*get(row))
 
 
-def _one(key):
-    return lambda row: (row[key],)
+def _computed_once(key, function, computed, row):
+    value = row[key]
+    try:
+        return computed[value]
+    except KeyError:
+        result = computed[value] = function(value)
+        return result
+    except TypeError:  # a value that is not hashable (a JSON column's)
+        return function(value)
 
 
 class ValuesReader:
@@ -353,21 +413,41 @@ class ValuesReader:
 
     def read(self, rows, request):
         """The representations of `rows` (dicts from `values(*self.columns)`), as the serializer would give them."""
-        templates = self.url_templates(request)
-        build = self.plan.bind(templates)
-        records = [build(row) for row in rows]
-        for name, related_query, child in self.plan.many:
-            related = related_query.rows([row["id"] for row in rows])
-            build_child = child.bind(templates)
-            for record, row in zip(records, rows, strict=True):
-                record[name] = [build_child(child_row) for child_row in related.get(row["id"], ())]
-        return records
+        return read_records(self.plan, rows, self.url_templates(request), getattr(request, "user", None))
 
     def read_chunks(self, rows, request, chunk_size):
         """The representations of a large `.values(*self.columns)` query, fetched and read `chunk_size` at a time."""
-        iterator = rows.iterator(chunk_size=chunk_size)
+        # The iterator is set up now, as DRF's export sets up its own; the rows are read as the body is sent.
+        return self._read_chunks(rows.iterator(chunk_size=chunk_size), request, chunk_size)
+
+    def _read_chunks(self, iterator, request, chunk_size):
         while chunk := list(itertools.islice(iterator, chunk_size)):
             yield from self.read(chunk, request)
+
+
+def read_records(plan, rows, templates, user):
+    """
+    The representations of `rows` by `plan`, for `user`, with each to-many relation read in one query for all the
+    rows (and so on down: the citations of a page's names in one more).
+    """
+    build = plan.bind(templates, user)
+    records = [build(row) for row in rows]
+    if not plan.many:
+        return records
+    ids = [row["id"] for row in rows]
+    lists = {}
+    for name, related_query, child in plan.many:
+        related = lists[name] = related_query.rows(ids, user)
+        groups = [related.get(record_id, ()) for record_id in ids]
+        built = iter(read_records(child, [row for group in groups for row in group], templates, user))
+        for record, group in zip(records, groups, strict=True):
+            record[name] = list(itertools.islice(built, len(group)))
+    for name, list_name, field in plan.from_items:
+        related, columns = lists[list_name], field.item_columns
+        for record, record_id in zip(records, ids, strict=True):
+            items = [tuple(row[column] for column in columns) for row in related.get(record_id, ())]
+            record[name] = field.function(items)
+    return records
 
 
 @functools.cache

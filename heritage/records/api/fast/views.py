@@ -33,6 +33,14 @@ class RowsListMixin:
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(reader.read(page, request))
 
+    def export_records(self, queryset, request):
+        """An export's records from rows, `export_chunk_size` at a time (each chunk's to-many lists in one query)."""
+        reader = self.reader()
+        if reader is None:
+            return super().export_records(queryset, request)
+        rows = queryset.prefetch_related(None).values(*reader.columns)
+        return reader.read_chunks(rows, request, self.export_chunk_size)
+
     def retrieve(self, request, *args, **kwargs):
         """
         A record as its list shows it, from one row. Through DRF, each request builds the serializer's fields
