@@ -11,10 +11,8 @@ after them; the baseline is then loaded again before the next test that uses the
 (`pytest_runtest_setup`).
 """
 
-import fcntl
 import importlib
 import os
-import shutil
 
 import pytest
 from django.apps import apps
@@ -26,7 +24,13 @@ from pytest_django.plugin import blocking_manager_key
 
 from heritage.records.models import Release, Site, Source
 
-from .databases import engine_markers, own_database, postgres_database  # noqa: F401  (fixtures for every test)
+from .databases import (  # noqa: F401  (fixtures for every test)
+    drop_snapshots,
+    engine_markers,
+    migrated_database,
+    own_database,
+    postgres_database,
+)
 
 FIXTURES = ["fixtures/eamena-vocabularies.json", "fixtures/vocabularies.json", "fixtures/palmyra.json"]
 
@@ -107,6 +111,11 @@ def pytest_collection_modifyitems(config, items):
     engine_markers(config, items)
 
 
+def pytest_sessionfinish(session):
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the workers are done: the run's snapshots may go
+        drop_snapshots(session.config._tmp_path_factory)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
     """Before a test that uses the database, load the baseline again if a transactional test emptied it."""
@@ -126,25 +135,6 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 BASELINE_GONE = pytest.StashKey[bool]()
-
-
-def built_once(tmp_path_factory, name, build):
-    """
-    A folder `name` that `build(folder)` fills once for the whole test run: the first xdist worker to ask builds it,
-    the others wait for it and reuse it. For set-up that costs seconds (migrating databases in subprocesses).
-    """
-    base = tmp_path_factory.getbasetemp()
-    # xdist workers' temporary folders share the run's folder as their parent; a run without workers has its own.
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    folder = root / name
-    with open(root / f"{name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (folder / ".built").exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            build(folder)
-            (folder / ".built").touch()
-    return folder
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ These tests run the commands in subprocesses against real database files and ser
 tests on SQLite files run in the SQLite suite; the journey to PostgreSQL and back runs in the PostgreSQL suite, on its
 server (tests/databases.py).
 
-Migrating a fresh database takes most of the time, so it is done once per run: each test starts from copies of a
-migrated SQLite file and of a seeded one (the article and a user), made once for the module.
+Migrating a fresh database takes most of the time, so it is done once per run: each test starts from copies of the
+run's migrated snapshot (tests/databases.py) and of a seeded database (the article and a user) made from it once.
 """
 
 import hashlib
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import built_once
+from .databases import built_once, sqlite_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,25 +90,26 @@ def stored_originals(database_url):
     return {str(path.relative_to(folder)): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
-def build_templates(folder):
-    """A freshly migrated SQLite database, one seeded with the article, a user and an uploaded source, and the
-    seeded database's contents (JSON)."""
-    manage(f"sqlite:///{folder / 'migrated.sqlite3'}", "migrate", "--noinput", "-v0")
-    shutil.copy(folder / "migrated.sqlite3", folder / "seeded.sqlite3")
-    seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
-    manage(seeded, "shell", "-c", SEED)
-    (folder / "contents.json").write_text(json.dumps(table_contents(seeded)))
-
-
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
-    """The templates, built once for the whole run (migrating takes most of the time), whichever workers ask."""
-    folder = built_once(tmp_path_factory, "backup-templates", build_templates)
+    """
+    A freshly migrated SQLite database (the run's snapshot), one seeded with the article, a user and an uploaded
+    source, and the seeded database's contents (JSON): built once for the whole run, whichever workers ask.
+    """
+    migrated = sqlite_snapshot(tmp_path_factory, "latest")
+
+    def build(folder):
+        shutil.copy(migrated, folder / "seeded.sqlite3")
+        seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
+        manage(seeded, "shell", "-c", SEED)
+        (folder / "contents.json").write_text(json.dumps(table_contents(seeded)))
+
+    folder = built_once(tmp_path_factory, "backup-templates", build)
     seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
     originals = stored_originals(seeded)
     assert len(originals) == 1
     return {
-        "migrated": folder / "migrated.sqlite3",
+        "migrated": migrated,
         "seeded": folder / "seeded.sqlite3",
         "contents": json.loads((folder / "contents.json").read_text()),
         "originals": originals,
@@ -135,11 +136,11 @@ def test_backup_restores_into_a_fresh_sqlite_database(tmp_path, templates):
 
 
 @pytest.mark.postgresql
-def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, templates, postgres_database):
+def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, templates, migrated_database):
     """Every text and original, checksums verified, into an empty PostgreSQL database, and back again."""
     source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
     manage(source, "backup", str(tmp_path / "from-sqlite.zip"))
-    manage(postgres_database, "migrate", "--noinput", "-v0")
+    postgres_database = migrated_database("latest", engine="postgresql")  # a copy of the run's migrated snapshot
     manage(postgres_database, "restore", str(tmp_path / "from-sqlite.zip"))
     assert table_contents(postgres_database) == templates["contents"]
     assert stored_originals(postgres_database) == templates["originals"]

@@ -1,7 +1,7 @@
 """
 The migration to ranges (records 0010): every single reported number becomes the bounds its qualifier implies, in the
 records and in their history, and the bounds pass the new constraints. A real database of the suite's engine
-(tests/databases.py) is migrated in subprocesses, as in tests/test_sources.py.
+(tests/databases.py), a copy of the run's snapshot at 0009, is migrated in subprocesses, as in tests/test_sources.py.
 """
 
 import json
@@ -75,9 +75,8 @@ def manage(database, *args):
     return result.stdout
 
 
-def test_each_single_value_becomes_the_bounds_its_qualifier_implies_and_back(own_database):
-    database = own_database
-    manage(database, "migrate", "records", BEFORE, "-v0")
+def test_each_single_value_becomes_the_bounds_its_qualifier_implies_and_back(migrated_database):
+    database = migrated_database(BEFORE)
     manage(database, "shell", "--no-imports", "-c", WRITE_OLD_ROWS % {"before": BEFORE})
     manage(database, "migrate", "-v0")
     after = json.loads(manage(database, "shell", "--no-imports", "-c", READ_NEW_ROWS))

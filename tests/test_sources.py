@@ -17,7 +17,8 @@ from django.core.management import call_command
 from heritage.records import services, texts
 from heritage.records.models import Citation, Source
 
-from .conftest import built_once, stored_files
+from .conftest import stored_files
+from .databases import sqlite_snapshot
 from .documents import NIMRUD_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,15 +106,10 @@ INSERT_OLD_SOURCES = (
 )
 
 
-def migrate_to_0007(folder):
-    result = manage(f"sqlite:///{folder / 'old.sqlite3'}", "migrate", "records", "0007", "-v0")
-    assert result.returncode == 0, result.stderr
-
-
 @pytest.fixture(scope="module")
 def before_texts(tmp_path_factory):
-    """A database migrated as far as records 0007, before texts were data (once a run: migrating takes seconds)."""
-    return built_once(tmp_path_factory, "before-texts", migrate_to_0007) / "old.sqlite3"
+    """A database migrated as far as records 0007, before texts were data (the run's snapshot: never written)."""
+    return sqlite_snapshot(tmp_path_factory, "0007_public_counts_from_indexes")
 
 
 def old_database(before_texts, tmp_path, rows):

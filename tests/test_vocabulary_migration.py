@@ -2,9 +2,9 @@
 Migration 0012_vocab_terms on a database that already holds records: every record keeps its meaning when the fixed
 choices become term tables, and migrating back restores the old values.
 
-Runs Django's MigrationExecutor in a subprocess against a fresh database of the suite's engine (tests/databases.py),
-never the test database: it migrates to 0011, writes rows with the old
-values through 0011's models, migrates forward, and checks what the rows now say.
+Runs Django's MigrationExecutor in a subprocess against a database of the suite's engine (tests/databases.py: a
+copy of the run's snapshot at 0011), never the test database: it migrates to 0011 (nothing left to do), writes rows
+with the old values through 0011's models, migrates forward, and checks what the rows now say.
 """
 
 import json
@@ -118,5 +118,5 @@ def check(outcome):
     }
 
 
-def test_existing_records_keep_their_meaning(own_database):
-    check(migrate_with_old_rows(own_database))
+def test_existing_records_keep_their_meaning(migrated_database):
+    check(migrate_with_old_rows(migrated_database("0011_workflow_threat_status")))
