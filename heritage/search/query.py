@@ -3,7 +3,9 @@ Searching: a queryset narrowed to the records whose entry has every word of the 
 
 A query is words (`text.words`), all of which must occur (in any order, whole words, folded as the index is). The
 rank is the database's: BM25 on SQLite (FTS5), `ts_rank` on PostgreSQL, both weighing a match in the names above a
-match in the text. Records reach their entry through their `search_entries` (a generic relation).
+match in the text. On SQLite a kind of record's rows in the FTS5 index are numbered by record id
+(`index.KIND_SHIFT`) and joined directly; on PostgreSQL records reach their entry through their `search_entries`
+(a generic relation).
 """
 
 from django.contrib.contenttypes.models import ContentType
