@@ -11,26 +11,19 @@ import unicodedata
 from django.contrib.contenttypes.models import ContentType
 
 from .models import SearchEntry
-from .text import words
+from .text import CharacterTable, words
 
 BEFORE, AFTER = 60, 140  # characters of context around the first match
 ELLIPSIS = "…"
 
 
-class Separators(dict):
-    """
-    A `str.translate` table that turns every character but letters, digits, their marks and the tatweel into a space
-    (and keeps the others): runs of what is left are then words, found by a regular expression. Filled as characters
-    are met; a character-by-character loop in Python took most of a search page's time.
-    """
-
-    def __missing__(self, code):
-        char = chr(code)
-        self[code] = code if unicodedata.category(char)[0] in "LNM" or char == "\u0640" else 32
-        return self[code]
+# Every character but letters, digits, their marks and the tatweel becomes a space: runs of what is left are words,
+# found by a regular expression (a loop over the characters in Python took most of a search page's time).
+def wordish(char):
+    return unicodedata.category(char)[0] in "LNM" or char == "\u0640"  # tatweel
 
 
-SEPARATORS = Separators()
+SEPARATORS = CharacterTable(lambda char: ord(char) if wordish(char) else 32)
 RUN = re.compile(r"[^ ]+")
 
 

@@ -10,9 +10,7 @@ presentation forms become their letters (ﻻ is لا). Latin and other scripts l
 and case is folded (casefold(): ß is ss). The Persian keheh and ya are read as their Arabic letters.
 """
 
-import functools
 import re
-import sys
 import unicodedata
 
 ARABIC_LETTERS = str.maketrans(
@@ -32,10 +30,24 @@ ARABIC_LETTERS = str.maketrans(
 WORD = re.compile(r"[^\W_]+")
 
 
-@functools.cache
-def marks():
-    """Every combining mark (what NFKD splits from its letter), for str.translate to delete (made on first use)."""
-    return dict.fromkeys(code for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code)))
+class CharacterTable(dict):
+    """
+    A `str.translate` table filled as characters are met: `replace(char)` gives a character's replacement (its code
+    point, another, or None to delete it), computed once. Translating is then a pass in C rather than a Python loop
+    over the characters, and no table of all of Unicode is built.
+    """
+
+    def __init__(self, replace):
+        super().__init__()
+        self.replace = replace
+
+    def __missing__(self, code):
+        self[code] = self.replace(chr(code))
+        return self[code]
+
+
+# Every combining mark (what NFKD splits from its letter) is deleted; any other character stays.
+MARKS = CharacterTable(lambda char: None if unicodedata.combining(char) else ord(char))
 
 
 def fold(text):
@@ -46,7 +58,7 @@ def fold(text):
     # NFKD splits a letter from its marks (é -> e + U+0301, أ -> ا + hamza above), which are then dropped; the
     # translation catches the letters NFKD leaves whole (ٱ, ى, ة) and the tatweel, and NFC puts back what remains.
     decomposed = unicodedata.normalize("NFKD", text.translate(ARABIC_LETTERS))
-    stripped = decomposed.translate(marks())
+    stripped = decomposed.translate(MARKS)
     return unicodedata.normalize("NFC", stripped.translate(ARABIC_LETTERS)).casefold()
 
 
