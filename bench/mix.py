@@ -268,15 +268,20 @@ def stop(servers):
         process.wait(timeout=20)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(description):
+    """The command line of a benchmark that asks shapes of question and a mix of them (this one, bench/search.py)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sites", type=int, default=10000)
     parser.add_argument("--reports", type=int, default=200000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=3, help="seconds per shape and server for the medians")
     parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run of the mix")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    args = arguments(__doc__)
     env = run.database_env(args)
     db_path = run.sqlite_path(env)
     if db_path is None:
@@ -350,16 +355,22 @@ def report(results, args):
             f"{'' if limit is None else f'{ours / limit:.2f}x'} | {ours / peer:.2f}x | {goal} | "
             f"{'yes' if met else 'NO'} |"
         )
-    lines += ["", "| mix | conns | ours req/s | Datasette req/s | ours / Datasette | met (>= 1x) |", "| --- " * 6 + "|"]
+    lines += ["", *mix_table(results["mix"], "all shapes")]
+    return "\n".join(lines)
+
+
+def mix_table(measured, label):
+    """The lines of a mix's table: ours and Datasette's requests a second at 1 and 4 connections, against the goal."""
+    lines = ["| mix | conns | ours req/s | Datasette req/s | ours / Datasette | goal >= 1x |", "| --- " * 6 + "|"]
     for connections in (1, 4):
-        ours, peer = results["mix"][f"ours@{connections}"], results["mix"][f"datasette@{connections}"]
-        ratio = ours["rps"] / peer["rps"]
+        ours, peer = measured[f"ours@{connections}"], measured[f"datasette@{connections}"]
+        ratio = ours["rps"] / peer["rps"] if peer["rps"] else float("nan")
         errors = ours["errors"] + peer["errors"]
         lines.append(
-            f"| all shapes | {connections} | {ours['rps']:.0f} | {peer['rps']:.0f} | {ratio:.2f}x | "
+            f"| {label} | {connections} | {ours['rps']:.0f} | {peer['rps']:.0f} | {ratio:.2f}x | "
             f"{'yes' if ratio >= 1 else 'NO'}{f' ({errors} errors)' if errors else ''} |"
         )
-    return "\n".join(lines)
+    return lines
 
 
 if __name__ == "__main__":

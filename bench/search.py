@@ -28,7 +28,6 @@ Per shape the median latency on one keep-alive connection, one worker; then ever
 at 1 and 4 connections (ours one worker per core at 4), as requests a second: the goal is at least Datasette's.
 """
 
-import argparse
 import json
 import os
 import platform
@@ -239,28 +238,12 @@ def report(results):
     for name, measured in results["shapes"].items():
         ours, peer = measured["ours"]["p50_ms"], measured["datasette"]["p50_ms"]
         lines.append(f"| {name} | {ours:.1f} | {peer:.1f} | {ours / peer:.2f}x |")
-    lines += ["", "| search mix | conns | ours req/s | Datasette req/s | ours / Datasette | met (>= 1x) |"]
-    lines.append("| --- " * 6 + "|")
-    for connections in (1, 4):
-        ours, peer = results["mix"][f"ours@{connections}"], results["mix"][f"datasette@{connections}"]
-        ratio = ours["rps"] / peer["rps"] if peer["rps"] else float("nan")
-        errors = ours["errors"] + peer["errors"]
-        lines.append(
-            f"| all searches | {connections} | {ours['rps']:.0f} | {peer['rps']:.0f} | {ratio:.2f}x | "
-            f"{'yes' if ratio >= 1 else 'NO'}{f' ({errors} errors)' if errors else ''} |"
-        )
+    lines += ["", *mix.mix_table(results["mix"], "all searches")]
     return "\n".join(lines)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sites", type=int, default=10000)
-    parser.add_argument("--reports", type=int, default=200000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--seconds", type=float, default=3, help="seconds per shape and server for the medians")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run of the mix")
-    parser.add_argument("--json", type=Path, help="also write the results here as JSON")
-    args = parser.parse_args()
+    args = mix.arguments(__doc__)
     env = run.database_env(args)
     db_path = run.sqlite_path(env)
     if db_path is None:
