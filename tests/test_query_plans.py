@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from heritage.records.api.actors import ActorFilterSet
 from heritage.records.api.damage import DamageReportFilterSet
-from heritage.records.api.fast.pages import PageQuery
+from heritage.records.api.fast.pages import PageQuery, counted_ids
 from heritage.records.api.fast.rows import values_reader
 from heritage.records.api.periods import PeriodFilterSet
 from heritage.records.api.sites import SiteFilterSet
@@ -214,7 +214,7 @@ def test_a_ranked_search_reads_the_index_once_whatever_else_narrows_it(database)
         queryset=DamageReport.objects.all(),
     )
     assert filterset.is_valid(), filterset.errors
-    explained = explain(filterset.qs.values("pk"))
+    explained = explain(counted_ids(filterset.qs)[:50])  # the page's ids and the count, as the fast path reads them
     index = next(n for n, line in enumerate(explained) if re.match(r"SCAN search_fts VIRTUAL TABLE INDEX \d+:M", line))
     reports = [line for line in explained if "records_damagereport " in line]
     assert reports and all(explained.index(line) > index for line in reports), explained

@@ -3,6 +3,7 @@
 follows writes through the API; drafts stay hidden; bad search strings are a 400 naming `search`, never a 500.
 """
 
+import json
 import unicodedata
 
 import pytest
@@ -154,6 +155,33 @@ def test_fts_syntax_is_taken_as_words(anonymous, world):
     for value in ['"hatra', "hatra*", "NEAR(hatra parthian)", "hatra AND OR NOT", "hatra:*", "hatra & !x | (y)"]:
         response = anonymous.get("/api/v1/sites/", {"search": value})
         assert response.status_code == 200, (value, response.content)
+
+
+def test_a_searchs_pages_are_drfs_to_the_last_and_past_it(anonymous, world, settings, unthrottled):
+    """Every page of a search, the last one cut short, one past the end (a 404) and one asked for by `last`, as DRF
+    gives them with the fast path off."""
+    search = {"search": "palmyra", "page_size": 2}
+    matches = anonymous.get("/api/v1/damage-reports/", search).json()["count"]
+    assert matches > 2 and matches % 2 == 1  # so that the last page is cut short
+    pages = [{"page": number} for number in range(1, matches // 2 + 3)] + [{"page": "last"}]
+    for fast_path in ("on", "off"):
+        settings.API_FAST_PATH = fast_path
+        answers = [anonymous.get("/api/v1/damage-reports/", {**search, **page}) for page in pages]
+        if fast_path == "on":
+            fast = [(answer.status_code, answer.content) for answer in answers]
+    assert fast == [(answer.status_code, answer.content) for answer in answers]
+    assert [status for status, _ in fast] == [200] * (len(pages) - 2) + [404, 200]
+    assert [len(json.loads(body)["results"]) for _, body in fast[: len(pages) - 2]] == [2] * (matches // 2) + [1]
+
+
+@pytest.mark.sqlite
+def test_a_search_counts_its_matches_as_it_ranks_them(anonymous, world):
+    """A page of a search reads the index once: the count is a window over the ranked page, not a second pass
+    over every match."""
+    with CaptureQueriesContext(connection) as queries:
+        response = anonymous.get("/api/v1/damage-reports/", {"search": "palmyra", "page_size": 2})
+    assert response.json()["count"] > 2
+    assert len([query for query in queries if index.FTS_TABLE in query["sql"]]) == 1
 
 
 @pytest.mark.sqlite

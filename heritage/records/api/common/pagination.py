@@ -57,6 +57,14 @@ class StandardPagination(PageNumberPagination):
             )
         return size
 
+    def requested_rows(self, request):
+        """The rows of the page the request asks for by its number (a slice), or None if it asks otherwise."""
+        try:
+            number, size = int(request.query_params.get(self.page_query_param, 1)), self.get_page_size(request)
+        except (ValueError, ValidationError):  # the paginator refuses it in its own words
+            return None
+        return slice((number - 1) * size, number * size) if number >= 1 else None
+
     def paginate_queryset(self, queryset, request, view=None):
         if self.cursor_query_param not in request.query_params:
             return super().paginate_queryset(queryset, request, view)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections, models
+from django.db.models import Count, Window
 from django.db.models.functions import Cast
 
 from heritage.search.query import searched, without_search
@@ -204,6 +205,11 @@ class PageQueries:
             self.compiled[key] = page
 
 
+def counted_ids(queryset):
+    """(id, count of every row) of `queryset`'s rows, in its order: the count a window over the rows."""
+    return queryset.annotate(search_matches=Window(Count("pk"))).values_list("pk", "search_matches")
+
+
 class ValuesRows:
     """
     A filtered queryset to be read as `.values(*reader.columns)` rows, for the paginator: counted on the queryset
@@ -212,17 +218,26 @@ class ValuesRows:
     data took 100 ms instead of 1 ms. The count's SQL, as it ran, finds the page's compiled SQL (`PageQueries`).
     """
 
-    def __init__(self, queryset, reader):
+    def __init__(self, queryset, reader, expected=None):
         self.queryset = queryset
         self.reader = reader
         self.ordered = queryset.ordered
         self.counted = None  # the count's (SQL, parameters), as it ran
+        self.expected = expected  # the slice the paginator will ask for, if the request says it
+        self.ranked = None  # a search's (first row, ids of its page), read with its count
 
     @functools.cached_property
     def rows(self):
         return self.queryset.values(*self.reader.columns)
 
     def count(self):
+        if self.expected is not None and searched(self.queryset) and not self.queryset.query.distinct:
+            # A search ranks every match to give its page, and counting read every match again (93 and 38 ms for a
+            # word in 33,000 reports on SQLite): one query gives both, the count a window over the ranked page.
+            page = list(counted_ids(self.queryset)[self.expected])
+            if page:  # past the last page there is no row to carry the count
+                self.ranked = (self.expected.start, [pk for pk, _ in page])
+                return page[0][1]
         statements = []
 
         def capture(execute, sql, params, many, context):
@@ -267,7 +282,10 @@ class ValuesRows:
         slug took 106 ms that way, 36 ms this way. The ordering ends with the id (the selectors' and the ordering
         filter's), so the ids are the single query's, and the rows come back in its order.
         """
-        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        if self.ranked is not None and index.start == self.ranked[0] and index.step is None:
+            ids = self.ranked[1][: index.stop - index.start]  # the last page is cut to the count
+        else:
+            ids = list(self.queryset.values_list("pk", flat=True)[index])
         if not ids:
             return []
         if searched(self.queryset):

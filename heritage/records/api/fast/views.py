@@ -29,7 +29,7 @@ class RowsListMixin:
         if self.paginator.cursor_query_param in request.query_params:
             rows = queryset.values(*reader.columns)
         else:
-            rows = ValuesRows(queryset, reader)
+            rows = ValuesRows(queryset, reader, self.paginator.requested_rows(request))
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(reader.read(page, request))
 
