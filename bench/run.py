@@ -6,7 +6,7 @@ Side-by-side benchmark: our API, the raw limit, and Datasette, on one synthetic 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/heritage_bench .venv/bin/python bench/run.py   # PostgreSQL
 
 It builds the database once (bench/.data/, git-ignored; `manage.py generate_synthetic`), starts each server on
-127.0.0.1 with one worker process (gunicorn gthread with one thread, DEBUG off, for ours and the limit; Datasette in
+127.0.0.1 with one worker process (gunicorn's sync worker, DEBUG off, for ours and the limit; Datasette in
 immutable mode), warms each up, and measures with wrk (Debian package `wrk`) at 1 and 4 connections, three rounds
 (interleaved: round 1 of every server, then round 2, so that the machine's drift falls on all alike), reporting
 medians of p50/p95 latency and requests/s, and the ratios the targets are stated in. Then it measures the
@@ -124,10 +124,10 @@ def gunicorn(name, env, settings_module, threads, workers=1, port=None):
         f"127.0.0.1:{port or PORTS[name]}",
         "--workers",
         str(workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
+        # One thread: gunicorn's sync worker, as the README serves it (it takes a connection only when it is free;
+        # gthread workers took several keep-alive connections each, and one worker could serve all four of wrk's
+        # while the other idled). More threads: gthread.
+        *(["--worker-class", "sync"] if threads == 1 else ["--worker-class", "gthread", "--threads", str(threads)]),
         "--log-level",
         "warning",
     ]
