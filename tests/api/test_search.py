@@ -174,6 +174,13 @@ def test_a_searchs_pages_are_drfs_to_the_last_and_past_it(anonymous, world, sett
     assert [len(json.loads(body)["results"]) for _, body in fast[: len(pages) - 2]] == [2] * (matches // 2) + [1]
 
 
+@pytest.mark.parametrize("page", ["0", "-1", "1.0", "9223372036854775807", "99999999999999999999"])
+def test_a_search_page_that_cannot_exist_is_a_404(anonymous, world, page):
+    """Page numbers no table could reach (their offset overflows the database's integers) are a 404, as DRF says."""
+    response = anonymous.get("/api/v1/damage-reports/", {"search": "palmyra", "page": page})
+    assert response.status_code == 404, response.content
+
+
 @pytest.mark.sqlite
 def test_a_search_counts_its_matches_as_it_ranks_them(anonymous, world):
     """A page of a search reads the index once: the count is a window over the ranked page, not a second pass

@@ -63,7 +63,9 @@ class StandardPagination(PageNumberPagination):
             number, size = int(request.query_params.get(self.page_query_param, 1)), self.get_page_size(request)
         except (ValueError, ValidationError):  # the paginator refuses it in its own words
             return None
-        return slice((number - 1) * size, number * size) if number >= 1 else None
+        # No table holds more rows than a primary key can number: a page beyond that is the paginator's 404, and
+        # its offset would not fit the database's integers.
+        return slice((number - 1) * size, number * size) if 1 <= number * size <= MAX_PK else None
 
     def paginate_queryset(self, queryset, request, view=None):
         if self.cursor_query_param not in request.query_params:
