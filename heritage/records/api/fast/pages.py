@@ -224,7 +224,7 @@ class ValuesRows:
         self.ordered = queryset.ordered
         self.counted = None  # the count's (SQL, parameters), as it ran
         self.expected = expected  # the slice the paginator will ask for, if the request says it
-        self.ranked = None  # a search's (first row, ids of its page), read with its count
+        self.ranked = None  # the ids of a search's expected page, read with its count
 
     @functools.cached_property
     def rows(self):
@@ -236,7 +236,7 @@ class ValuesRows:
             # word in 33,000 reports on SQLite): one query gives both, the count a window over the ranked page.
             page = list(counted_ids(self.queryset)[self.expected])
             if page:  # past the last page there is no row to carry the count
-                self.ranked = (self.expected.start, [pk for pk, _ in page])
+                self.ranked = [pk for pk, _ in page]
                 return page[0][1]
         statements = []
 
@@ -282,8 +282,8 @@ class ValuesRows:
         slug took 106 ms that way, 36 ms this way. The ordering ends with the id (the selectors' and the ordering
         filter's), so the ids are the single query's, and the rows come back in its order.
         """
-        if self.ranked is not None and index.start == self.ranked[0] and index.step is None:
-            ids = self.ranked[1][: index.stop - index.start]  # the last page is cut to the count
+        if self.ranked is not None and index.start == self.expected.start and index.step is None:
+            ids = self.ranked[: index.stop - index.start]  # the last page is cut to the count
         else:
             ids = list(self.queryset.values_list("pk", flat=True)[index])
         if not ids:
