@@ -11,7 +11,8 @@ The setting `API_FAST_PATH` (environment variable of the same name) is `on` (eve
 
 - `rows`: list pages, exports and records (in JSON) read from `.values()` rows instead of model instances
   (rows.py), through the page's SQL as Django's compiler builds it;
-- `compiled`: with `rows`, a page's SQL (and its citations') compiled once per shape of query and reused (pages.py);
+- `compiled`: with `rows`, a page's or a record's SQL (and its citations') compiled once per shape of query and
+  reused (pages.py);
 - `timestamps`: with `rows`, SQLite's timestamps read as their stored text and written as DRF would (rows.py);
 - `serializers`: a serializer's fields planned once and plain columns read with one getattr, one brief serializer
   reused per nested field, to-many relations read straight from the prefetch, record URLs from a template

@@ -9,7 +9,7 @@ from django.http import Http404
 from rest_framework.response import Response
 
 from . import enabled
-from .pages import ValuesRows
+from .pages import ValuesRows, record_rows
 from .rows import values_reader
 
 
@@ -59,7 +59,7 @@ class RowsListMixin:
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
         try:
-            rows = reader.fetch(queryset.filter(**lookup).values(*reader.columns, "version")[:2])
+            rows = record_rows(queryset.filter(**lookup), reader, [*reader.columns, "version"])
         except (TypeError, ValueError, ValidationError):  # a lookup value the field cannot hold, as DRF's 404
             raise Http404 from None
         if len(rows) != 1:  # as Django's get_object_or_404 says it
