@@ -351,7 +351,7 @@ REST_FRAMEWORK = {
     ],
     # JSON bodies only: records nest, which forms cannot say. Sources also take multipart (a document's upload).
     "DEFAULT_PARSER_CLASSES": ["heritage.records.api.common.parsers.JSONParser"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["heritage.records.api.common.permissions.ModelPermissionsOrAnonReadOnly"],
     "DEFAULT_THROTTLE_CLASSES": [
         "heritage.records.api.common.throttles.AnonRateThrottle",
         "heritage.records.api.common.throttles.UserRateThrottle",
