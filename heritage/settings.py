@@ -311,13 +311,16 @@ RELEASE_URL = os.environ.get("RELEASE_URL", "")
 SOURCE_MAX_BYTES = env_int("SOURCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SOURCE_MAX_BYTES + 1024 * 1024
 
-# The throttles' counts, shared by every worker process of the machine: a folder of small files (Django's file
-# cache), so that two workers do not each allow the full rate, with no cache service to run.
+# The throttles' counts, shared by every worker process of the machine, with no cache service to run: diskcache's
+# SQLite files in CACHE_DIR (heritage/caches.py), so that two workers do not each allow the full rate. A write waits
+# up to half a second for another process's; the counts take at most 64 MB, the oldest dropped first.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "heritage.caches.SharedDiskCache",
         "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / ".cache"),
-        "OPTIONS": {"MAX_ENTRIES": 10000},
+        "SHARDS": 4,
+        "DATABASE_TIMEOUT": 0.5,
+        "OPTIONS": {"size_limit": 64 * 1024 * 1024},
     }
 }
 

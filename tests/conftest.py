@@ -16,6 +16,7 @@ import os
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import connection
@@ -145,11 +146,8 @@ def empty_database(db):
 
 @pytest.fixture(autouse=True, scope="session")
 def own_cache_folder(tmp_path_factory):
-    """The throttles' file cache of this test run, apart from a development server's (and another test run's)."""
-    cache = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(tmp_path_factory.mktemp("cache")),
-    }
+    """The throttles' cache of this test run, apart from a development server's (and another test run's)."""
+    cache = {**settings.CACHES["default"], "LOCATION": str(tmp_path_factory.mktemp("cache"))}
     with override_settings(CACHES={"default": cache}):
         yield
 
