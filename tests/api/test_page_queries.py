@@ -5,14 +5,17 @@ page came before it.
 """
 
 import pytest
+from django.db import connection
 from django.db.models import Case, Value, When
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from heritage.records.api.damage import DamageReportSerializer
 from heritage.records.api.fast import pages
 from heritage.records.api.fast.pages import ValuesRows
 from heritage.records.api.fast.rows import values_reader
-from heritage.records.models import DamageReport
+from heritage.records.models import DamageReport, Threat
+from heritage.records.models.base import PUBLIC_STATUSES
 
 from ..test_query_plans import ordering_values
 from .test_filters import CASES, resolve
@@ -202,3 +205,43 @@ def test_a_record_from_a_compiled_query_is_the_record_the_orm_gives(
     compilations.clear()
     assert read_all() == expected
     assert not compilations, "every record's query was compiled once for its shape and reused"
+
+
+def public_list_counts(client):
+    return {basename: get_list(client, basename, {"page_size": 1})["count"] for basename in ("damage-report", "threat")}
+
+
+@pytest.fixture
+def statuses_of_every_kind(world):
+    """Drafts beside the public records, and statuses no curator can set (written past the models), around them."""
+    for model in (DamageReport, Threat):
+        for number in range(6 - model.objects.count()):  # copies of a record, for statuses of every kind
+            record = model.objects.order_by("pk").first()
+            record.pk, record.slug = None, f"copy-{number}"
+            record.save()
+        records = model.objects.order_by("pk").values_list("pk", flat=True)
+        for pk, status in zip(records, ["draft", "aaa", "reported ", "zzz", "reported"], strict=False):
+            model.objects.filter(pk=pk).update(status=status)
+
+
+def test_the_publics_count_of_a_whole_list_is_its_public_records(statuses_of_every_kind, anonymous):
+    """The public's list without filters counts only the records a public status names (pages.public_count)."""
+    assert public_list_counts(anonymous) == {
+        "damage-report": DamageReport.objects.filter(status__in=PUBLIC_STATUSES).count(),
+        "threat": Threat.objects.filter(status__in=PUBLIC_STATUSES).count(),
+    }
+    assert all(public_list_counts(anonymous).values())
+
+
+@pytest.mark.sqlite
+def test_on_sqlite_the_publics_whole_list_is_counted_from_the_indexes(statuses_of_every_kind, anonymous, researcher):
+    """All records less those in the status index's ranges around the public statuses, in one statement."""
+    with CaptureQueriesContext(connection) as queries:
+        public_list_counts(anonymous)
+    counts = [query["sql"] for query in queries if "COUNT(*)" in query["sql"]]
+    assert len(counts) == 2 and all(sql.startswith("SELECT (SELECT COUNT(*) FROM") for sql in counts), counts
+    # A filter, or a user who sees drafts: the ORM's count.
+    with CaptureQueriesContext(connection) as queries:
+        get_list(anonymous, "damage-report", {"severity": "destroyed"})
+        public_list_counts(researcher)
+    assert not [query for query in queries if query["sql"].startswith("SELECT (SELECT COUNT(*) FROM")]

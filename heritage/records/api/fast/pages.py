@@ -17,6 +17,7 @@ from django.db import connections, models
 from django.db.models import Count, Window
 from django.db.models.functions import Cast
 
+from heritage.records.models.base import PUBLIC_STATUSES, CuratedQuerySet
 from heritage.search.query import searched, without_search
 
 from . import enabled
@@ -210,6 +211,38 @@ def counted_ids(queryset):
     return queryset.annotate(search_matches=Window(Count("pk"))).values_list("pk", "search_matches")
 
 
+def public_count(queryset):
+    """
+    On SQLite, for a queryset of every public record of a curated model and nothing more (the public's list with no
+    filter): its count, and its WHERE clause's (SQL, parameters) for the page's key (ValuesRows.page_key). None for
+    any other queryset, or on another database.
+
+    SQLite counts the rows an IN matches entry by entry, 11 ms for the 180,000 public reports of the benchmark's
+    200,000; it counts a whole table from its smallest index, and the others in the ranges of the status index
+    around the public statuses, in 2.5 ms. So the count is all the records less those in the ranges: exact whatever
+    statuses the table holds (the ranges hold every value but the public ones), in one statement, one snapshot.
+    """
+    connection = connections[queryset.db]
+    query = queryset.query
+    if connection.vendor != "sqlite" or not isinstance(queryset, CuratedQuerySet):
+        return None
+    if len(query.alias_map) != 1 or query.distinct or query.annotations or query.extra or query.combinator:
+        return None
+    if query.where != type(queryset)(queryset.model, using=queryset.db).visible_to(None).query.where:
+        return None
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    status = connection.ops.quote_name(queryset.model._meta.get_field("status").column)
+    public = sorted(PUBLIC_STATUSES)
+    ranges = [f"{status} < %s", *(f"({status} > %s AND {status} < %s)" for _ in public[1:]), f"{status} > %s"]
+    bounds = [public[0], *(bound for pair in zip(public, public[1:], strict=False) for bound in pair), public[-1]]
+    sql = f"SELECT (SELECT COUNT(*) FROM {table}) - (SELECT COUNT(*) FROM {table} WHERE {' OR '.join(ranges)})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bounds)
+        (count,) = cursor.fetchone()
+    where, params = query.get_compiler(connection=connection).compile(query.where)
+    return count, (f"public: {where}", tuple(params))
+
+
 class ValuesRows:
     """
     A filtered queryset to be read as `.values(*reader.columns)` rows, for the paginator: counted on the queryset
@@ -222,7 +255,7 @@ class ValuesRows:
         self.queryset = queryset
         self.reader = reader
         self.ordered = queryset.ordered
-        self.counted = None  # the count's (SQL, parameters), as it ran
+        self.counted = None  # the count's (SQL, parameters), as it ran (public_count: its WHERE clause's)
         self.expected = expected  # the slice the paginator will ask for, if the request says it
         self.ranked = None  # the ids of a search's expected page, read with its count
 
@@ -238,6 +271,10 @@ class ValuesRows:
             if page:  # past the last page there is no row to carry the count
                 self.ranked = [pk for pk, _ in page]
                 return page[0][1]
+        public = public_count(self.queryset)
+        if public is not None:
+            count, self.counted = public
+            return count
         statements = []
 
         def capture(execute, sql, params, many, context):
