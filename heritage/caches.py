@@ -2,9 +2,8 @@
 The cache the API's throttles count in: diskcache's Django cache, SQLite files in CACHE_DIR that every worker process
 of the machine shares, with no cache service to run.
 
-Django's own file cache, which it replaced, wrote each count as a new file renamed over the old one: about 1 ms of
-the 4 ms a damage report's record took, in-process, against about 0.1 ms for diskcache's write (bench/mix.py's
-records, docs/performance.md).
+Not Django's file cache: it writes each count as a new file renamed over the old one, about 1 ms of the 4 ms a
+damage report's record takes in-process, against about 0.1 ms for diskcache's write (docs/performance.md).
 """
 
 from diskcache import DjangoCache

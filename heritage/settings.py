@@ -313,7 +313,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = SOURCE_MAX_BYTES + 1024 * 1024
 
 # The throttles' counts, shared by every worker process of the machine, with no cache service to run: diskcache's
 # SQLite files in CACHE_DIR (heritage/caches.py), so that two workers do not each allow the full rate. A write waits
-# up to half a second for another process's; the counts take at most 64 MB, the oldest dropped first.
+# for another process's to end; a read gives up after half a second; the counts take at most 64 MB, oldest dropped.
 CACHES = {
     "default": {
         "BACKEND": "heritage.caches.SharedDiskCache",
