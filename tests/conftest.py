@@ -29,8 +29,6 @@ from .databases import (  # noqa: F401  (fixtures for every test)
     drop_snapshots,
     engine_markers,
     migrated_database,
-    own_database,
-    postgres_database,
 )
 
 FIXTURES = ["fixtures/eamena-vocabularies.json", "fixtures/vocabularies.json", "fixtures/palmyra.json"]

@@ -51,27 +51,6 @@ def engine_markers(config, items):
         items[:] = kept
 
 
-@pytest.fixture
-def postgres_database():
-    """A fresh, empty PostgreSQL database on the suite's server, dropped afterwards (its URL)."""
-    name = f"heritage_own_{uuid.uuid4().hex[:8]}"
-    with postgres_admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{postgres_server()}/{name}"
-    finally:
-        with postgres_admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def own_database(request, tmp_path):
-    """A fresh, empty database of the suite's engine (its URL): an SQLite file, or a PostgreSQL database."""
-    if SUITE_ENGINE == "postgresql":
-        return request.getfixturevalue("postgres_database")
-    return f"sqlite:///{tmp_path / 'own.sqlite3'}"
-
-
 def built_once(tmp_path_factory, name, build):
     """
     A folder `name` that `build(folder)` fills once for the whole test run: the first xdist worker to ask builds it,
