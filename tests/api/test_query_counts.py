@@ -6,7 +6,6 @@ import itertools
 import json
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -39,8 +38,8 @@ counter = itertools.count(1)
 
 @pytest.fixture
 def base(db):
-    """What every record below points at: the vocabulary, a source, a cited passage attributed to an actor."""
-    call_command("loaddata", "fixtures/vocabularies.json", verbosity=0)
+    """What every record below points at (beside the baseline's vocabularies): a source, a cited passage attributed
+    to an actor."""
     source = Source.objects.create(
         slug="src",
         title="Source",

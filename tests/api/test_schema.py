@@ -14,6 +14,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
+from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -27,11 +28,13 @@ from ..conftest import table_counts
 from .conftest import token_client
 
 
-@pytest.fixture
-def openapi(anonymous):
-    response = anonymous.get("/api/v1/schema/")
+@pytest.fixture(scope="module")
+def openapi(django_db_blocker):
+    """The served schema, as anyone reads it: fetched once for the module, as it is made from the code alone."""
+    with django_db_blocker.unblock():
+        response = APIClient().get("/api/v1/schema/")
     assert response.status_code == 200
-    return yaml.safe_load(response.content)
+    return yaml.load(response.content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def test_spectacular_validates_without_warnings(tmp_path):
