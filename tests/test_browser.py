@@ -22,7 +22,6 @@ from heritage.records.dates import EDTF_HELP
 from heritage.records.models import Citation, DamageReport, Site, Source
 
 from .admin_helpers import PASSWORD, make_user
-from .conftest import load_baseline
 from .documents import HATRA_HTML
 
 pytestmark = pytest.mark.browser
@@ -71,8 +70,7 @@ def page(monkeypatch):
 
 @pytest.fixture
 def curator(transactional_db):
-    """The article's data and a curator. Transactional tests flush the database, groups included: re-create them."""
-    load_baseline()
+    """A curator, beside the baseline (which tests/conftest.py loads again after each transactional test's flush)."""
     return make_user("curator", group="Curator")
 
 

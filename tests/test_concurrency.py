@@ -14,8 +14,6 @@ from django.db import connection, transaction
 from heritage.records.concurrency import StaleVersion, claim_version
 from heritage.records.models import DamageReport
 
-from .conftest import load_article
-
 
 def edit(slug, expected_version, description, claimed=None, release=None):
     """One editor's save: claim the version seen, change the record, commit (after `release`, if given)."""
@@ -38,7 +36,6 @@ def edit(slug, expected_version, description, claimed=None, release=None):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_second_of_two_interleaved_edits_is_refused():
-    load_article()
     report = DamageReport.objects.get(slug="palmyra-defaced-by-isis")
     seen = report.version
     claimed, release = threading.Event(), threading.Event()

@@ -124,9 +124,6 @@ def test_two_interleaved_api_writers_cannot_both_succeed(monkeypatch):
     Two curators' PATCHes of the same version, really at once: the first claims the record and is held inside its
     transaction; the second must wait, and is then refused with 412 showing the first's values.
     """
-    from tests.conftest import load_article
-
-    load_article()
     first_client = token_client("first", "change", "view")
     second_client = token_client("second", "change", "view")
     etag = first_client.get(URL)["ETag"]
