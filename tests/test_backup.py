@@ -107,6 +107,11 @@ def templates(tmp_path_factory):
         seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
         manage(seeded, "shell", "-c", SEED)
         (folder / "contents.json").write_text(json.dumps(table_contents(seeded)))
+        manage(seeded, "backup", str(folder / "backup.zip"))
+        shutil.copy(migrated, folder / "migrated.sqlite3")  # read from a copy: the snapshot is never opened
+        (folder / "migrated-contents.json").write_text(
+            json.dumps(table_contents(f"sqlite:///{folder}/migrated.sqlite3"))
+        )
 
     folder = built_once(tmp_path_factory, "backup-templates", build)
     seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
@@ -117,6 +122,10 @@ def templates(tmp_path_factory):
         "seeded": folder / "seeded.sqlite3",
         "contents": json.loads((folder / "contents.json").read_text()),
         "originals": originals,
+        # The seeded database's backup (test_backup_restores_into_a_fresh_sqlite_database makes its own), and what
+        # the migrated snapshot holds before anything is restored into it.
+        "backup": folder / "backup.zip",
+        "migrated contents": json.loads((folder / "migrated-contents.json").read_text()),
     }
 
 
@@ -161,8 +170,7 @@ def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, templates, 
 @pytest.mark.sqlite
 def test_restore_refuses_a_database_that_holds_records(tmp_path, templates):
     source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
-    manage(source, "backup", str(tmp_path / "backup.zip"))
-    result = manage(source, "restore", str(tmp_path / "backup.zip"), check=False)
+    result = manage(source, "restore", str(templates["backup"]), check=False)
     assert result.returncode != 0
     assert "The database is not empty" in result.stderr
 
@@ -188,9 +196,8 @@ def rewritten(archive, member, change):
 )
 def test_a_damaged_archive_restores_nothing(tmp_path, templates, damage, message):
     """An original or a text changed in the archive is refused, naming it; the database and storage stay empty."""
-    source = copy_of(templates, "seeded", tmp_path / "source.sqlite3")
     archive = tmp_path / "backup.zip"
-    manage(source, "backup", str(archive))
+    shutil.copy(templates["backup"], archive)
     with zipfile.ZipFile(archive) as opened:
         [original] = [name for name in opened.namelist() if name.startswith("originals/")]
         manifest = json.loads(opened.read("manifest.json"))
@@ -203,9 +210,8 @@ def test_a_damaged_archive_restores_nothing(tmp_path, templates, damage, message
                 manifest["sha256"]["records.json"] = hashlib.sha256(opened.read("records.json")).hexdigest()
             archive = rewritten(archive, "manifest.json", lambda data: json.dumps(manifest).encode())
     target = copy_of(templates, "migrated", tmp_path / "target.sqlite3")
-    before = table_contents(target)
     result = manage(target, "restore", str(archive), check=False)
     assert result.returncode != 0
     assert message in result.stderr
-    assert table_contents(target) == before
+    assert table_contents(target) == templates["migrated contents"]
     assert stored_originals(target) == {}
