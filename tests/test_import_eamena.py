@@ -20,6 +20,8 @@ from heritage.records.importers.eamena_places import values
 from heritage.records.integrity import run_checks
 from heritage.records.models import Citation, DamageReport, Site, SiteIdentifier, SiteName, Source, Threat
 from heritage.records.texts import sha256
+from heritage.search import index
+from heritage.search.models import SearchEntry
 
 from .admin_helpers import make_user
 from .conftest import stored_files, table_counts
@@ -395,3 +397,30 @@ def test_a_value_refused_once_is_refused_in_every_place_holding_it():
     message = exc.value.message_dict["name"][0]
     assert refused == {("EAMENA-0182033", "sites: name", message), ("EAMENA-0207205", "sites: name", message)}
     assert not report.committed and table_counts() == before
+
+
+def test_the_search_index_after_imports_is_the_one_a_rebuild_makes():
+    """
+    Each batch reaches the search index as a rebuild from the records writes it (each record read once, however
+    many of the batch's models name it): after a first import, and after a second that renames a place, whose
+    threats show its name.
+    """
+
+    def entries():
+        columns = ["content_type", "record_id", "names", "text", "names_folded", "text_folded"]
+        return sorted(SearchEntry.objects.values_list(*columns))
+
+    def renamed(features):
+        set_property(
+            features, "EAMENA-0182033", "Resource Name", "Qaleh Nosrat Caravanserai, کاروانسرای نصرت آباد, CVNS-IR"
+        )
+
+    for data in (TRIMMED, edited(renamed)):
+        report = run(data=data, commit=True)
+        assert report.committed, report.problems
+        imported = entries()
+        index.rebuild()
+        assert imported == entries()
+    threats = Threat.objects.filter(site__identifiers__value="EAMENA-0182033")
+    shown = SearchEntry.objects.filter(record_id__in=threats.values("pk"), content_type__model="threat")
+    assert shown.exists() and all("Qaleh Nosrat" in entry.names for entry in shown)

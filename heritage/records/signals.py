@@ -26,8 +26,9 @@ def describe(error):
     return "; ".join(parts)
 
 
-# Sent after records were written in bulk, which skips post_save and m2m_changed (an importer's batch): `sender` is
-# the model, `ids` the records written or newly cited. What is derived from records (the search index) follows it.
+# Sent after records were written in bulk, which skips post_save and m2m_changed (an importer's batch): `written` is
+# {model: ids of the records written or newly cited}, the whole batch in one signal so that what is derived from the
+# records (the search index) reads each record once, whichever of the batch's models name it.
 written_in_bulk = Signal()
 
 

@@ -6,6 +6,8 @@ name (a site's damage reports, threats and occupations) when its names change. A
 signals; they end with `index.rebuild()`. An importer's bulk batches send `written_in_bulk` with what they wrote.
 """
 
+from collections import defaultdict
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
@@ -20,14 +22,20 @@ from .documents import DOCUMENTS, PARTS
 from .models import SearchEntry
 
 
-def reindex(model, queryset):
-    """Index the records of `queryset`; when their names changed, the records that show those names too."""
+def reindex(model, queryset, indexed=None):
+    """
+    Index the records of `queryset`; when their names changed, the records that show those names too, but those in
+    `indexed` ({model: ids}), which are indexed anyway (a document is read from the records, whenever it is read).
+    """
     shown_by = [(other, spec.names_from[model]) for other, spec in DOCUMENTS.items() if model in spec.names_from]
     before = names_of(model, queryset) if shown_by else {}
     index.index_records(model, queryset)
     renamed = [pk for pk, names in names_of(model, queryset).items() if before.get(pk) != names] if shown_by else []
     for other, lookup in shown_by if renamed else ():
-        index.index_records(other, other._base_manager.using(queryset.db).filter(**{f"{lookup}__in": renamed}))
+        showing = other._base_manager.using(queryset.db).filter(**{f"{lookup}__in": renamed})
+        if indexed and indexed.get(other):
+            showing = showing.exclude(pk__in=indexed[other])
+        index.index_records(other, showing)
 
 
 def names_of(model, queryset):
@@ -82,16 +90,21 @@ def citations_changed(sender, instance, action, reverse, model, pk_set, **kwargs
 
 
 @receiver(written_in_bulk, dispatch_uid="records_search_written_in_bulk")
-def records_written_in_bulk(sender, ids, using="default", **kwargs):
-    """An importer's batch: index the records written, or the owners of the parts written (a site's names)."""
-    if not ids:
-        return
-    if sender in DOCUMENTS:
-        reindex(sender, sender._base_manager.using(using).filter(pk__in=ids))
-    if sender in PARTS:
-        field = sender._meta.get_field(PARTS[sender])
-        owners = sender._base_manager.using(using).filter(pk__in=ids).values(field.attname)
-        reindex(field.related_model, field.related_model._base_manager.using(using).filter(pk__in=owners))
+def records_written_in_bulk(sender, written, using="default", **kwargs):
+    """
+    An importer's batch ({model: ids}): each record written, or whose parts were written (a site's names), indexed
+    once, however many of the batch's models name it; then the records that show a renamed one's name.
+    """
+    documents = defaultdict(set)
+    for model, ids in written.items():
+        if ids and model in DOCUMENTS:
+            documents[model].update(ids)
+        if ids and model in PARTS:
+            field = model._meta.get_field(PARTS[model])
+            owners = model._base_manager.using(using).filter(pk__in=ids).values_list(field.attname, flat=True)
+            documents[field.related_model].update(owners)
+    for model, ids in documents.items():
+        reindex(model, model._base_manager.using(using).filter(pk__in=ids), indexed=documents)
 
 
 @receiver(post_migrate, dispatch_uid="records_search_install")

@@ -157,7 +157,7 @@ class Writer:
                 new.append(citation)
                 self.citations[quote] = citation
         Citation.objects.bulk_create(new)
-        signals.written_in_bulk.send(sender=Citation, ids={citation.pk for citation in new})
+        signals.written_in_bulk.send(sender=type(self), written={Citation: {citation.pk for citation in new}})
         self.made.update(citation.pk for citation in new)
         self.report.count("citations", "created", len(new))
 
@@ -267,8 +267,7 @@ class Writer:
                 written[model].update(record.pk for record in records)
         for model, links in self.links.items():
             written[model].update(record.pk for record, _ in links)
-        for model, ids in written.items():
-            signals.written_in_bulk.send(sender=model, ids=ids)
+        signals.written_in_bulk.send(sender=type(self), written=written)
 
     def problem(self, kind, key, message, feature=None):
         self.report.count(kind, "refused")
