@@ -11,6 +11,7 @@ from collections import defaultdict
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
@@ -115,7 +116,15 @@ def install_after_migrate(sender, using="default", **kwargs):
     if SearchEntry._meta.db_table not in connections[using].introspection.table_names():
         return  # a migrate of another app only (`migrate records 0007`): the search app's tables are not made yet
     index.install(using)
+    if not fully_migrated(using):
+        return  # back to an earlier migration (`migrate records 0017`): today's records do not fit its tables
     if not SearchEntry.objects.using(using).exists() and any(
         model._base_manager.using(using).exists() for model in DOCUMENTS
     ):
         index.rebuild(using)
+
+
+def fully_migrated(using):
+    """Whether every app's newest migration is applied (the records can be read through today's models)."""
+    executor = MigrationExecutor(connections[using])
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
