@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 from django_filters.filters import QuerySetRequestMixin
 
+from heritage.records.api.common.filters import ChoiceListField
 from heritage.records.api.fast import PIECES
 from heritage.records.api.urls import router
 from heritage.records.models import (
@@ -236,3 +237,15 @@ def test_no_filter_takes_its_queryset_or_choices_from_the_request(prefix, viewse
         choices = filter_.extra.get("choices")
         assert not callable(choices), f"{prefix}: {name} takes its choices from the request"
         assert not isinstance(filter_, django_filters.ModelChoiceFilter) or queryset is not None, f"{prefix}: {name}"
+
+
+def test_a_choice_filter_accepts_exactly_what_djangos_own_check_accepts(settings):
+    """The `filters` piece checks a choice against a set of the keys: the same verdicts as Django's walk of them."""
+    choices = [("SY", "Syria"), ("Neighbours", [("IQ", "Iraq"), (7, "Seven")]), ("", "None given")]
+    field = ChoiceListField(choices=choices, required=False)
+    values = ["SY", "IQ", "7", 7, "Neighbours", "", "sy", "XX", " SY"]
+    verdicts = {}
+    for setting in ("on", "off"):
+        settings.API_FAST_PATH = setting
+        verdicts[setting] = [field.valid_value(value) for value in values]
+    assert verdicts["on"] == verdicts["off"] == [True, True, True, True, False, True, False, False, False]

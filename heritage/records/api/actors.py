@@ -1,6 +1,5 @@
 """The API of actors (`/api/v1/actors/`): the parties the record names, and their aliases."""
 
-import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 from rest_framework import serializers
@@ -9,7 +8,15 @@ from .. import selectors
 from ..choices import ActorKind
 from ..models import Actor, ActorAlias, ActorIdentifier
 from .common.fields import BriefRelatedField, api_url
-from .common.filters import BaseFilterSet, choice_filter, fk_filters, ordering, search_filter, slug_filter
+from .common.filters import (
+    BaseFilterSet,
+    ChoiceFilter,
+    choice_filter,
+    fk_filters,
+    ordering,
+    search_filter,
+    slug_filter,
+)
 from .common.identifiers import IdentifierFilter, IdentifierSerializer, identifiers_field
 from .common.serializers import RecordSerializer, citations_field, country_field
 from .common.views import RecordViewSet, document
@@ -19,7 +26,7 @@ class ActorFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the name, the aliases (e.g. ISIL, Daesh) and the description.")
     slug = slug_filter()
     kind = choice_filter(ActorKind.choices, "Kind of party; repeat for any of several.")
-    country = django_filters.MultipleChoiceFilter(
+    country = ChoiceFilter(
         choices=list(countries), distinct=False, help_text="ISO 3166-1 alpha-2 code of the state it belongs to."
     )
     parent_id, parent = fk_filters("parent", Actor, label="parent actor (part of)")

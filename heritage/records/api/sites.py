@@ -9,7 +9,6 @@ sites are sensitive is itself shown only to those users: to anyone else it would
 The schema's example shows coarse, generic coordinates, never a real site's exact ones.
 """
 
-import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -50,6 +49,7 @@ from .common.filters import (
     BaseFilterSet,
     BBoxFilter,
     BooleanFilter,
+    ChoiceFilter,
     choice_filter,
     fk_filters,
     ordering,
@@ -71,7 +71,7 @@ class SiteFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the name, the other names (e.g. epithets) and the description.")
     slug = slug_filter()
     kind = choice_filter(SiteKind.choices, "Kind of site; repeat for any of several.")
-    country = django_filters.MultipleChoiceFilter(
+    country = ChoiceFilter(
         choices=list(countries),
         distinct=False,
         help_text="ISO 3166-1 alpha-2 country code (e.g. SY); repeat for several.",

@@ -39,7 +39,7 @@ from drf_spectacular.drainage import set_override
 
 from ...models.base import MAX_QUANTITY
 from ...years import parse_year
-from ..fast.filters import EmptyAsListMixin, FilterSetCopyMixin
+from ..fast.filters import ChoiceKeysMixin, EmptyAsListMixin, FilterSetCopyMixin
 from .search import SearchFilter
 from .timestamps import TimestampField
 
@@ -247,6 +247,16 @@ class SlugListFilter(django_filters.MultipleChoiceFilter):
     field_class = SlugListField
 
 
+class ChoiceListField(ChoiceKeysMixin, django_filters.fields.MultipleChoiceField):
+    pass
+
+
+class ChoiceFilter(django_filters.MultipleChoiceFilter):
+    """Any of a fixed list of choices (`severity=destroyed&severity=severely_damaged`); an unknown one is a 400."""
+
+    field_class = ChoiceListField
+
+
 class IdListFilter(DescribedSchemaMixin, django_filters.Filter):
     openapi_schema = {"type": "string", "pattern": r"^\d+(,\d+)*$"}
     field_class = IdListField
@@ -437,9 +447,7 @@ def term_filter(model, help_text, field_name=None):
 def choice_filter(choices, help_text, field_name=None, *, distinct=False):
     # django-filter's MultipleChoiceFilter defaults to distinct=True, which makes every list query (and its count)
     # a SELECT DISTINCT over all columns: ask for it only where the filter follows a to-many relation.
-    return django_filters.MultipleChoiceFilter(
-        choices=choices, field_name=field_name, help_text=help_text, distinct=distinct
-    )
+    return ChoiceFilter(choices=choices, field_name=field_name, help_text=help_text, distinct=distinct)
 
 
 def search_filter(help_text):

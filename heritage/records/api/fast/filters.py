@@ -11,7 +11,10 @@ So, on the fast path:
 - `FilterSetCopyMixin.get_form_class`: the form class is built once per filter set class, and its forms share the
   fields' widgets (`FieldsSharingWidgets`), each still with its own copy of each field;
 - `EmptyAsListMixin`: an absent foreign-key filter cleans to [] rather than Django's `queryset.none()`, whose truth
-  django-filter tests, which for a QuerySet means building an empty query, once per filter per request.
+  django-filter tests, which for a QuerySet means building an empty query, once per filter per request;
+- `ChoiceKeysMixin`: a choice filter's values are checked against a set of its choices' keys, made with the field,
+  where Django walks the choices for each value and django-filter first normalises every one of them again (about
+  a millisecond a request for the 250 countries).
 
 These rely on how django-filter and Django copy filters and form fields (their `__deepcopy__` protocols).
 """
@@ -28,6 +31,24 @@ class EmptyAsListMixin:
         if enabled("filters") and not self.required and not value:
             return []
         return super().clean(value)
+
+
+class ChoiceKeysMixin:
+    """For a choice form field of a filter: a value is valid if it is one of the choices' keys (a set lookup)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The keys as Django's valid_value() compares them (their text), option groups' included.
+        self.choice_keys = frozenset(
+            str(key)
+            for choice, label in self.choices
+            for key in ([option for option, _ in label] if isinstance(label, (list, tuple)) else [choice])
+        )
+
+    def valid_value(self, value):
+        if enabled("filters"):
+            return str(value) in self.choice_keys
+        return super().valid_value(value)
 
 
 class CopiedShallowly(dict):
