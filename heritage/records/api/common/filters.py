@@ -248,7 +248,7 @@ class SlugListFilter(django_filters.MultipleChoiceFilter):
 
 
 class ChoiceListField(ChoiceKeysMixin, django_filters.fields.MultipleChoiceField):
-    pass
+    """Any number of a fixed list's keys."""
 
 
 class ChoiceFilter(django_filters.MultipleChoiceFilter):
