@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EARLIER = "0017_releases"  # before 0018 gave sites their damage extent
 
-# A site written as a bulk insert writes it (no signal): records, and no search entries.
+# A site inserted in bulk, which sends no signal: records, and no search entries.
 WRITE_A_SITE = """
 from heritage.records.models import Site
 from heritage.search.models import SearchEntry
