@@ -5,12 +5,8 @@ fit the older tables. A copy of the run's migrated snapshot (tests/databases.py)
 would run it.
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from .databases import manage
 
-ROOT = Path(__file__).resolve().parent.parent
 EARLIER = "0017_releases"  # before 0018 gave sites their damage extent
 
 # A site inserted in bulk, which sends no signal: records, and no search entries.
@@ -27,18 +23,9 @@ print(SearchEntry.objects.filter(names__contains="Hatra").count())
 """
 
 
-def manage(database, *args):
-    env = {**os.environ, "DATABASE_URL": database}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def test_migrating_back_leaves_the_index_for_the_next_full_migrate(migrated_database):
     database = migrated_database("latest")
     manage(database, "shell", "--no-imports", "-c", WRITE_A_SITE)
     manage(database, "migrate", "records", EARLIER, "-v0")  # would read sites through today's model, and fail
     manage(database, "migrate", "-v0")
-    assert manage(database, "shell", "--no-imports", "-c", COUNT_ENTRIES).strip() == "1"
+    assert manage(database, "shell", "--no-imports", "-c", COUNT_ENTRIES).stdout.strip() == "1"
