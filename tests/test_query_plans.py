@@ -37,6 +37,8 @@ from heritage.records.api.sites import SiteFilterSet
 from heritage.records.api.urls import router
 from heritage.records.models import ActorIdentifier, DamageReport, PeriodIdentifier, SiteIdentifier
 
+from .recorded import replayed
+
 pytestmark = pytest.mark.django_db
 
 TABLE = DamageReport._meta.db_table
@@ -49,10 +51,16 @@ UNINDEXED = {
 }
 
 
+def generate_synthetic():
+    call_command("generate_synthetic", sites=50, reports=2000, seed=1, verbosity=0)
+    return {}
+
+
 @pytest.fixture
 def database(empty_database):
-    """50 sites and 2000 reports of synthetic data, with fresh planner statistics."""
-    call_command("generate_synthetic", sites=50, reports=2000, seed=1, verbosity=0)
+    """50 sites and 2000 reports of synthetic data (generated once, then replayed: tests/recorded.py), with fresh
+    planner statistics."""
+    replayed(generate_synthetic)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
         if connection.vendor == "postgresql":

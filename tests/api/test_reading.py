@@ -30,6 +30,7 @@ from heritage.records.api.fast.rows import values_reader
 from heritage.records.api.urls import router
 from heritage.records.models import Citation, DamageReport, Source, Threat
 
+from ..recorded import replayed
 from .base import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -98,10 +99,15 @@ def test_rows_give_what_the_serializer_gives_for_the_article(world, basename):
     assert_same_output(basename)
 
 
+def generate_synthetic():
+    call_command("generate_synthetic", sites=30, reports=400, seed=7, verbosity=0)
+    return {}
+
+
 @pytest.fixture
 def synthetic(empty_database):
-    """A small synthetic data set."""
-    call_command("generate_synthetic", sites=30, reports=400, seed=7, verbosity=0)
+    """A small synthetic data set (generated once, then replayed: tests/recorded.py)."""
+    replayed(generate_synthetic)
 
 
 @pytest.mark.parametrize("basename", sorted(READ_FROM_ROWS))

@@ -1,0 +1,94 @@
+"""
+The suite's replayed fixtures (tests/recorded.py) leave the database as building them does, so that a test reads the
+same records whether its fixture was built or replayed.
+"""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from heritage.records.models import Site
+
+from . import recorded
+from .api.conftest import build_world
+from .conftest import empty_records, load_baseline
+
+
+def state(since):
+    """Every row of every table; timestamps written since `since` by their order (a replay moves them, in order)."""
+    rows = {model: recorded.rows_of(model) for model in recorded.tables()}
+    moments = sorted(
+        {
+            value
+            for table in rows.values()
+            for row in table.values()
+            for value in row.values()
+            if isinstance(value, datetime.datetime) and value >= since
+        }
+    )
+    rank = {moment: f"moment {i}" for i, moment in enumerate(moments)}
+    return {
+        model: {pk: {column: rank.get(value, value) for column, value in row.items()} for pk, row in table.items()}
+        for model, table in rows.items()
+    }
+
+
+def once(since):
+    """The world, and the state of the database with it, in a transaction rolled back after."""
+    with transaction.atomic():
+        world = recorded.replayed(build_world)
+        written = state(since)
+        transaction.set_rollback(True)
+    return world, written
+
+
+@pytest.fixture
+def fresh_recordings():
+    recorded.forget()
+    yield
+    recorded.forget()
+
+
+def test_a_replay_writes_what_the_build_wrote(palmyra, fresh_recordings):
+    since = timezone.now()
+    built, after_build = once(since)
+    assert recorded._recordings  # the build was recorded: the next call replays it
+    replayed, after_replay = once(since)
+
+    assert after_replay == after_build
+    assert {name: (type(record), record.pk) for name, record in replayed.items()} == {
+        name: (type(record), record.pk) for name, record in built.items()
+    }
+    assert replayed["hatra"].name == "Hatra" and replayed["citation"].quote == built["citation"].quote
+
+
+def test_a_replay_is_later_than_what_came_before_it(palmyra, fresh_recordings):
+    since = timezone.now()
+    once(since)
+    before = timezone.now()
+    world = recorded.replayed(build_world)
+    assert before < world["hatra"].last_updated < timezone.now()
+    assert Site.objects.get(slug="palmyra").last_updated > before  # its identifier's timestamp, moved with it
+
+
+def test_a_test_that_wrote_records_first_gets_a_build(palmyra, fresh_recordings, monkeypatch):
+    once(timezone.now())
+    Site.objects.create(slug="nineveh", name="Nineveh", kind="archaeological_site", country="IQ")
+
+    def replay(self):
+        raise AssertionError("replayed onto a database the recording did not start from")
+
+    monkeypatch.setattr(recorded.Recording, "replay", replay)
+    world = recorded.replayed(build_world)
+
+    assert world["hatra"].slug == "hatra"
+    assert Site.objects.filter(slug__in=["nineveh", "hatra", "palmyra"]).count() == 3
+
+
+def test_reloading_the_baseline_forgets_the_recordings(palmyra, fresh_recordings):
+    once(timezone.now())
+    empty_records()
+    load_baseline()  # as after a transactional test: the article's keys may differ from those recorded
+    assert not recorded._recordings
