@@ -214,12 +214,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # too, so that tests of concurrent editing see real locking (an in-memory database shares one cache).
     # Each connection also keeps up to 64 MB of the file's pages in memory, not SQLite's 2 MB: a list page of 100
     # damage reports with its count and citations reads more than 2 MB of pages, which at the default were read
-    # again from the operating system on every request (0.7 ms of a 6 ms page, in-process).
+    # again from the operating system on every request (0.7 ms of a 6 ms page, in-process). And reads come straight
+    # from the file mapped into memory (up to 2 GB, SQLite's own limit), not copied page by page into that cache:
+    # when a researcher's questions differ (a deep page walks tens of megabytes), each one's pages had been pushed out
+    # by the last one's, 0.3-1 ms a request (docs/performance.md). Mapped pages are shared by all worker processes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA cache_size=-64000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA cache_size=-64000; PRAGMA mmap_size=2147483648;",
         }
     )
     # One file per test process, so that two test runs at once never share (and corrupt) it.

@@ -118,11 +118,13 @@ def test_postgresql_prepares_repeated_queries_unless_told_not_to(threshold, expe
     assert expected in options
 
 
-def test_sqlite_connections_keep_64_mb_of_pages_in_memory(tmp_path):
-    """SQLite's default page cache (2 MB) is smaller than what a list page of 100 damage reports reads."""
+def test_sqlite_connections_keep_64_mb_of_pages_in_memory_and_map_the_file(tmp_path):
+    """SQLite's default page cache (2 MB) is smaller than what a list page of 100 damage reports reads; reads come
+    from the file mapped into memory (SQLite caps the map at its compiled-in limit, at least 2 GB less 64 KB)."""
     code = (
         "import django; django.setup(); from django.db import connection; cursor = connection.cursor(); "
-        "print(cursor.execute('PRAGMA cache_size').fetchone()[0], cursor.execute('PRAGMA journal_mode').fetchone()[0])"
+        "print(*(cursor.execute(f'PRAGMA {name}').fetchone()[0] for name in ('cache_size', 'journal_mode')), "
+        "int(cursor.execute('PRAGMA mmap_size').fetchone()[0]) >= 2**31 - 2**16)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -136,7 +138,7 @@ def test_sqlite_connections_keep_64_mb_of_pages_in_memory(tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.stdout.split() == ["-64000", "wal"], result.stderr
+    assert result.stdout.split() == ["-64000", "wal", "True"], result.stderr
 
 
 def storages_with(**env):
