@@ -142,4 +142,8 @@ class Recording:
 
     @staticmethod
     def read_keys(keys):
-        return {name: model._base_manager.get(pk=pk) for name, (model, pk) in keys.items()}
+        by_model = {}
+        for model, pk in keys.values():
+            by_model.setdefault(model, []).append(pk)
+        found = {model: model._base_manager.in_bulk(pks) for model, pks in by_model.items()}
+        return {name: found[model][pk] for name, (model, pk) in keys.items()}
