@@ -15,6 +15,7 @@ differs, `build()` runs again instead. Either way the caller gets the same recor
 import datetime
 
 from django.apps import apps
+from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
@@ -133,6 +134,13 @@ class Recording:
             model._base_manager._insert(
                 [model(**move(row)) for row in rows], fields=model._meta.concrete_fields, raw=True
             )
+        if connection.vendor == "postgresql":
+            # Inserting a key does not move PostgreSQL's sequence, and a test that ran loaddata (which sets each
+            # sequence to the table's highest key, outside any transaction) may have moved it back below the keys
+            # inserted here: set it as loaddata does, or the test's own inserts would take these keys again.
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), list(self.inserted)):
+                    cursor.execute(sql)
         for model, changes in self.updated.items():
             for pk, change in changes.items():
                 model._base_manager.filter(pk=pk).update(**move(change))

@@ -6,10 +6,11 @@ same records whether its fixture was built or replayed.
 import datetime
 
 import pytest
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.utils import timezone
 
-from heritage.records.models import Site
+from heritage.records.models import Site, SiteName
 
 from . import recorded
 from .api.conftest import build_world
@@ -92,3 +93,20 @@ def test_reloading_the_baseline_forgets_the_recordings(palmyra, fresh_recordings
     empty_records()
     load_baseline()  # as after a transactional test: the article's keys may differ from those recorded
     assert not recorded._recordings
+
+
+def test_a_replay_leaves_the_next_keys_free_after_a_sequence_went_back(palmyra, fresh_recordings):
+    """On PostgreSQL loaddata sets each sequence to the table's highest key, outside the transaction: a test that
+    loaded fixtures leaves the sequences below the keys the recording holds. The test's own records must still
+    find free keys after a replay."""
+
+    def sequence_back():  # to the table's highest key, as loaddata leaves it (a no-op on SQLite)
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [SiteName]):
+                cursor.execute(sql)
+
+    sequence_back()
+    once(timezone.now())  # the recording's site name takes the key after the baseline's highest
+    sequence_back()
+    world = recorded.replayed(build_world)
+    SiteName.objects.create(site=world["hatra"], name="Hatra again", kind="variant")
