@@ -8,14 +8,13 @@ deleted, in every table; later calls write the same rows again in a few statemen
 hold what the signals wrote), with the build's timestamps moved to the time of the replay in the same order.
 
 A replay must start where the recording did. A test's earlier fixtures may have written records of their own: the
-state of every table of the apps the build wrote to (rows, highest key, latest change) is compared first, and if it
-differs, `build()` runs again instead. Either way the caller gets the same records, read back from the database.
+state of every table the build wrote to (rows, highest key, latest change) is compared first, and if it differs,
+`build()` runs again instead. Either way the caller gets the same records, read back from the database.
 """
 
 import datetime
 
 from django.apps import apps
-from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
@@ -33,7 +32,7 @@ def replayed(build):
     read back from the database.
     """
     recording = _recordings.get(build)
-    if recording is not None and fingerprint(recording.apps) == recording.before:
+    if recording is not None and fingerprint(recording.written) == recording.before:
         recording.replay()
         return recording.read()
     if recording is not None:  # the test's own fixtures changed the records: build as if never recorded
@@ -58,13 +57,11 @@ def rows_of(model):
     return {row[model._meta.pk.attname]: row for row in model._base_manager.values()}
 
 
-def fingerprint(app_labels=None):
-    """Rows, highest key and latest change of every table (of `app_labels`), in one query."""
+def fingerprint(models=None):
+    """Rows, highest key and latest change of every table (or of `models`), in one query."""
     quote = connection.ops.quote_name
     keys, parts = [], []
-    for model in tables():
-        if app_labels is not None and model._meta.app_label not in app_labels:
-            continue
+    for model in tables() if models is None else models:
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         keys += [(model, "rows"), (model, "highest key")]
         parts += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX({pk}) FROM {table})"]
@@ -83,9 +80,9 @@ class Recording:
         self.updated = updated  # {model: {pk: {column: value}}}
         self.deleted = deleted  # {model: [pk]}
         self.moments = moments  # the build's timestamps, in order
-        self.apps = {model._meta.app_label for model in [*inserted, *updated, *deleted]}
-        # The state the build started from, in the tables of the apps it wrote to, as `fingerprint` reads it.
-        self.before = {key: value for key, value in before.items() if key[0]._meta.app_label in self.apps}
+        self.written = list(dict.fromkeys([*inserted, *updated, *deleted]))
+        # The state the build started from, in the tables it wrote to, as `fingerprint` reads it.
+        self.before = {key: value for key, value in before.items() if key[0] in self.written}
 
     @classmethod
     def of(cls, build):
@@ -137,10 +134,16 @@ class Recording:
         if connection.vendor == "postgresql":
             # Inserting a key does not move PostgreSQL's sequence, and a test that ran loaddata (which sets each
             # sequence to the table's highest key, outside any transaction) may have moved it back below the keys
-            # inserted here: set it as loaddata does, or the test's own inserts would take these keys again.
+            # inserted here: set each to its table's highest key, as loaddata does (in one statement), or the test's
+            # own inserts would take these keys again.
+            quote = connection.ops.quote_name
+            setvals = [
+                f"setval(pg_get_serial_sequence('{quote(model._meta.db_table)}', '{model._meta.pk.column}'), "
+                f"(SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)}))"
+                for model in self.inserted
+            ]
             with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), list(self.inserted)):
-                    cursor.execute(sql)
+                cursor.execute("SELECT " + ", ".join(setvals))
         for model, changes in self.updated.items():
             for pk, change in changes.items():
                 model._base_manager.filter(pk=pk).update(**move(change))
