@@ -8,8 +8,8 @@ deleted, in every table; later calls write the same rows again in a few statemen
 hold what the signals wrote), with the build's timestamps moved to the time of the replay in the same order.
 
 A replay must start where the recording did. A test's earlier fixtures may have written records of their own: the
-state of every table the build wrote to (rows, highest key, latest change) is compared first, and if it differs,
-`build()` runs again instead. Either way the caller gets the same records, read back from the database.
+state of every table the build wrote to (rows, highest key, sum of the records' versions) is compared first, and if
+it differs, `build()` runs again instead. Either way the caller gets the same records, read back from the database.
 """
 
 import datetime
@@ -58,16 +58,19 @@ def rows_of(model):
 
 
 def fingerprint(models=None):
-    """Rows, highest key and latest change of every table (or of `models`), in one query."""
+    """
+    Rows, highest key and sum of versions (each save of a record adds one) of every table (or of `models`), in one
+    query. Not the latest change: a replay moves the timestamps, so a fixture replayed before would never match.
+    """
     quote = connection.ops.quote_name
     keys, parts = [], []
     for model in tables() if models is None else models:
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         keys += [(model, "rows"), (model, "highest key")]
         parts += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX({pk}) FROM {table})"]
-        if any(field.attname == "last_updated" for field in model._meta.concrete_fields):
-            keys.append((model, "latest change"))
-            parts.append(f"(SELECT MAX({quote('last_updated')}) FROM {table})")
+        if any(field.attname == "version" for field in model._meta.concrete_fields):
+            keys.append((model, "versions"))
+            parts.append(f"(SELECT SUM({quote('version')}) FROM {table})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return dict(zip(keys, cursor.fetchone(), strict=True))

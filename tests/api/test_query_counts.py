@@ -33,13 +33,19 @@ from heritage.records.models import (
     Threat,
 )
 
+from ..recorded import replayed
+
 counter = itertools.count(1)
 
 
 @pytest.fixture
 def base(db):
     """What every record below points at (beside the baseline's vocabularies): a source, a cited passage attributed
-    to an actor."""
+    to an actor (written once per session, then replayed: tests/recorded.py)."""
+    return replayed(build_base)
+
+
+def build_base():
     source = Source.objects.create(
         slug="src",
         title="Source",
@@ -196,6 +202,27 @@ FACTORIES = {
 }
 
 
+def builder(make, count):
+    """`count` records made by `make`, as a build for `replayed` (one function per factory and count, so that each is
+    recorded once a session and replayed for the other formats)."""
+
+    def build():
+        source = Source.objects.get(slug="src")
+        base = {
+            "source": source,
+            "actor": Actor.objects.get(slug="base-actor"),
+            "citation": Citation.objects.filter(source=source).order_by("pk").first(),  # base's, the first
+            "cause": DisturbanceCause.objects.first(),
+        }
+        return {str(n): make(base) for n in range(count)}
+
+    return build
+
+
+# The first record, then 49 more: the queries are counted after each.
+BUILDS = {(basename, count): builder(make, count) for basename, (_, make) in FACTORIES.items() for count in (1, 49)}
+
+
 def count_queries(client, url, params):
     """(queries run, body) for a GET, counting the queries a streamed body runs while it is read."""
     with CaptureQueriesContext(connection) as queries:
@@ -219,13 +246,12 @@ GEOJSON = {"site", "damage-report", "threat", "occupation"}
 )
 def test_list_query_count_does_not_grow_with_rows(base, anonymous, basename, fmt):
     """The list (JSON page, or CSV export) runs as many queries for 50 records as for 1."""
-    model, make = FACTORIES[basename]
     url = reverse(f"api:{basename}-list")
     params = {"format": fmt}
     # Only the records made here are listed: filter by the ids of what the factory made.
-    made = [make(base).pk]
+    made = [record.pk for record in replayed(BUILDS[basename, 1]).values()]
     one, _ = count_queries(anonymous, url, {**params, "id": ",".join(map(str, made))})
-    made += [make(base).pk for _ in range(49)]
+    made += [record.pk for record in replayed(BUILDS[basename, 49]).values()]
     fifty, body = count_queries(anonymous, url, {**params, "id": ",".join(map(str, made))})
     if fmt == "json":
         assert json.loads(body)["count"] == 50
