@@ -18,7 +18,16 @@ from django.urls import reverse
 from heritage.records.importers.eamena import import_eamena
 from heritage.records.importers.eamena_places import values
 from heritage.records.integrity import run_checks
-from heritage.records.models import Citation, DamageReport, Site, SiteIdentifier, SiteName, Source, Threat
+from heritage.records.models import (
+    Citation,
+    DamageReport,
+    Site,
+    SiteExtent,
+    SiteIdentifier,
+    SiteName,
+    Source,
+    Threat,
+)
 from heritage.records.texts import sha256
 from heritage.search import index
 from heritage.search.models import SearchEntry
@@ -163,6 +172,35 @@ def test_an_updated_file_updates_the_places_in_place():
     assert site.condition_id == "fair" and Site.objects.filter(slug="eamena-0182033").count() == 1
     assert report.counts["sites"]["created"] == 0 and report.counts["sites"]["updated"] == 5
     assert site.citations.filter(source=report.source).exists() and Source.objects.filter(kind="dataset").count() == 2
+
+
+def test_every_record_an_import_writes_has_its_history_naming_the_curator_and_the_file():
+    """
+    Each record an import creates has one "created" history row holding its values, with the importing user and
+    the file as the reason; a record a later file changes gets a "changed" row holding its new values.
+    """
+    curator = make_user("cora")
+    first = run(commit=True, user=curator)
+    newer = edited(lambda features: set_property(features, "EAMENA-0182033", "Overall Condition State Type", "Fair"))
+    second = run(data=newer, name="newer.geojson", commit=True, user=curator)
+    assert first.committed and second.committed
+    for model in (Site, SiteIdentifier, SiteName, SiteExtent, DamageReport, Threat, Citation):
+        if model is Citation:
+            records = Citation.objects.filter(source__in=[first.source, second.source])
+        else:
+            records = model._base_manager.filter(citations__source=first.source).distinct()
+        names = ["id", *(field.attname for field in model.history.model.tracked_fields if field.attname != "id")]
+        history = model.history.filter(id__in=records.values("pk"))
+        created = history.filter(history_type="+")
+        assert created.count() == records.count() > 0, model
+        assert {(row.history_user_id, row.history_change_reason) for row in history} <= {
+            (curator.pk, "Imported from trimmed.geojson (EAMENA)"),
+            (curator.pk, "Imported from newer.geojson (EAMENA)"),
+        }
+        latest = {row[0]: row for row in history.order_by("history_id").values_list(*names)}
+        assert latest == {row[0]: row for row in records.values_list(*names)}, model
+    changed = Site.history.filter(slug="eamena-0182033", history_type="~").get()
+    assert changed.condition_id == "fair" and changed.history_change_reason == "Imported from newer.geojson (EAMENA)"
 
 
 def test_options_set_the_status_of_new_reports_and_mark_new_sites_sensitive():

@@ -28,7 +28,9 @@ def describe(error):
 
 # Sent after records were written in bulk, which skips post_save and m2m_changed (an importer's batch): `written` is
 # {model: ids of the records written or newly cited}, the whole batch in one signal so that what is derived from the
-# records (the search index) reads each record once, whichever of the batch's models name it.
+# records (the search index) reads each record once, whichever of the batch's models name it. Optional: `created`,
+# {model: [the records inserted]}, and `cited`, {model: {id: [citations newly cited]}}, with which what a new record
+# holds need not be read back.
 written_in_bulk = Signal()
 
 

@@ -26,74 +26,77 @@ from heritage.records.models.vocabularies import TERM_MODELS
 
 @dataclass(frozen=True)
 class Document:
-    """How one model's records are indexed."""
+    """
+    How one model's records are indexed: `names(record, related)` and `text(record, related)` give its texts, where
+    `related` holds, for each lookup of `related` ("names__name": the name of each of its other names), the texts of
+    its related records in the order they were written (by primary key).
+    """
 
-    names: object  # record -> list of texts
-    text: object  # record -> list of texts
+    names: object  # (record, related) -> list of texts
+    text: object  # (record, related) -> list of texts
     select_related: tuple = ()
-    prefetch_related: tuple = ()
+    related: tuple = ()
     # {model: lookup}: this model's records name a record of `model` (its name is among theirs), found by `lookup`.
     names_from: dict = field(default_factory=dict)
 
 
-def quotes(record):
-    return [citation.quote for citation in record.citations.all()]
+QUOTES = "citations__quote"
 
 
 DOCUMENTS = {
     Site: Document(
-        names=lambda site: [site.name, *(other.name for other in site.names.all())],
-        text=lambda site: [site.description, *quotes(site)],
-        prefetch_related=("names", "citations"),
+        names=lambda site, related: [site.name, *related["names__name"]],
+        text=lambda site, related: [site.description, *related[QUOTES]],
+        related=("names__name", QUOTES),
     ),
     Period: Document(
-        names=lambda period: [period.name, period.label],
-        text=lambda period: [period.description, *quotes(period)],
-        prefetch_related=("citations",),
+        names=lambda period, related: [period.name, period.label],
+        text=lambda period, related: [period.description, *related[QUOTES]],
+        related=(QUOTES,),
     ),
     Actor: Document(
-        names=lambda actor: [actor.name, *(alias.name for alias in actor.aliases.all())],
-        text=lambda actor: [actor.description, *quotes(actor)],
-        prefetch_related=("aliases", "citations"),
+        names=lambda actor, related: [actor.name, *related["aliases__name"]],
+        text=lambda actor, related: [actor.description, *related[QUOTES]],
+        related=("aliases__name", QUOTES),
     ),
     Occupation: Document(
-        names=lambda occupation: [occupation.site.name, occupation.occupier.name],
-        text=lambda occupation: [occupation.description, occupation.dating_note, *quotes(occupation)],
+        names=lambda occupation, related: [occupation.site.name, occupation.occupier.name],
+        text=lambda occupation, related: [occupation.description, occupation.dating_note, *related[QUOTES]],
         select_related=("site", "occupier"),
-        prefetch_related=("citations",),
+        related=(QUOTES,),
         names_from={Site: "site", Actor: "occupier"},
     ),
     Event: Document(
-        names=lambda event: [event.title],
-        text=lambda event: [event.description, event.statement, event.dating_note, *quotes(event)],
-        prefetch_related=("citations",),
+        names=lambda event, related: [event.title],
+        text=lambda event, related: [event.description, event.statement, event.dating_note, *related[QUOTES]],
+        related=(QUOTES,),
     ),
     DamageReport: Document(
-        names=lambda report: [report.site.name],
-        text=lambda report: [report.description, report.dating_note, *quotes(report)],
+        names=lambda report, related: [report.site.name],
+        text=lambda report, related: [report.description, report.dating_note, *related[QUOTES]],
         select_related=("site",),
-        prefetch_related=("citations",),
+        related=(QUOTES,),
         names_from={Site: "site"},
     ),
     Threat: Document(
-        names=lambda threat: [threat.site.name],
-        text=lambda threat: [threat.description, threat.consequence, *quotes(threat)],
+        names=lambda threat, related: [threat.site.name],
+        text=lambda threat, related: [threat.description, threat.consequence, *related[QUOTES]],
         select_related=("site",),
-        prefetch_related=("citations",),
+        related=(QUOTES,),
         names_from={Site: "site"},
     ),
     Source: Document(
-        names=lambda source: [source.title],
-        text=lambda source: [source.publisher, source.notes],
+        names=lambda source, related: [source.title],
+        text=lambda source, related: [source.publisher, source.notes],
     ),
     Citation: Document(
-        names=lambda citation: [],
-        text=lambda citation: [citation.quote, citation.attribution],
+        names=lambda citation, related: [],
+        text=lambda citation, related: [citation.quote, citation.attribution],
     ),
     **{
         model: Document(
-            names=lambda term: [term.label, term.label_ar],
-            text=lambda term: [term.scope_note, term.scope_note_ar],
+            names=lambda term, related: [term.label, term.label_ar],
+            text=lambda term, related: [term.scope_note, term.scope_note_ar],
         )
         for model in TERM_MODELS
     },

@@ -105,14 +105,30 @@ def searchable(model):
     return model in DOCUMENTS
 
 
-def entry_values(spec, record):
-    names, text = spec.names(record), spec.text(record)
+def entry_values(spec, record, related):
+    names, text = spec.names(record, related), spec.text(record, related)
     return {
         "names": "\n".join(filter(None, names)),
         "text": "\n".join(filter(None, text)),
         "names_folded": document(names),
         "text_folded": document(text),
     }
+
+
+def related_texts(model, lookups, pks, using):
+    """{pk: {lookup: [texts]}} of `model`'s records `pks`, each lookup's texts in the order written: a query each."""
+    related = {pk: {lookup: [] for lookup in lookups} for pk in pks}
+    for lookup in lookups:
+        relation = lookup.split("__")[0]
+        rows = (
+            model._base_manager.using(using)
+            .filter(pk__in=pks, **{f"{lookup}__isnull": False})
+            .order_by("pk", f"{relation}__pk")
+            .values_list("pk", lookup)
+        )
+        for pk, text in rows:
+            related[pk][lookup].append(text)
+    return related
 
 
 def index_records(model, queryset=None):
@@ -122,14 +138,29 @@ def index_records(model, queryset=None):
     if spec.select_related:
         # select_related() with no names follows every foreign key: a citation would bring its source's whole text.
         queryset = queryset.select_related(*spec.select_related)
-    queryset = queryset.prefetch_related(*spec.prefetch_related).order_by("pk")
+    queryset = queryset.order_by("pk")
     content_type = ContentType.objects.db_manager(queryset.db).get_for_model(model)
     records = queryset.iterator(chunk_size=CHUNK)
     count = 0
     while chunk := list(itertools.islice(records, CHUNK)):
-        write_entries(content_type, {record.pk: entry_values(spec, record) for record in chunk}, queryset.db)
+        related = related_texts(model, spec.related, [record.pk for record in chunk], queryset.db)
+        values = {record.pk: entry_values(spec, record, related[record.pk]) for record in chunk}
+        write_entries(content_type, values, queryset.db)
         count += len(chunk)
     return count
+
+
+def index_new(model, records, related, using="default"):
+    """
+    Write the entries of `records`, just inserted with all they hold: `related` gives each one's texts as
+    `related_texts` would read them. What an import's batch made is indexed without reading it back.
+    """
+    spec = DOCUMENTS[model]
+    content_type = ContentType.objects.db_manager(using).get_for_model(model)
+    for start in range(0, len(records), CHUNK):
+        chunk = records[start : start + CHUNK]
+        values = {record.pk: entry_values(spec, record, related[record.pk]) for record in chunk}
+        write_entries(content_type, values, using)
 
 
 def write_entries(content_type, values, using):
@@ -142,12 +173,17 @@ def write_entries(content_type, values, using):
     for record_id, fields in values.items():
         entry = existing.get(record_id)
         if entry is None:
-            new.append(SearchEntry(content_type=content_type, record_id=record_id, **fields))
+            new.append((content_type.pk, record_id, *(fields[name] for name in ENTRY_FIELDS)))
         elif any(getattr(entry, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(entry, name, value)
             changed.append(entry)
-    SearchEntry.objects.using(using).bulk_create(new, batch_size=500)
+    # Plain rows, as they may be many (an import's batch): bulk_create would make and prepare each through the model.
+    columns = ["content_type_id", "record_id", *ENTRY_FIELDS]
+    with connections[using].cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO search_searchentry ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", new
+        )
     SearchEntry.objects.using(using).bulk_update(changed, list(ENTRY_FIELDS), batch_size=500)
     return existing
 

@@ -91,11 +91,19 @@ def citations_changed(sender, instance, action, reverse, model, pk_set, **kwargs
 
 
 @receiver(written_in_bulk, dispatch_uid="records_search_written_in_bulk")
-def records_written_in_bulk(sender, written, using="default", **kwargs):
+def records_written_in_bulk(sender, written, created=None, cited=None, using="default", **kwargs):
     """
-    An importer's batch ({model: ids}): each record written, or whose parts were written (a site's names), indexed
-    once, however many of the batch's models name it; then the records that show a renamed one's name.
+    An importer's batch: `written` ({model: ids}) what it wrote or newly cited, `created` ({model: [records]}) the
+    records among them it inserted, and `cited` ({model: {id: [citations]}}) what its records newly cite. A new record
+    holds and cites only what the batch wrote with it, so it is indexed from the batch, without reading it back;
+    every other record written, or whose parts were written (a site's names), is read and indexed once, however many
+    of the batch's models name it; then the records that show a renamed one's name.
     """
+    created, cited = created or {}, cited or {}
+    new = {model: {record.pk for record in records} for model, records in created.items()}
+    for model, records in created.items():
+        if model in DOCUMENTS and records:
+            index.index_new(model, records, related_in_batch(model, records, created, cited), using)
     documents = defaultdict(set)
     for model, ids in written.items():
         if ids and model in DOCUMENTS:
@@ -104,8 +112,31 @@ def records_written_in_bulk(sender, written, using="default", **kwargs):
             field = model._meta.get_field(PARTS[model])
             owners = model._base_manager.using(using).filter(pk__in=ids).values_list(field.attname, flat=True)
             documents[field.related_model].update(owners)
+    indexed = {model: documents[model] | new.get(model, set()) for model in DOCUMENTS}
     for model, ids in documents.items():
-        reindex(model, model._base_manager.using(using).filter(pk__in=ids), indexed=documents)
+        if ids := ids - new.get(model, set()):
+            reindex(model, model._base_manager.using(using).filter(pk__in=ids), indexed=indexed)
+
+
+def related_in_batch(model, records, created, cited):
+    """What `index.related_texts` would read of `records`, new in a batch, taken from the batch."""
+    related = {record.pk: {} for record in records}
+    for lookup in DOCUMENTS[model].related:
+        name, attribute = lookup.split("__", 1)
+        relation = model._meta.get_field(name)
+        if relation.many_to_many:
+            assert name == "citations", f"{lookup}: only the citations of a batch's records are known"
+            citing = cited.get(model, {})
+            for record in records:
+                citations = sorted(citing.get(record.pk, ()), key=lambda citation: citation.pk)
+                related[record.pk][lookup] = [getattr(citation, attribute) for citation in citations]
+        else:  # the records' parts (a site's other names), which point to them
+            parts = defaultdict(list)
+            for part in sorted(created.get(relation.related_model, ()), key=lambda part: part.pk):
+                parts[getattr(part, relation.field.attname)].append(getattr(part, attribute))
+            for record in records:
+                related[record.pk][lookup] = parts.get(record.pk, [])
+    return related
 
 
 @receiver(post_migrate, dispatch_uid="records_search_install")

@@ -4,9 +4,11 @@ transaction (eamena.py).
 
 Each batch reads what the record already holds of its places in a few queries (sites by EAMENA ID, their names,
 extents, damage reports and threats, the citations of the file), compares, and writes: new records are validated
-one by one (`full_clean`, each field's check of a value made once: rows.FieldChecks) and inserted in bulk, changed
-ones are saved one by one; their links to citations and the history of both (the import named as its reason) are
-written as plain rows (rows.py). What full_clean refuses becomes a `Problem` of the report.
+one by one (`full_clean`, each field's check of a value made once: rows.FieldChecks) and inserted as plain rows
+(rows.insert), changed ones are saved one by one; their links to citations are plain rows too, and the history of
+both (the import named as its reason) is copied by the database from the records' rows (rows.copy_history). The
+batch's `written_in_bulk` names the new records themselves, which the search index takes without reading them
+back. What full_clean refuses becomes a `Problem` of the report.
 """
 
 import collections
@@ -24,7 +26,7 @@ from ..models import Citation, DamageReport, Site, SiteExtent, SiteIdentifier, S
 from ..services import describe_original
 from ..texts import Extracted, sha256
 from .eamena_places import Problem
-from .rows import FieldChecks, insert_history, insert_links
+from .rows import FieldChecks, copy_history, insert, insert_links
 
 MEDIA_TYPE = "application/geo+json"
 # Inserted in this order, each after what it refers to.
@@ -156,8 +158,10 @@ class Writer:
                 self.checks.full_clean(citation, exclude=keys(Citation))
                 new.append(citation)
                 self.citations[quote] = citation
-        Citation.objects.bulk_create(new)
-        signals.written_in_bulk.send(sender=type(self), written={Citation: {citation.pk for citation in new}})
+        insert(Citation, new)
+        copy_history(Citation, new, update=False, user=self.user, reason=self.reason)
+        written = {Citation: {citation.pk for citation in new}}
+        signals.written_in_bulk.send(sender=type(self), written=written, created={Citation: new})
         self.made.update(citation.pk for citation in new)
         self.report.count("citations", "created", len(new))
 
@@ -255,19 +259,22 @@ class Writer:
     def flush(self):
         """Insert the batch's new records, their links to citations, and the history of what changed."""
         for model in CITED_MODELS:
-            model.objects.bulk_create(self.created[model], batch_size=500)
+            insert(model, self.created[model])
         for model, links in self.links.items():
             insert_links(model, [(record.pk, citation.pk) for record, citation in links])
         for changes, update in ((self.created, False), (self.updated, True)):
             for model, records in changes.items():
-                insert_history(model, records, update=update, user=self.user, reason=self.reason)
+                copy_history(model, records, update=update, user=self.user, reason=self.reason)
         written = collections.defaultdict(set)
         for changes in (self.created, self.updated):
             for model, records in changes.items():
                 written[model].update(record.pk for record in records)
+        cited = collections.defaultdict(lambda: collections.defaultdict(list))
         for model, links in self.links.items():
             written[model].update(record.pk for record, _ in links)
-        signals.written_in_bulk.send(sender=type(self), written=written)
+            for record, citation in links:
+                cited[model][record.pk].append(citation)
+        signals.written_in_bulk.send(sender=type(self), written=written, created=self.created, cited=cited)
 
     def problem(self, kind, key, message, feature=None):
         self.report.count(kind, "refused")

@@ -1,23 +1,27 @@
 """
 Plain writes for an importer's batches: rows as tuples through `cursor.executemany`, and each field's check of a
-value made once. Django's `bulk_create` prepares every value of every row through a model instance and its fields,
-and `full_clean` runs a field's validators again for every record holding the same value (a country, a kind, a
-certainty); on an EAMENA import those were most of the time.
+value made once. Django's `bulk_create` builds one statement through its SQL compiler, preparing every value of
+every row through the compiler and the field, and `full_clean` runs a field's validators again for every record
+holding the same value (a country, a kind, a certainty); on an EAMENA import those were most of the time.
 
+- `insert(model, records)`: new records' rows, as `bulk_create` writes them (each field's `pre_save`, its value
+  prepared for the database), their primary keys reserved first (`reserve_ids`) and set on the records.
 - `insert_links(model, pairs)`: rows of a record model's table of citations, (record pk, citation pk).
-- `insert_history(model, records, ...)`: the history rows django-simple-history's `bulk_history_create` writes,
-  column for column (the same values, user and reason), without its model instances.
+- `copy_history(model, records, ...)`: the history rows django-simple-history's `bulk_history_create` writes,
+  column for column (the same values, user and reason), copied by the database from the records' rows.
 - `FieldChecks.full_clean(record, exclude)`: `record.full_clean(exclude, validate_unique=False,
   validate_constraints=False)`, the same errors and the same cleaned values, each field's check of one value run
   once per import (a field's `clean` depends only on the value: references, whose check is a query, are excluded).
 """
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
-from simple_history.utils import get_change_reason_from_object
 
 UNSEEN = object()
+AUTO_FIELDS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
+# Rows a statement names by primary key (well under both databases' limits on parameters).
+CHUNK = 500
 
 
 def executemany(table, columns, rows):
@@ -30,6 +34,96 @@ def executemany(table, columns, rows):
         cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
 
 
+def reserve_ids(model, count):
+    """`count` new primary keys of `model`, in order, taken inside the current transaction."""
+    assert connection.in_atomic_block, "ids are reserved inside the transaction that inserts them"
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, column, count])  # fmt: skip
+            return sorted(row[0] for row in cursor.fetchall())
+        # SQLite: the transaction began IMMEDIATE (settings.py), so it holds the database's write lock and no other
+        # connection can insert until it ends. AUTOINCREMENT never gives an id twice: past the highest ever given
+        # (sqlite_sequence) and the highest present.
+        quote = connection.ops.quote_name
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"coalesce((SELECT max({quote(column)}) FROM {quote(table)}), 0))",
+            [table],
+        )
+        top = cursor.fetchone()[0]
+        return list(range(top + 1, top + 1 + count))
+
+
+def stores_text_as_given(field):
+    """Whether `field` writes a string as it is: a CharField, TextField or SlugField changing nothing of Django's."""
+    kind = type(field)
+    return (
+        kind.get_db_prep_save is models.Field.get_db_prep_save
+        and kind.get_db_prep_value is models.Field.get_db_prep_value
+        and kind.get_prep_value in (models.CharField.get_prep_value, models.TextField.get_prep_value)
+        and kind.to_python in (models.CharField.to_python, models.TextField.to_python)
+    )
+
+
+class Column:
+    """
+    One field's values of a batch's rows, as `bulk_create` gives them to the database (`pre_save`, then
+    `get_db_prep_save`), each distinct value prepared once (a country, a kind), a string of a plain text field as it
+    is. A timestamp set on saving takes the batch's moment: the rows are one write.
+    """
+
+    def __init__(self, field, connection, moment):
+        self.field, self.connection, self.prepared = field, connection, {}
+        self.text = stores_text_as_given(field)
+        self.stamped = isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add)
+        self.moment = moment
+        self.own_pre_save = type(field).pre_save is not models.Field.pre_save
+
+    def __call__(self, record):
+        field = self.field
+        if self.stamped:
+            setattr(record, field.attname, self.moment)
+            value = self.moment
+        elif self.own_pre_save:
+            value = field.pre_save(record, True)
+        else:
+            value = getattr(record, field.attname)
+        if self.text and type(value) is str:
+            return value
+        try:
+            return self.prepared[type(value), value]
+        except KeyError:
+            prepared = self.prepared[type(value), value] = field.get_db_prep_save(value, self.connection)
+            return prepared
+        except TypeError:  # unhashable (a geometry)
+            return field.get_db_prep_save(value, self.connection)
+
+
+def insert(model, records):
+    """Insert `records`, new instances of `model`: as `bulk_create` would, in one `executemany`."""
+    if not records:
+        return
+    assert isinstance(model._meta.pk, AUTO_FIELDS), "primary keys are reserved from the table's sequence"
+    for record, pk in zip(records, reserve_ids(model, len(records)), strict=True):
+        record.pk = pk
+    fields = [field for field in model._meta.concrete_fields if not field.generated]
+    references = [field for field in fields if field.many_to_one or field.one_to_one]
+    for record in records:
+        for field in references:
+            # A record made with a parent not yet inserted (a new site's names) takes the parent's key now.
+            if getattr(record, field.attname) is None and (parent := getattr(record, field.name)) is not None:
+                setattr(record, field.name, parent)  # through the descriptor: the parent stays cached
+    # The connection itself: `django.db.connection` is a proxy that looks it up on every use.
+    database, moment = connections[DEFAULT_DB_ALIAS], timezone.now()
+    columns = [Column(field, database, moment) for field in fields]
+    rows = [tuple(column(record) for column in columns) for record in records]
+    executemany(model._meta.db_table, [field.column for field in fields], rows)
+    for record in records:
+        record._state.adding, record._state.db = False, database.alias
+
+
 def insert_links(model, pairs):
     """Link records of `model` to citations: `pairs` of (record pk, citation pk)."""
     through = model.citations.through
@@ -38,23 +132,35 @@ def insert_links(model, pairs):
     executemany(through._meta.db_table, [record, citation], pairs)
 
 
-def insert_history(model, records, *, update, user, reason):
-    """The history rows of `records` (created, or with `update` changed), as bulk_history_create writes them."""
+def copy_history(model, records, *, update, user, reason):
+    """
+    The history rows of `records` (created, or with `update` changed), as bulk_history_create writes them: the
+    database copies each record's row as it now stands, with one moment, user and reason for the batch (one write).
+    """
+    if not records:
+        return
     history = model.history.model
     assert not hasattr(history, "history_relation"), "history_relation rows are not written here"
-    tracked = [(field, history._meta.get_field(field.attname)) for field in history.tracked_fields]
+    quote = connection.ops.quote_name
+    tracked = [(field.column, history._meta.get_field(field.attname).column) for field in history.tracked_fields]
     extra = [history._meta.get_field(name) for name in ("history_date", "history_user", "history_change_reason")]
-    columns = [column.column for _, column in tracked] + [field.column for field in extra] + ["history_type"]
-    kind = "~" if update else "+"
-    # One moment for the batch's rows (bulk_history_create takes the clock for each): they are one write.
-    when = extra[0].get_db_prep_save(timezone.now(), connection)
-    rows = []
-    for record in records:
-        values = [column.get_db_prep_save(getattr(record, field.attname), connection) for field, column in tracked]
-        who = getattr(record, "_history_user", user or history.get_default_history_user(record))
-        why = get_change_reason_from_object(record) or reason
-        rows.append((*values, when, getattr(who, "pk", who), why, kind))
-    executemany(history._meta.db_table, columns, rows)
+    who = user or history.get_default_history_user(records[0])
+    constants = [extra[0].get_db_prep_save(timezone.now(), connection), getattr(who, "pk", who), reason]
+    columns = [column for _, column in tracked] + [field.column for field in extra] + ["history_type"]
+    # A parameter in a SELECT's list has no type of its own on PostgreSQL: it is given its column's.
+    cast = connection.vendor == "postgresql"
+    marks = [f"CAST(%s AS {field.cast_db_type(connection)})" if cast else "%s" for field in extra]
+    copied = ", ".join([quote(column) for column, _ in tracked] + marks + ["%s"])
+    pk = quote(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(records), CHUNK):
+            pks = [record.pk for record in records[start : start + CHUNK]]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+                f"SELECT {copied} FROM {quote(model._meta.db_table)} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(pks))}) ORDER BY {pk}",
+                [*constants, "~" if update else "+", *pks],
+            )
 
 
 class FieldChecks:
