@@ -15,8 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from heritage.records.geometry import validate_geometry
 from heritage.records.importers.eamena import import_eamena
 from heritage.records.importers.eamena_places import values
+from heritage.records.importers.eamena_writer import CHECKED_BY_READER
 from heritage.records.integrity import run_checks
 from heritage.records.models import (
     Citation,
@@ -462,3 +464,9 @@ def test_the_search_index_after_imports_is_the_one_a_rebuild_makes():
     threats = Threat.objects.filter(site__identifiers__value="EAMENA-0182033")
     shown = SearchEntry.objects.filter(record_id__in=threats.values("pk"), content_type__model="threat")
     assert shown.exists() and all("Qaleh Nosrat" in entry.names for entry in shown)
+
+
+def test_what_the_writer_leaves_to_the_reader_is_all_the_field_would_check():
+    """The writer skips the geometry's field check because the reader ran the same one: nothing else is skipped."""
+    assert {SiteExtent: ["geometry"]} == CHECKED_BY_READER
+    assert SiteExtent._meta.get_field("geometry").validators == [validate_geometry]

@@ -31,6 +31,9 @@ from .rows import FieldChecks, copy_history, insert, insert_links
 MEDIA_TYPE = "application/geo+json"
 # Inserted in this order, each after what it refers to.
 CITED_MODELS = [Site, SiteIdentifier, SiteName, SiteExtent, DamageReport, Threat]
+# Fields whose every value the reader (eamena_places.py) has checked with the field's own validators: an extent's
+# geometry, with geometry_errors (the field's validate_geometry), before its representative point is taken.
+CHECKED_BY_READER = {SiteExtent: ["geometry"]}
 
 
 @functools.cache
@@ -239,7 +242,7 @@ class Writer:
             try:
                 # Check constraints and references are left to the database (each is a query here): the
                 # importer's values keep them, and a row that does not is refused, rolling the import back.
-                self.checks.full_clean(record, exclude=keys(model))
+                self.checks.full_clean(record, exclude=[*keys(model), *CHECKED_BY_READER.get(model, ())])
             except ValidationError as exc:
                 self.refuse(kind, exc, feature)
                 return None
