@@ -23,10 +23,11 @@ from .documents import DOCUMENTS, PARTS
 from .models import SearchEntry
 
 
-def reindex(model, queryset, indexed=None):
+def reindex(model, queryset, indexed=()):
     """
     Index the records of `queryset`; when their names changed, the records that show those names too, but those in
-    `indexed` ({model: ids}), which are indexed anyway (a document is read from the records, whenever it is read).
+    `indexed` (dicts of {model: ids}), which are indexed anyway (a document is read from the records, whenever it is
+    read).
     """
     shown_by = [(other, spec.names_from[model]) for other, spec in DOCUMENTS.items() if model in spec.names_from]
     before = names_of(model, queryset) if shown_by else {}
@@ -34,8 +35,8 @@ def reindex(model, queryset, indexed=None):
     renamed = [pk for pk, names in names_of(model, queryset).items() if before.get(pk) != names] if shown_by else []
     for other, lookup in shown_by if renamed else ():
         showing = other._base_manager.using(queryset.db).filter(**{f"{lookup}__in": renamed})
-        if indexed and indexed.get(other):
-            showing = showing.exclude(pk__in=indexed[other])
+        if skipped := [pk for ids in indexed for pk in ids.get(other, ())]:
+            showing = showing.exclude(pk__in=skipped)
         index.index_records(other, showing)
 
 
@@ -110,12 +111,13 @@ def records_written_in_bulk(sender, written, created=None, cited=None, using="de
             documents[model].update(ids)
         if ids and model in PARTS:
             field = model._meta.get_field(PARTS[model])
-            owners = model._base_manager.using(using).filter(pk__in=ids).values_list(field.attname, flat=True)
-            documents[field.related_model].update(owners)
-    indexed = {model: documents[model] | new.get(model, set()) for model in DOCUMENTS}
+            documents[field.related_model].update(getattr(part, field.attname) for part in created.get(model, ()))
+            if ids := set(ids) - new.get(model, set()):
+                owners = model._base_manager.using(using).filter(pk__in=ids).values_list(field.attname, flat=True)
+                documents[field.related_model].update(owners)
     for model, ids in documents.items():
         if ids := ids - new.get(model, set()):
-            reindex(model, model._base_manager.using(using).filter(pk__in=ids), indexed=indexed)
+            reindex(model, model._base_manager.using(using).filter(pk__in=ids), indexed=[documents, new])
 
 
 def related_in_batch(model, records, created, cited):

@@ -56,7 +56,6 @@ class Writer:
         self.status, self.sensitive, self.user = status, sensitive, user
         self.document = None
         self.made = set()  # the citations this import made (their primary keys)
-        self.checks = FieldChecks()
         self.reason = f"Imported from {Path(name).name} (EAMENA)"
 
     # --- The file's source --------------------------------------------------------------------------------------
@@ -100,6 +99,7 @@ class Writer:
 
     def write_batch(self, places, passages):
         """Write `places` (mapped, each with its features' passages in `passages`)."""
+        self.checks = FieldChecks()
         self.created = collections.defaultdict(list)
         self.updated = collections.defaultdict(list)
         self.links = collections.defaultdict(list)  # model: [(record, citation)]

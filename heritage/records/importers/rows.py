@@ -164,21 +164,27 @@ def copy_history(model, records, *, update, user, reason):
 
 
 class FieldChecks:
-    """full_clean without constraints and unique checks, remembering each field's verdict on each value."""
+    """
+    full_clean without constraints and unique checks, remembering each field's verdict on each value. Its memory grows
+    with the distinct values it sees: an importer makes one for each batch.
+    """
 
     def __init__(self):
-        self.verdicts = {}  # (field, value's type, value): cleaned value, or the ValidationError
+        self.plans = {}  # (model, excluded names): [(field, {(value's type, value): cleaned value or the error})]
 
     def full_clean(self, record, exclude):
+        model, exclude = type(record), tuple(exclude)
+        plan = self.plans.get((model, exclude))
+        if plan is None:
+            fields = [field for field in model._meta.fields if field.name not in exclude and not field.generated]
+            plan = self.plans[model, exclude] = [(field, {}) for field in fields]
         errors = {}
-        for field in record._meta.fields:
-            if field.name in exclude or field.generated:
-                continue
+        for field, verdicts in plan:
             value = getattr(record, field.attname)
             if field.blank and value in field.empty_values:
                 continue
             try:
-                setattr(record, field.attname, self.clean(field, record, value))
+                setattr(record, field.attname, self.clean(field, verdicts, record, value))
             except ValidationError as exc:
                 errors[field.name] = exc.error_list
         try:
@@ -188,19 +194,18 @@ class FieldChecks:
         if errors:
             raise ValidationError(errors)
 
-    def clean(self, field, record, value):
+    @staticmethod
+    def clean(field, verdicts, record, value):
         try:
-            key = (field, type(value), value)
-            hash(key)
+            verdict = verdicts.get((type(value), value), UNSEEN)
         except TypeError:  # a geometry (a dict): checked each time
             return field.clean(value, record)
-        verdict = self.verdicts.get(key, UNSEEN)
         if verdict is UNSEEN:
             try:
                 verdict = field.clean(value, record)
             except ValidationError as exc:
                 verdict = exc
-            self.verdicts[key] = verdict
+            verdicts[type(value), value] = verdict
         if isinstance(verdict, ValidationError):
             raise ValidationError(verdict.error_list)
         return verdict
