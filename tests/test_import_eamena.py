@@ -279,6 +279,15 @@ BAD_FILES = [
     ("not JSON", b"EAMENA-0182033, Nosrat Abad", "", 0, "", "not JSON"),
     ("not GeoJSON", b'{"type": "Feature", "properties": {}}', "", 0, "", "FeatureCollection"),
     ("no features", b'{"features": [], "type": "FeatureCollection"}', "", 0, "", "no features"),
+    ("a nested type", b'{"features": [], "about": {"type": "FeatureCollection"}}', "", 0, "", "FeatureCollection"),
+    (
+        "a type in a string",
+        b'{"features": [], "note": "\\"type\\": \\"FeatureCollection\\"}"}',
+        "",
+        0,
+        "",
+        "FeatureCollection",
+    ),  # fmt: skip
     ("truncated", TRIMMED[:30000], "", 0, "", "not JSON: parse error: premature EOF"),
     ("no geometry", edited(without_geometry), "EAMENA-0182033", 0, "geometry", "no geometry"),
     ("no name", edited(without_names), "EAMENA-0182033", 0, "Resource Name", "no name"),
@@ -464,6 +473,20 @@ def test_the_search_index_after_imports_is_the_one_a_rebuild_makes():
     threats = Threat.objects.filter(site__identifiers__value="EAMENA-0182033")
     shown = SearchEntry.objects.filter(record_id__in=threats.values("pk"), content_type__model="threat")
     assert shown.exists() and all("Qaleh Nosrat" in entry.names for entry in shown)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"type": "FeatureCollection", "features": []},
+        {"features": [], "type": "FeatureCollection"},
+        {"features": [], "type": "FeatureCollection", "name": "export"},
+    ],
+)
+def test_the_collections_type_is_found_wherever_it_stands(document):
+    """EAMENA writes it last, others first, some between: each is read as a FeatureCollection (with no features)."""
+    report = run(data=json.dumps(document, indent=1).encode())
+    assert [problem.message for problem in report.problems] == ["The file holds no features."]
 
 
 def test_what_the_writer_leaves_to_the_reader_is_all_the_field_would_check():

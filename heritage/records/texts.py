@@ -43,20 +43,34 @@ def normalise(text):
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Characters a text is encoded in at a time, for its checksum and its size: a long text is never copied whole.
+ENCODED_AT_ONCE = 1 << 20
+
+
+def utf8_pieces(text, errors="strict"):
+    """`text`'s UTF-8 encoding, a piece at a time (the pieces joined are `text.encode("utf-8", errors)`)."""
+    for start in range(0, len(text), ENCODED_AT_ONCE):
+        yield text[start : start + ENCODED_AT_ONCE].encode("utf-8", errors)
+
+
 def sha256(data):
     """SHA-256, hex, of bytes or of a text's UTF-8 encoding."""
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        digest = hashlib.sha256()
+        for piece in utf8_pieces(data):
+            digest.update(piece)
+        return digest.hexdigest()
     return hashlib.sha256(data).hexdigest()
 
 
 def check_text(text, field="text"):
     """Refuse (on `field`) a text that cannot be a source's: empty, only whitespace, or holding a NUL."""
-    if not text or not text.strip():
+    if not text or text.isspace():
         raise ValidationError({field: "The text is empty (or only whitespace): a source must hold the words it says."})
     if "\x00" in text:
         raise ValidationError({field: "The text holds a NUL character, which no document's words contain."})
-    size, limit = len(text.encode("utf-8", "surrogatepass")), max_original_bytes()
+    size = len(text) if text.isascii() else sum(map(len, utf8_pieces(text, "surrogatepass")))
+    limit = max_original_bytes()
     if size > limit:
         raise ValidationError(
             {field: f"The text is {filesizeformat(size)} of UTF-8; at most {filesizeformat(limit)} is accepted."}
