@@ -111,17 +111,20 @@ class Writer:
         self.flush()
 
     def load_existing(self, places):
-        identifiers = SiteIdentifier.objects.select_related("site").filter(
+        # Unordered, each of these lookups: a model's ordering would lead the database to walk an ordering index
+        # of the whole table rather than look the batch's keys up (for the source's citations, every batch).
+        identifiers = SiteIdentifier.objects.select_related("site").order_by()
+        identifiers = identifiers.filter(
             scheme=IdentifierScheme.EAMENA, value__in=[place.eamena_id for place in places]
         )
         self.identifiers = {identifier.value: identifier for identifier in identifiers}
         sites = [identifier.site_id for identifier in self.identifiers.values()]
-        self.names = {(n.site_id, n.name): n for n in SiteName.objects.filter(site__in=sites)}
-        self.extents = {(e.site_id, e.position): e for e in SiteExtent.objects.filter(site__in=sites)}
-        self.reports = {r.slug: r for r in DamageReport.objects.filter(site__in=sites)}
-        self.threats = {t.slug: t for t in Threat.objects.filter(site__in=sites)}
+        self.names = {(n.site_id, n.name): n for n in SiteName.objects.filter(site__in=sites).order_by()}
+        self.extents = {(e.site_id, e.position): e for e in SiteExtent.objects.filter(site__in=sites).order_by()}
+        self.reports = {r.slug: r for r in DamageReport.objects.filter(site__in=sites).order_by()}
+        self.threats = {t.slug: t for t in Threat.objects.filter(site__in=sites).order_by()}
         new_slugs = [place.eamena_id.lower() for place in places if place.eamena_id not in self.identifiers]
-        self.taken_slugs = set(Site.objects.filter(slug__in=new_slugs).values_list("slug", flat=True))
+        self.taken_slugs = set(Site.objects.filter(slug__in=new_slugs).order_by().values_list("slug", flat=True))
         # Which of these records already cite which citations: {model: {(record pk, citation pk)}}.
         existing = {
             Site: [identifier.site_id for identifier in self.identifiers.values()],
@@ -135,7 +138,7 @@ class Writer:
         for model, pks in existing.items():
             through, column = model.citations.through, f"{model._meta.model_name}_id"
             rows = through.objects.filter(**{f"{column}__in": pks}, citation__source=self.source) if pks else []
-            self.linked[model] = set(rows.values_list(column, "citation_id")) if pks else set()
+            self.linked[model] = set(rows.order_by().values_list(column, "citation_id")) if pks else set()
 
     def load_citations(self, places, passages):
         """The citations of the batch's passages: the source's own where it has them, new ones made and inserted."""
@@ -149,7 +152,7 @@ class Writer:
         self.citations = {}
         # Earlier batches' citations too: two places may share a passage word for word (the same geometry).
         for chunk in chunks(list(wanted), 500):
-            for citation in Citation.objects.filter(source=self.source, quote__in=chunk):
+            for citation in Citation.objects.filter(source=self.source, quote__in=chunk).order_by():
                 self.citations[citation.quote] = citation
                 if citation.pk not in self.made:
                     self.report.count("citations", "unchanged")
