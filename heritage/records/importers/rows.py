@@ -11,7 +11,7 @@ holding the same value (a country, a kind, a certainty); on an EAMENA import tho
   column for column (the same values, user and reason), copied by the database from the records' rows.
 - `FieldChecks.full_clean(record, exclude)`: `record.full_clean(exclude, validate_unique=False,
   validate_constraints=False)`, the same errors and the same cleaned values, each field's check of one value run
-  once per import (a field's `clean` depends only on the value: references, whose check is a query, are excluded).
+  once (a field's `clean` depends only on the value: references, whose check is a query, are excluded).
 """
 
 from django.core.exceptions import ValidationError
