@@ -2,7 +2,7 @@
 #   make run    create the virtualenv, install, migrate, load the Palmyra fixtures, make the demo curator account
 #               (password from HERITAGE_CURATOR_PASSWORD, or printed once), serve on http://127.0.0.1:8000/admin/
 #   make test   lint, Django checks and the whole test suite (DATABASE_URL picks the database; default SQLite),
-#               in TEST_WORKERS processes (TEST_WORKERS=0 for one; PYTEST_ARGS adds pytest options)
+#               in TEST_WORKERS processes (TEST_WORKERS=0: in this process; PYTEST_ARGS adds pytest options)
 
 PYTHON ?= python3
 VENV := .venv
