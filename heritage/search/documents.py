@@ -36,6 +36,8 @@ class Document:
     text: object  # (record, related) -> list of texts
     select_related: tuple = ()
     related: tuple = ()
+    # Fields not read to index a record: large and not indexed (a source's text).
+    defer: tuple = ()
     # {model: lookup}: this model's records name a record of `model` (its name is among theirs), found by `lookup`.
     names_from: dict = field(default_factory=dict)
 
@@ -88,6 +90,7 @@ DOCUMENTS = {
     Source: Document(
         names=lambda source, related: [source.title],
         text=lambda source, related: [source.publisher, source.notes],
+        defer=("text",),
     ),
     Citation: Document(
         names=lambda citation, related: [],

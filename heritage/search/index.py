@@ -138,7 +138,7 @@ def index_records(model, queryset=None):
     if spec.select_related:
         # select_related() with no names follows every foreign key: a citation would bring its source's whole text.
         queryset = queryset.select_related(*spec.select_related)
-    queryset = queryset.order_by("pk")
+    queryset = queryset.defer(*spec.defer).order_by("pk")
     content_type = ContentType.objects.db_manager(queryset.db).get_for_model(model)
     records = queryset.iterator(chunk_size=CHUNK)
     count = 0

@@ -142,6 +142,22 @@ def test_a_source_is_found_by_its_texts_checksum(palmyra, anonymous):
     assert [source["slug"] for source in found] == ["palmyra-recapture-2016"]
 
 
+def test_saving_a_source_indexes_it_without_reading_its_text_back(palmyra):
+    """The search entry of a source holds its title, publisher and notes: the text, megabytes perhaps, is not read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from heritage.search.models import SearchEntry
+
+    column = connection.ops.quote_name("text")
+    with CaptureQueriesContext(connection) as queries:
+        source = Source(slug="nimrud-report", title="Nimrud: a damage report", kind_id="report", text=NIMRUD_TEXT)
+        source.save()
+    selected = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and column in q["sql"]]
+    assert not [sql for sql in selected if f"records_source{column[-1]}.{column}" in sql], selected
+    assert SearchEntry.objects.filter(record_id=source.pk, names__contains="Nimrud: a damage report").exists()
+
+
 def test_a_page_of_sources_or_citations_never_reads_a_text(palmyra, anonymous, django_assert_max_num_queries):
     """Texts can run to megabytes: lists, records and nested sources leave the column alone."""
     from django.db import connection
