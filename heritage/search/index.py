@@ -1,7 +1,8 @@
 """
 Keeping the search index: one `SearchEntry` a searchable record, written by the application from the record
 (`index_records`, called by the signals in signals.py on every save and delete, and by `rebuild` for the bulk
-paths), and the database's own full-text index over the entries, which the database keeps in step itself:
+paths; `index_new` for an importer's batch, from the records it holds), and the database's own full-text index
+over the entries, which the database keeps in step itself:
 
 - SQLite: a contentless FTS5 table over the entries' folded columns (it stores only the index), its rows numbered
   by record (`KIND_SHIFT`), kept by triggers on the entries' table, its ranking BM25 with a name match weighing ten
@@ -179,11 +180,10 @@ def write_entries(content_type, values, using):
                 setattr(entry, name, value)
             changed.append(entry)
     # Plain rows, as they may be many (an import's batch): bulk_create would make and prepare each through the model.
-    columns = ["content_type_id", "record_id", *ENTRY_FIELDS]
+    columns = ", ".join(["content_type_id", "record_id", *ENTRY_FIELDS])
+    marks = ", ".join(["%s"] * (2 + len(ENTRY_FIELDS)))
     with connections[using].cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO search_searchentry ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", new
-        )
+        cursor.executemany(f"INSERT INTO {SearchEntry._meta.db_table} ({columns}) VALUES ({marks})", new)
     SearchEntry.objects.using(using).bulk_update(changed, list(ENTRY_FIELDS), batch_size=500)
     return existing
 
