@@ -5,7 +5,8 @@ paths; `index_new` for an importer's batch, from the records it holds), and the 
 over the entries, which the database keeps in step itself:
 
 - SQLite: a contentless FTS5 table over the entries' folded columns (it stores only the index), its rows numbered
-  by record (`KIND_SHIFT`), kept by triggers on the entries' table, its ranking BM25 with a name match weighing ten
+  by record (`KIND_SHIFT`), kept by triggers on the entries' table (many new entries at once, an import's batch,
+  are indexed by a statement of their own: `insert_many_sqlite`), its ranking BM25 with a name match weighing ten
   times a text match;
 - PostgreSQL: a GIN index on the entries' weighted tsvector (names weight A, text weight B; `query.DOCUMENT`).
 
@@ -26,6 +27,8 @@ from .text import document
 FTS_TABLE = "search_fts"
 GIN_INDEX = "search_searchentry_document"
 CHUNK = 2000
+# New entries from which SQLite's index is written apart from its insert trigger (insert_many_sqlite).
+MANY = 100
 ENTRY_FIELDS = ("names", "text", "names_folded", "text_folded")
 # The FTS5 row of an entry is numbered by its record, not by the entry: (content type id << 40) + record id. A
 # search of one kind of record then reads the record ids from the index alone (a rowid range, with no lookup of the
@@ -36,14 +39,15 @@ OLD_ROWID = "((old.content_type_id << 40) + old.record_id)"
 # The layout an earlier release made (external content keyed by entry id): replaced on the next migrate.
 OLD_FTS_TABLE = "search_searchentry_fts"
 
+SQLITE_INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON search_searchentry BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES ({ROWID}, new.names_folded, new.text_folded);
+    END"""
 SQLITE_SCHEMA = [
     # Contentless: the entries' table holds the text; the index holds only what a search and its rank need.
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
         names_folded, text_folded, content='', tokenize='unicode61 remove_diacritics 0')""",
     f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('rank', 'bm25(10.0, 1.0)')",
-    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_insert AFTER INSERT ON search_searchentry BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES ({ROWID}, new.names_folded, new.text_folded);
-    END""",
+    SQLITE_INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_delete AFTER DELETE ON search_searchentry BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, names_folded, text_folded)
         VALUES ('delete', {OLD_ROWID}, old.names_folded, old.text_folded);
@@ -56,6 +60,11 @@ SQLITE_SCHEMA = [
 ]
 SQLITE_FILL = f"""INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded)
     SELECT (content_type_id << {KIND_SHIFT}) + record_id, names_folded, text_folded FROM search_searchentry"""
+
+
+def fts_rowid(content_type_id, record_id):
+    """An entry's FTS5 rowid (ROWID, as the triggers compute it)."""
+    return (content_type_id << KIND_SHIFT) + record_id
 
 
 def kind_range(content_type_id):
@@ -182,10 +191,37 @@ def write_entries(content_type, values, using):
     # Plain rows, as they may be many (an import's batch): bulk_create would make and prepare each through the model.
     columns = ", ".join(["content_type_id", "record_id", *ENTRY_FIELDS])
     marks = ", ".join(["%s"] * (2 + len(ENTRY_FIELDS)))
-    with connections[using].cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {SearchEntry._meta.db_table} ({columns}) VALUES ({marks})", new)
+    insert = f"INSERT INTO {SearchEntry._meta.db_table} ({columns}) VALUES ({marks})"
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite" and len(new) >= MANY and has_insert_trigger(cursor):
+            insert_many_sqlite(cursor, insert, new, using)
+        else:
+            cursor.executemany(insert, new)
     SearchEntry.objects.using(using).bulk_update(changed, list(ENTRY_FIELDS), batch_size=500)
     return existing
+
+
+def has_insert_trigger(cursor):
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [f"{FTS_TABLE}_insert"])
+    return cursor.fetchone() is not None
+
+
+def insert_many_sqlite(cursor, insert, rows, using):
+    """
+    Many new entries on SQLite, their FTS5 rows inserted by a statement of their own rather than by the insert
+    trigger: an FTS5 insert run by a trigger, row by row, costs about four times as much (most of an import's time
+    in the database). The trigger is dropped and made again inside this transaction, which holds the write lock
+    (IMMEDIATE): no other connection writes meanwhile, nor sees it gone.
+    """
+    with transaction.atomic(using=using):
+        cursor.execute(f"DROP TRIGGER {FTS_TABLE}_insert")
+        cursor.executemany(insert, rows)
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE}(rowid, names_folded, text_folded) VALUES (%s, %s, %s)",
+            [(fts_rowid(content_type, record), names, text) for content_type, record, _, _, names, text in rows],
+        )
+        cursor.execute(SQLITE_INSERT_TRIGGER)
 
 
 def remove(model, ids, using="default"):
