@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from django.forms.models import model_to_dict
 
-from heritage.records.importers.rows import copy_history, insert
-from heritage.records.models import Site, SiteName
+from heritage.records.importers.rows import build, copy_history, insert
+from heritage.records.models import Citation, DamageReport, Deletion, Release, Site, SiteName, Source
 
 from .admin_helpers import make_user
 
@@ -34,6 +34,39 @@ def sites_with_names(prefix):
 def stored(model, records):
     rows = model._base_manager.filter(pk__in=[record.pk for record in records]).order_by("pk")
     return [{k: v for k, v in model_to_dict(row).items() if k not in UNCOMPARED} for row in rows]
+
+
+def state(record):
+    """Everything a new instance holds: its attributes and the related records it has cached."""
+    values = {name: value for name, value in vars(record).items() if name != "_state"}
+    return values, record._state.adding, dict(record._state.fields_cache)
+
+
+def test_build_makes_what_the_constructor_makes():
+    """
+    A record built from keywords holds what `Model(**keywords)` gives: the values, a parent given as a record (saved
+    or not) cached with its key, the defaults of the fields not given, a callable default called for each record.
+    """
+    parent = Site(slug="new", name="New", kind="monument")
+    source = Source.objects.get()
+    cases = [
+        (Site, {"slug": "a", "name": "A", "kind": "monument", "country": "IR", "latitude": None}),
+        (SiteName, {"site": parent, "name": "کاروانسرا", "kind": "local", "language": "fa"}),
+        (DamageReport, {"slug": "a-1", "site": Site.objects.first(), "cause_id": None, "occurred": "2015"}),
+        (Citation, {"source": source, "quote": "Palmyra", "char_start": 0, "char_end": 7}),
+        (Release, {"number": 1}),  # counts: a dict for each record (default=dict)
+        (Deletion, {"record_type": "site", "identifier": "palmyra"}),  # deleted_at: now (default=timezone.now)
+    ]
+    for model, keywords in cases:
+        built, made = build(model, keywords), model(**keywords)
+        built_state, made_state = state(built), state(made)
+        if model is Deletion:
+            assert built.deleted_at <= made.deleted_at
+            built_state[0].pop("deleted_at"), made_state[0].pop("deleted_at")
+        assert built_state == made_state, model
+    assert build(Release, {"number": 1}).counts is not build(Release, {"number": 2}).counts
+    with pytest.raises(TypeError, match="unexpected keyword arguments: 'nonsense'"):
+        build(Site, {"slug": "c", "nonsense": 1})
 
 
 def test_insert_stores_what_bulk_create_stores():

@@ -26,7 +26,7 @@ from ..models import Citation, DamageReport, Site, SiteExtent, SiteIdentifier, S
 from ..services import describe_original
 from ..texts import Extracted, sha256
 from .eamena_places import Problem
-from .rows import FieldChecks, copy_history, insert, insert_links
+from .rows import FieldChecks, build, copy_history, insert, insert_links
 
 MEDIA_TYPE = "application/geo+json"
 # Inserted in this order, each after what it refers to.
@@ -159,7 +159,8 @@ class Writer:
         new = []
         for quote, start in wanted.items():
             if quote not in self.citations:
-                citation = Citation(source=self.source, quote=quote, char_start=start, char_end=start + len(quote))
+                values = {"source": self.source, "quote": quote, "char_start": start, "char_end": start + len(quote)}
+                citation = build(Citation, values)
                 # clean() checks the quote stands at its offsets in the source's text.
                 self.checks.full_clean(citation, exclude=keys(Citation))
                 new.append(citation)
@@ -235,7 +236,7 @@ class Writer:
         now), citing `citation`; counted. Returns the record, or None when full_clean refused it.
         """
         if record is None:
-            record, column = model(**new, **values), "created"
+            record, column = build(model, {**new, **values}), "created"
         else:
             changed = {key: value for key, value in values.items() if current(record, key) != value}
             for key, value in changed.items():
