@@ -158,6 +158,35 @@ def test_saving_a_source_indexes_it_without_reading_its_text_back(palmyra):
     assert SearchEntry.objects.filter(record_id=source.pk, names__contains="Nimrud: a damage report").exists()
 
 
+def test_a_new_sources_text_is_fingerprinted_once_and_again_when_it_changes(palmyra, monkeypatch):
+    """
+    Cleaning and saving a new source take the text's SHA-256 once (a text can run to hundreds of megabytes); a text
+    changed after that is fingerprinted anew, and a stated checksum that does not hold is still refused.
+    """
+    from django.core.exceptions import ValidationError
+
+    from heritage.records import texts
+    from heritage.records.models import sources
+
+    hashed = []
+    monkeypatch.setattr(sources, "sha256", lambda text: hashed.append(text) or texts.sha256(text))
+    source = Source(slug="nimrud-report", title="Nimrud: a damage report", kind_id="report", language="en",
+                    text=NIMRUD_TEXT)  # fmt: skip
+    source.full_clean()
+    source.save()
+    assert hashed == [source.text]  # normalised, once
+
+    source.text = NIMRUD_TEXT + " Revised."
+    source.save()
+    source.refresh_from_db()
+    assert (source.text_sha256, source.text_length) == (texts.sha256(source.text), len(source.text))
+
+    stated = Source(slug="other", title="Other", kind_id="report", language="en", text="Other words.",
+                    text_sha256="0" * 64)  # fmt: skip
+    with pytest.raises(ValidationError, match="does not match its SHA-256"):
+        stated.full_clean()
+
+
 def test_a_page_of_sources_or_citations_never_reads_a_text(palmyra, anonymous, django_assert_max_num_queries):
     """Texts can run to megabytes: lists, records and nested sources leave the column alone."""
     from django.db import connection

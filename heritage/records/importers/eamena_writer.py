@@ -62,25 +62,26 @@ class Writer:
 
     def source_of_file(self):
         """The file's source: the one holding this text (the same file imported again), or a new one."""
-        digest = sha256(self.text)
-        source = Source.objects.filter(text_sha256=digest).first()
-        if source is not None:
+        name = Path(self.name).name
+        source = Source(
+            title=f"EAMENA heritage places: {name}"[:300],
+            kind_id="dataset",
+            publisher="EAMENA (Endangered Archaeology in the Middle East and North Africa)",
+            url="https://database.eamena.org/en/",
+            language="en",
+            notes="EAMENA Database by EAMENA (https://eamena.org), CC BY 4.0. Imported with import_eamena.",
+            text=self.text,
+        )
+        source.fix_text()  # its checksum, taken once: full_clean and save keep it
+        held = Source.objects.filter(text_sha256=source.text_sha256).first()
+        if held is not None:
+            source = held
             self.report.count("sources", "unchanged")
         else:
-            stem = Path(self.name).stem
-            source = Source(
-                slug=f"eamena-{slugify(stem)[:40]}-{digest[:8]}",
-                title=f"EAMENA heritage places: {Path(self.name).name}"[:300],
-                kind_id="dataset",
-                publisher="EAMENA (Endangered Archaeology in the Middle East and North Africa)",
-                url="https://database.eamena.org/en/",
-                language="en",
-                notes="EAMENA Database by EAMENA (https://eamena.org), CC BY 4.0. Imported with import_eamena.",
-                text=self.text,
-            )
+            source.slug = f"eamena-{slugify(Path(self.name).stem)[:40]}-{source.text_sha256[:8]}"
             self.document = Extracted(
                 text=self.text, media_type=MEDIA_TYPE, size=len(self.data), sha256=sha256(self.data),
-                name=Path(self.name).name, data=self.data,
+                name=name, data=self.data,
             )  # fmt: skip
             describe_original(source, self.document)
             # The check constraints are the database's (validating them here would send the whole text to it, as
