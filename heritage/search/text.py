@@ -10,6 +10,7 @@ presentation forms become their letters (ﻻ is لا). Latin and other scripts l
 and case is folded (casefold(): ß is ss). The Persian keheh and ya are read as their Arabic letters.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -69,4 +70,11 @@ def words(text):
 
 def document(texts):
     """The indexed form of several texts: their words, separated by single spaces."""
-    return " ".join(word for text in texts if text for word in words(text))
+    return " ".join(filter(None, (indexed(text) for text in texts if text)))
+
+
+@functools.lru_cache(maxsize=4096)
+def indexed(text):
+    """One text's words, separated by single spaces. Remembered: the quote a batch's records cite, a description
+    its importer writes for each, is indexed with each of them."""
+    return " ".join(words(text))
