@@ -511,21 +511,3 @@ def test_what_the_writer_leaves_to_the_reader_is_all_the_field_would_check():
     """The writer skips the geometry's field check because the reader ran the same one: nothing else is skipped."""
     assert dict(CHECKED_BY_READER) == {SiteExtent: ["geometry"]}
     assert SiteExtent._meta.get_field("geometry").validators == [validate_geometry]
-
-
-@pytest.mark.sqlite
-@pytest.mark.parametrize("commit", [True, False], ids=["committed", "dry run"])
-def test_the_connection_keeps_its_page_cache_after_an_import(commit):
-    """An import enlarges SQLite's page cache for its own length only: the process that served the admin's import
-    page goes on with the cache its settings give."""
-
-    def cache_size():
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            return cursor.fetchone()[0]
-
-    before = cache_size()
-    seen = []
-    run(commit=commit, progress=lambda _: seen.append(cache_size()))
-    assert seen and all(size < before for size in seen)  # more pages: a negative size is in KiB
-    assert cache_size() == before

@@ -32,16 +32,12 @@ from ..texts import check_text, normalise
 from .eamena_passages import FeaturePassages
 from .eamena_places import ID_KEY, PlaceReader, Problem
 from .eamena_writer import Writer
-from .rows import page_cache
 
 # The record types of the report's table, in its order.
 RECORD_TYPES = ["sources", "sites", "site names", "identifiers", "extents", "damage reports", "threats", "citations"]
 COLUMNS = ["created", "updated", "unchanged", "refused"]
 # Places written together: a few queries a batch read what the record holds of them.
 BATCH = 500
-# SQLite's page cache during an import (rows.page_cache), in KiB: at 50,000 features the last batches cost a third
-# more than the first with the usual 64 MB, and the same as the first with this.
-PAGE_CACHE = 256 * 1024
 # The top-level "type" as the document's first or last member: a string value directly inside the outermost object.
 FIRST_TYPE = re.compile(r'\s*\{\s*"type"\s*:\s*"([^"\\]*)"')
 LAST_TYPE = re.compile(r'"type"\s*:\s*"([^"\\]*)"\s*\}\s*\Z')
@@ -187,7 +183,7 @@ def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sens
         return report
     passages = FeaturePassages(text)
     reader = PlaceReader(vocabulary())
-    with page_cache(PAGE_CACHE), transaction.atomic():
+    with transaction.atomic():
         writer = Writer(report, text=text, data=data, name=name, status=status, sensitive=sensitive, user=user)
         writer.source_of_file()
         try:

@@ -10,13 +10,11 @@ holding the same value (a country, a kind, a certainty); on an EAMENA import tho
 - `insert_links(model, pairs)`: rows of a record model's table of citations, (record pk, citation pk).
 - `copy_history(model, records, ...)`: the history rows django-simple-history's `bulk_history_create` writes,
   column for column (the same values, user and reason), copied by the database from the records' rows.
-- `page_cache(kib)`: a larger SQLite page cache for the length of an import.
 - `FieldChecks.full_clean(record, exclude)`: `record.full_clean(exclude, validate_unique=False,
   validate_constraints=False)`, the same errors and the same cleaned values, each field's check of one value run
   once (a field's `clean` depends only on the value: references, whose check is a query, are excluded).
 """
 
-import contextlib
 import functools
 
 from django.core.exceptions import ValidationError
@@ -28,28 +26,6 @@ UNSEEN = object()
 AUTO_FIELDS = (models.AutoField, models.BigAutoField, models.SmallAutoField)
 # Rows a statement names by primary key (well under both databases' limits on parameters).
 CHUNK = 500
-
-
-@contextlib.contextmanager
-def page_cache(kib):
-    """
-    On SQLite, a page cache of `kib` KiB for this connection while the block runs, then the one it had. An import's
-    transaction changes index pages all over tables that grow past the usual cache: with too small a cache, SQLite
-    writes changed pages out to the log mid-transaction and reads them back, and each batch costs more than the one
-    before. Bounded: the memory is the same whatever the file's size.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        kept = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(kept)}")
 
 
 def executemany(table, columns, rows):
