@@ -73,8 +73,17 @@ def document(texts):
     return " ".join(filter(None, (indexed(text) for text in texts if text)))
 
 
-@functools.lru_cache(maxsize=4096)
 def indexed(text):
-    """One text's words, separated by single spaces. Remembered: the quote a batch's records cite, a description
-    its importer writes for each, is indexed with each of them."""
+    """One text's words, separated by single spaces."""
+    return remembered(text) if len(text) <= REMEMBERED else " ".join(words(text))
+
+
+# The longest text whose words are remembered: a quote (600 characters at most), a generated description, a name.
+REMEMBERED = 1000
+
+
+@functools.lru_cache(maxsize=4096)
+def remembered(text):
+    """indexed(), remembered for short texts (a few megabytes at most): the quote a batch's records cite, or a
+    description its importer writes for each, is indexed with each of them."""
     return " ".join(words(text))

@@ -238,7 +238,8 @@ def test_folding_is_its_definition(text):
 
 def test_a_documents_words_are_its_texts_words_in_order():
     """The indexed form of several texts is every word of each, in order, one space apart: a text without words (a
-    dash, a date's punctuation) adds no gap, and a text met before (remembered) gives its words again."""
-    texts = ["Palmyra, Syria", "—", "", None, "تَدْمُر (Tadmur)", "Palmyra, Syria"]
+    dash, a date's punctuation) adds no gap, and a text met before (remembered) gives its words again, as does a
+    text too long to be remembered."""
+    texts = ["Palmyra, Syria", "—", "", None, "تَدْمُر (Tadmur)", "Palmyra, Syria", "Hatra " * 200]
     expected = [word for text in texts if text for word in folding.words(text)]
-    assert folding.document(texts) == " ".join(expected) == "palmyra syria تدمر tadmur palmyra syria"
+    assert folding.document(texts) == " ".join(expected) == "palmyra syria تدمر tadmur palmyra syria" + " hatra" * 200
