@@ -106,23 +106,24 @@ class Column:
 
 
 # Where `build` takes a field's value from.
-GIVEN, RELATED, CONSTANT, CALLED = range(4)
+GIVEN, CONSTANT, CALLED = range(3)
 
 
 @functools.cache
 def construction(model, names):
     """
     How `build(model, values)` with the keys `names` builds its positional arguments: for each concrete field, the
-    value given (by attname), a related record given (by name, set through its descriptor afterwards), or the
-    field's default (taken once, or called for each record where the default is callable). None if `names` holds
-    anything else (a property): `model(**values)` then.
+    value given (by attname), a related record given (by name, set through its descriptor afterwards: the second
+    list, of (name, position)), or the field's default (taken once, or called for each record where the default is
+    callable). None if `names` holds anything else (a property): `model(**values)` then.
     """
-    plan, used = [], set()
+    plan, related, used = [], [], set()
     for field in model._meta.concrete_fields:
         if field.generated:
             plan.append((CONSTANT, DEFERRED))
         elif field.is_relation and field.name in names:
-            plan.append((RELATED, names.index(field.name)))
+            plan.append((CONSTANT, DEFERRED))
+            related.append((field.name, names.index(field.name)))
             used.add(field.name)
         elif field.attname in names:
             plan.append((GIVEN, names.index(field.attname)))
@@ -131,7 +132,7 @@ def construction(model, names):
             plan.append((CALLED, field))
         else:
             plan.append((CONSTANT, field.get_default()))
-    return plan if used == set(names) else None
+    return (plan, related) if used == set(names) else None
 
 
 def build(model, values):
@@ -140,24 +141,19 @@ def build(model, values):
     each field up in the keywords and takes its default again for every record (a tenth of an import's time), the
     positional path sets the values as they come.
     """
-    plan = construction(model, tuple(values))
-    if plan is None:
+    construct = construction(model, tuple(values))
+    if construct is None:
         return model(**values)
+    plan, related = construct
     given = list(values.values())
-    arguments = []
-    for source, value in plan:
-        if source is GIVEN:
-            arguments.append(given[value])
-        elif source is RELATED:
-            arguments.append(DEFERRED)
-        elif source is CALLED:
-            arguments.append(value.get_default())
-        else:
-            arguments.append(value)
-    record = model(*arguments)
-    for field, (source, value) in zip(model._meta.concrete_fields, plan, strict=True):
-        if source is RELATED:
-            setattr(record, field.name, given[value])  # the record's key (None if not yet saved), and the record
+    record = model(
+        *(
+            given[value] if source is GIVEN else value.get_default() if source is CALLED else value
+            for source, value in plan
+        )
+    )
+    for name, position in related:
+        setattr(record, name, given[position])  # the record's key (None if not yet saved), and the record
     return record
 
 
