@@ -187,6 +187,32 @@ def test_a_new_sources_text_is_fingerprinted_once_and_again_when_it_changes(palm
         stated.full_clean()
 
 
+def test_a_fixed_text_is_not_scanned_again_by_clean_or_save(palmyra, monkeypatch):
+    """
+    An importer fixes a file's text once (normalised, hashed); cleaning and saving the source then leave the text as
+    it is, without normalising or hashing its hundreds of megabytes again, and what is saved is the normalised text.
+    """
+    from heritage.records import texts
+    from heritage.records.models import sources
+
+    scanned = []
+    monkeypatch.setattr(sources, "normalise", lambda text: scanned.append("normalise") or texts.normalise(text))
+    monkeypatch.setattr(sources, "sha256", lambda text: scanned.append("sha256") or texts.sha256(text))
+    # NIMRUD_TEXT's lines end with \r\n, as a browser sends them.
+    source = Source(
+        slug="nimrud-report", title="Nimrud: a damage report", kind_id="report", language="en", text=NIMRUD_TEXT
+    )
+    source.fix_text()
+    assert scanned == ["normalise", "sha256"]
+    source.full_clean()
+    source.save()
+    assert scanned == ["normalise", "sha256"]
+    source.refresh_from_db()
+    normalised = NIMRUD_TEXT.replace("\r\n", "\n")
+    assert source.text == normalised
+    assert (source.text_sha256, source.text_length) == (texts.sha256(normalised), len(normalised))
+
+
 def test_a_page_of_sources_or_citations_never_reads_a_text(palmyra, anonymous, django_assert_max_num_queries):
     """Texts can run to megabytes: lists, records and nested sources leave the column alone."""
     from django.db import connection

@@ -201,8 +201,9 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
         Normalise the text's line endings (see texts.normalise), record its SHA-256 and length, and its direction
         when none was given (as its language is written).
         """
-        self.text = normalise(self.text or "")
         if not self.fingerprints_text():
+            # A fingerprinted text was normalised before it was hashed: it is not scanned again.
+            self.text = normalise(self.text or "")
             self.text_sha256 = sha256(self.text)
             self.text_length = len(self.text)
             # Kept with the string they were taken of: saving it unchanged does not hash it again (a text can run
@@ -220,9 +221,10 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
         super().clean()
         if self.text is None:
             return
-        check_text(normalise(self.text))
+        text = self.text if self.fingerprints_text() else normalise(self.text)
+        check_text(text)
         stored = self.stored_text
-        if stored is not None and normalise(self.text) != stored:
+        if stored is not None and text != stored:
             # An edit of the text: allowed only while nothing quotes it.
             if self.is_cited():
                 raise ValidationError(
