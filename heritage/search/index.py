@@ -170,20 +170,23 @@ def index_new(model, records, related, using="default"):
     for start in range(0, len(records), CHUNK):
         chunk = records[start : start + CHUNK]
         values = {record.pk: entry_values(spec, record, related[record.pk]) for record in chunk}
-        write_entries(content_type, values, using)
+        write_entries(content_type, values, using, new=True)
 
 
-def write_entries(content_type, values, using):
-    """Insert or update the entries {record id: values} of one kind of record, writing only what changed."""
-    existing = {
-        entry.record_id: entry
-        for entry in SearchEntry.objects.using(using).filter(content_type=content_type, record_id__in=list(values))
-    }
-    new, changed = [], []
+def write_entries(content_type, values, using, new=False):
+    """
+    Insert or update the entries {record id: values} of one kind of record, writing only what changed. With `new`,
+    the records were inserted just now, so none has an entry yet: they are not looked for.
+    """
+    existing = {}
+    if not new:
+        entries = SearchEntry.objects.using(using).filter(content_type=content_type, record_id__in=list(values))
+        existing = {entry.record_id: entry for entry in entries}
+    rows, changed = [], []
     for record_id, fields in values.items():
         entry = existing.get(record_id)
         if entry is None:
-            new.append((content_type.pk, record_id, *(fields[name] for name in ENTRY_FIELDS)))
+            rows.append((content_type.pk, record_id, *(fields[name] for name in ENTRY_FIELDS)))
         elif any(getattr(entry, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(entry, name, value)
@@ -194,10 +197,10 @@ def write_entries(content_type, values, using):
     insert = f"INSERT INTO {SearchEntry._meta.db_table} ({columns}) VALUES ({marks})"
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite" and len(new) >= MANY and has_insert_trigger(cursor):
-            insert_many_sqlite(cursor, insert, new, using)
+        if connection.vendor == "sqlite" and len(rows) >= MANY and has_insert_trigger(cursor):
+            insert_many_sqlite(cursor, insert, rows, using)
         else:
-            cursor.executemany(insert, new)
+            cursor.executemany(insert, rows)
     SearchEntry.objects.using(using).bulk_update(changed, list(ENTRY_FIELDS), batch_size=500)
     return existing
 
