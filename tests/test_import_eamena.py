@@ -17,6 +17,7 @@ from django.db import connection
 from django.urls import reverse
 
 from heritage.records.geometry import validate_geometry
+from heritage.records.importers import eamena
 from heritage.records.importers.eamena import import_eamena
 from heritage.records.importers.eamena_places import values
 from heritage.records.importers.eamena_writer import CHECKED_BY_READER
@@ -152,6 +153,30 @@ def test_the_file_is_a_dataset_source_and_every_record_cites_its_passage():
     assert report_quote.startswith('"Disturbance Cause') and report_quote.endswith('"EAMENA ID": "EAMENA-0182033"')
     extent_quote = site.extents.get().citations.get().quote
     assert extent_quote.startswith('"geometry": {') and "59.974807" in extent_quote
+
+
+@pytest.mark.parametrize("batch", [1, 500], ids=["a place a batch", "one batch"])
+def test_a_passage_two_places_share_is_one_citation_both_cite(batch, monkeypatch):
+    """
+    Two places with the same geometry, word for word, in one batch or in batches apart: their extents cite the one
+    passage, found where it first stands.
+    """
+    monkeypatch.setattr(eamena, "BATCH", batch)
+
+    def twin(features):
+        first = features[0]
+        features.append(copy.deepcopy(first))
+        features[-1]["properties"].update({"EAMENA ID": "EAMENA-0999999", "resourceid": "twin"})
+
+    data = edited(twin)
+    report = run(data=data, commit=True)
+    assert report.committed, report.problems
+    geometry = json.loads(data)["features"][0]["geometry"]
+    extents = [e for e in SiteExtent.objects.all() if e.geometry == geometry]
+    assert len(extents) == 2 and {e.site.slug for e in extents} >= {"eamena-0999999"}
+    (citation,) = {c for extent in extents for c in extent.citations.all()}
+    assert citation.char_start == report.source.text.index(citation.quote)
+    assert report.counts["citations"]["created"] == Citation.objects.filter(source=report.source).count()
 
 
 def test_importing_the_same_file_again_changes_nothing():

@@ -56,6 +56,7 @@ class Writer:
         self.status, self.sensitive, self.user = status, sensitive, user
         self.document = None
         self.made = set()  # the citations this import made (their primary keys)
+        self.made_quotes = set()  # and their quotes' hashes
         self.reason = f"Imported from {Path(name).name} (EAMENA)"
 
     # --- The file's source --------------------------------------------------------------------------------------
@@ -151,8 +152,10 @@ class Writer:
                 quote, start = passages.geometry(extent.feature)
                 wanted.setdefault(quote, start)
         self.citations = {}
-        # Earlier batches' citations too: two places may share a passage word for word (the same geometry).
-        for chunk in chunks(list(wanted), 500):
+        # Earlier batches' citations too: two places may share a passage word for word (the same geometry). A source
+        # new with this import holds only those, so only a quote an earlier batch made may be there to find.
+        held = list(wanted) if self.document is None else [quote for quote in wanted if hash(quote) in self.made_quotes]
+        for chunk in chunks(held, 500):
             for citation in Citation.objects.filter(source=self.source, quote__in=chunk).order_by():
                 self.citations[citation.quote] = citation
                 if citation.pk not in self.made:
@@ -171,6 +174,7 @@ class Writer:
         written = {Citation: {citation.pk for citation in new}}
         signals.written_in_bulk.send(sender=type(self), written=written, created={Citation: new})
         self.made.update(citation.pk for citation in new)
+        self.made_quotes.update(hash(citation.quote) for citation in new)
         self.report.count("citations", "created", len(new))
 
     def quotes(self, place, passages):
