@@ -7,8 +7,8 @@ end, so a test may change anything and the next one still finds the baseline. Te
 say so with the `empty_database` fixture (deleted inside the test's transaction, so rolled back too).
 
 Transactional tests (`transaction=True`, the live server of the browser tests) commit, and Django empties every table
-after them; the baseline is then loaded again before the next test that uses the database
-(`pytest_runtest_setup`).
+after them; the baseline's rows, kept when it was first loaded, are then written again before the next test that
+uses the database (`pytest_runtest_setup`).
 """
 
 import importlib
@@ -89,10 +89,11 @@ def empty_records():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test databases, with the baseline committed in them once."""
+def django_db_setup(django_db_setup, django_db_blocker, pytestconfig):
+    """The test databases, with the baseline committed in them once (and its rows kept, to restore it)."""
     with django_db_blocker.unblock():
         load_baseline()
+        pytestconfig.stash[BASELINE] = recorded.snapshot()
 
 
 def is_transactional(item):
@@ -119,11 +120,15 @@ def pytest_sessionfinish(session):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
-    """Before a test that uses the database, load the baseline again if a transactional test emptied it."""
+    """
+    Before a test that uses the database, restore the baseline if a transactional test emptied it: its rows as they
+    were after it was first loaded, the same keys and timestamps every other test sees (loading it again through
+    loaddata cost a second a time on SQLite, more on PostgreSQL).
+    """
     config = item.config
     if config.stash.get(BASELINE_GONE, False) and uses_database(item):
         with config.stash[blocking_manager_key].unblock():
-            load_baseline()
+            recorded.restore(config.stash[BASELINE])
         config.stash[BASELINE_GONE] = False
     yield
 
@@ -136,6 +141,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 BASELINE_GONE = pytest.StashKey[bool]()
+BASELINE = pytest.StashKey[list]()  # the baseline's rows (recorded.snapshot)
 
 
 @pytest.fixture

@@ -15,7 +15,9 @@ it differs, `build()` runs again instead. Either way the caller gets the same re
 import datetime
 
 from django.apps import apps
-from django.db import connection
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.utils import timezone
 
 _recordings = {}
@@ -76,6 +78,55 @@ def fingerprint(models=None):
         return dict(zip(keys, cursor.fetchone(), strict=True))
 
 
+def prepared_inserts(inserted, moments=()):
+    """
+    [(INSERT statement, fields, rows, stamps)] writing `inserted` ({model: [row]}), each value as the database takes
+    it (raw: as recorded, no auto_now, as loaddata writes them), prepared once: a replay prepares only the timestamps
+    it moves, at `stamps` [(row, position, moment)] (a value among `moments`). Compiling the inserts through the ORM
+    on every replay cost a few percent of the suite.
+    """
+    quote, moments = connection.ops.quote_name, set(moments)
+    statements = []
+    for model, rows in inserted.items():
+        fields = [field for field in model._meta.concrete_fields if not field.generated]
+        columns = ", ".join(quote(field.column) for field in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+        prepared, stamps = [], []
+        for number, row in enumerate(rows):
+            values = [row[field.attname] for field in fields]
+            for position, value in enumerate(values):
+                if isinstance(value, datetime.datetime) and value in moments:
+                    stamps.append((number, position, value))
+            prepared.append(
+                [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
+            )
+        statements.append((sql, fields, prepared, stamps))
+    return statements
+
+
+def snapshot():
+    """Every table's rows as they are now, as statements that write them again (`restore`)."""
+    return prepared_inserts({model: rows for model in tables() if (rows := list(rows_of(model).values()))})
+
+
+def restore(statements):
+    """
+    Every table emptied and given the rows of a `snapshot`, with their keys (content types and permissions too, so
+    that what names them by key still does); on PostgreSQL each sequence then starts after its table's highest key.
+    """
+    models = tables()
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
+        for sql, _, rows, _ in statements:
+            cursor.executemany(sql, rows)
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+    ContentType.objects.clear_cache()
+
+
 class Recording:
     def __init__(self, keys, inserted, updated, deleted, moments, before):
         self.keys = keys  # {name: (model, pk)} of the records build() returned
@@ -86,7 +137,7 @@ class Recording:
         self.written = list(dict.fromkeys([*inserted, *updated, *deleted]))
         # The state the build started from, in the tables it wrote to, as `fingerprint` reads it.
         self.before = {key: value for key, value in before.items() if key[0] in self.written}
-        self.statements = self.prepared_inserts()
+        self.statements = prepared_inserts(inserted, moments)
 
     @classmethod
     def of(cls, build):
@@ -152,32 +203,6 @@ class Recording:
         for model, changes in self.updated.items():
             for pk, change in changes.items():
                 model._base_manager.filter(pk=pk).update(**move(change))
-
-    def prepared_inserts(self):
-        """
-        [(INSERT statement, fields, rows, stamps)] of the inserted rows, each value as the database takes it (raw: as
-        recorded, no auto_now, as loaddata writes them), prepared once: a replay only prepares its moved timestamps,
-        at `stamps` [(row, position, recorded moment)]. Compiling the inserts through the ORM on every replay cost
-        a few percent of the suite.
-        """
-        quote, moments = connection.ops.quote_name, set(self.moments)
-        statements = []
-        for model, rows in self.inserted.items():
-            fields = [field for field in model._meta.concrete_fields if not field.generated]
-            columns = ", ".join(quote(field.column) for field in fields)
-            marks = ", ".join(["%s"] * len(fields))
-            sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-            prepared, stamps = [], []
-            for number, row in enumerate(rows):
-                values = [row[field.attname] for field in fields]
-                for position, value in enumerate(values):
-                    if isinstance(value, datetime.datetime) and value in moments:
-                        stamps.append((number, position, value))
-                prepared.append(
-                    [field.get_db_prep_save(value, connection) for field, value in zip(fields, values, strict=True)]
-                )
-            statements.append((sql, fields, prepared, stamps))
-        return statements
 
     def read(self):
         return self.read_keys(self.keys)
