@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from heritage.records.texts import ENCODED_AT_ONCE, check_text, sha256
+from heritage.records.texts import ENCODED_AT_ONCE, check_text, normalise, sha256
 
 # Latin, Arabic and Palmyrene (outside the Basic Multilingual Plane), longer than a piece encoded at once, so that
 # pieces end inside each script.
@@ -29,3 +29,17 @@ def test_a_text_is_refused_one_byte_over_the_limit_and_taken_at_it(settings):
 def test_a_text_of_whitespace_only_is_refused(text):
     with pytest.raises(ValidationError, match="empty"):
         check_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("\ufeffTadmur\r\nتدمر\rPalmyra\n", "Tadmur\nتدمر\nPalmyra\n"),
+        ("Tadmur\r\n\r\n", "Tadmur\n\n"),
+        ("\r", "\n"),
+        ("Tadmur \ufeff تدمر\n", "Tadmur \ufeff تدمر\n"),  # a byte-order mark inside the text is a character of it
+        (LONG, LONG),
+    ],
+)
+def test_intake_makes_line_endings_newlines_and_drops_a_leading_byte_order_mark(text, normalised):
+    assert normalise(text) == normalised
