@@ -202,7 +202,6 @@ def write_entries(content_type, values, using, new=False):
         else:
             cursor.executemany(insert, rows)
     SearchEntry.objects.using(using).bulk_update(changed, list(ENTRY_FIELDS), batch_size=500)
-    return existing
 
 
 def has_insert_trigger(cursor):
