@@ -246,6 +246,11 @@ def test_a_joined_list_is_split_by_position_keeping_terms_with_commas_whole():
     ]
     assert values("None, 2004-01-01, ") == ["", "2004-01-01", ""]
     assert values("Sistan and Baluchestan\u00a0Province") == ["Sistan and Baluchestan Province"]
+    # A term written with a no-break space is still the term.
+    assert values("Ploughing, Islamic, Late (Timurid/Safavid/Qajar)\u00a0(Iran)") == [
+        "Ploughing",
+        "Islamic, Late (Timurid/Safavid/Qajar) (Iran)",
+    ]
     assert values(None) == []
 
 

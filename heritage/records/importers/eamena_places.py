@@ -128,10 +128,15 @@ def values(text):
         return []
     if not isinstance(text, str):
         raise ValueError(f"expected a string, found {type(text).__name__}")
-    pieces = text.replace("\u00a0", " ").split(", ")
+    text = text.replace("\u00a0", " ")
+    pieces = text.split(", ")
+    # Only a term the text holds can be one of its values (most texts hold none: each piece is then a value).
+    terms = [term for term in TERMS_WITH_COMMAS if term in text]
+    if not terms:
+        return ["" if item == "None" else item for item in map(str.strip, pieces)]
     items, index = [], 0
     while index < len(pieces):
-        for term in TERMS_WITH_COMMAS:
+        for term in terms:
             parts = term.count(", ") + 1
             if ", ".join(pieces[index : index + parts]).strip() == term:
                 item, index = term, index + parts
