@@ -141,6 +141,7 @@ def test_the_file_is_a_dataset_source_and_every_record_cites_its_passage():
     source = report.source
     assert source.kind_id == "dataset" and source.text == TRIMMED.decode()
     assert source.original_sha256 == sha256(TRIMMED) and source.original_media_type == "application/geo+json"
+    assert source.text_sha256 == sha256(TRIMMED.decode())
     site = Site.objects.get(slug="eamena-0182033")
     assert [c.quote for c in site.citations.all()] == ['"EAMENA ID": "EAMENA-0182033"']
     for model in (Site, SiteName, SiteIdentifier, DamageReport, Threat, *[type(e) for e in site.extents.all()]):
@@ -237,6 +238,17 @@ def test_options_set_the_status_of_new_reports_and_mark_new_sites_sensitive():
         "reported"
     }
     assert set(Site.objects.filter(slug__startswith="eamena-").values_list("is_sensitive", flat=True)) == {True}
+
+
+def test_a_file_written_with_other_line_endings_is_held_as_its_normalised_text():
+    """A byte-order mark and \r\n line endings: the text (what citations quote) is normalised, the original is not."""
+    data = b"\xef\xbb\xbf" + TRIMMED.replace(b"\n", b"\r\n")
+    source = run(data=data, name="written-on-windows.geojson", commit=True).source
+    text = TRIMMED.decode()
+    assert (source.text, source.text_sha256, source.text_length) == (text, sha256(text), len(text))
+    assert (source.original_sha256, source.original_size) == (sha256(data), len(data))
+    for citation in Citation.objects.filter(source=source):
+        assert text[citation.char_start : citation.char_end] == citation.quote
 
 
 def test_a_joined_list_is_split_by_position_keeping_terms_with_commas_whole():

@@ -39,7 +39,10 @@ def max_original_bytes():
 
 
 def normalise(text):
-    """The text with line endings as `\\n` and no leading byte-order mark: the one change made at intake."""
+    """
+    The text with line endings as `\\n` and no leading byte-order mark: the one change made at intake. A text with
+    nothing to change is returned itself (the same object).
+    """
     text = text.removeprefix("\ufeff")
     if "\r" not in text:
         # Most texts: one scan for a carriage return costs a tenth of the two replacements' (a file of 279 MB: 0.05 s
@@ -58,23 +61,33 @@ def utf8_pieces(text, errors="strict"):
         yield text[start : start + ENCODED_AT_ONCE].encode("utf-8", errors)
 
 
-def sha256(data):
-    """SHA-256, hex, of bytes or of a text's UTF-8 encoding."""
+def fingerprint(data):
+    """(SHA-256 in hex, size in bytes) of bytes, or of a text's UTF-8 encoding (encoded a piece at a time)."""
     if isinstance(data, str):
-        digest = hashlib.sha256()
+        digest, size = hashlib.sha256(), 0
         for piece in utf8_pieces(data):
             digest.update(piece)
-        return digest.hexdigest()
-    return hashlib.sha256(data).hexdigest()
+            size += len(piece)
+        return digest.hexdigest(), size
+    return hashlib.sha256(data).hexdigest(), len(data)
 
 
-def check_text(text, field="text"):
-    """Refuse (on `field`) a text that cannot be a source's: empty, only whitespace, or holding a NUL."""
+def sha256(data):
+    """SHA-256, hex, of bytes or of a text's UTF-8 encoding."""
+    return fingerprint(data)[0]
+
+
+def check_text(text, field="text", size=None):
+    """
+    Refuse (on `field`) a text that cannot be a source's: empty, only whitespace, holding a NUL, or larger than
+    intake accepts. `size`: its UTF-8 size in bytes, when the caller knows it (else the text is encoded to count).
+    """
     if not text or text.isspace():
         raise ValidationError({field: "The text is empty (or only whitespace): a source must hold the words it says."})
     if "\x00" in text:
         raise ValidationError({field: "The text holds a NUL character, which no document's words contain."})
-    size = len(text) if text.isascii() else sum(map(len, utf8_pieces(text, "surrogatepass")))
+    if size is None:
+        size = len(text) if text.isascii() else sum(map(len, utf8_pieces(text, "surrogatepass")))
     limit = max_original_bytes()
     if size > limit:
         raise ValidationError(

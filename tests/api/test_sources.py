@@ -7,6 +7,7 @@ refused, naming the field, with nothing written to the database or to storage.
 import hashlib
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from heritage.records.models import Citation, DamageReport, Source
 
@@ -163,13 +164,11 @@ def test_a_new_sources_text_is_fingerprinted_once_and_again_when_it_changes(palm
     Cleaning and saving a new source take the text's SHA-256 once (a text can run to hundreds of megabytes); a text
     changed after that is fingerprinted anew, and a stated checksum that does not hold is still refused.
     """
-    from django.core.exceptions import ValidationError
-
     from heritage.records import texts
     from heritage.records.models import sources
 
     hashed = []
-    monkeypatch.setattr(sources, "sha256", lambda text: hashed.append(text) or texts.sha256(text))
+    monkeypatch.setattr(sources, "fingerprint", lambda text: hashed.append(text) or texts.fingerprint(text))
     source = Source(slug="nimrud-report", title="Nimrud: a damage report", kind_id="report", language="en",
                     text=NIMRUD_TEXT)  # fmt: skip
     source.full_clean()
@@ -189,28 +188,46 @@ def test_a_new_sources_text_is_fingerprinted_once_and_again_when_it_changes(palm
 
 def test_a_fixed_text_is_not_scanned_again_by_clean_or_save(palmyra, monkeypatch):
     """
-    An importer fixes a file's text once (normalised, hashed); cleaning and saving the source then leave the text as
-    it is, without normalising or hashing its hundreds of megabytes again, and what is saved is the normalised text.
+    An importer fixes a file's text once (normalised, hashed, measured); cleaning and saving the source then leave
+    the text as it is, without normalising, hashing or encoding its hundreds of megabytes again, and what is saved is
+    the normalised text.
     """
     from heritage.records import texts
     from heritage.records.models import sources
 
     scanned = []
     monkeypatch.setattr(sources, "normalise", lambda text: scanned.append("normalise") or texts.normalise(text))
-    monkeypatch.setattr(sources, "sha256", lambda text: scanned.append("sha256") or texts.sha256(text))
-    # NIMRUD_TEXT's lines end with \r\n, as a browser sends them.
-    source = Source(
-        slug="nimrud-report", title="Nimrud: a damage report", kind_id="report", language="en", text=NIMRUD_TEXT
-    )
+    monkeypatch.setattr(sources, "fingerprint", lambda text: scanned.append("fingerprint") or texts.fingerprint(text))
+    pieces = texts.utf8_pieces
+    monkeypatch.setattr(texts, "utf8_pieces", lambda *args: scanned.append("encode") or pieces(*args))
+    # NIMRUD_TEXT's lines end with \r\n, as a browser sends them; the Arabic makes measuring it an encoding.
+    text = NIMRUD_TEXT + "\r\nنمرود\r\n"
+    source = Source(slug="nimrud-report", title="Nimrud: a damage report", kind_id="report", language="en", text=text)
     source.fix_text()
-    assert scanned == ["normalise", "sha256"]
+    assert scanned == ["normalise", "fingerprint", "encode"]
     source.full_clean()
     source.save()
-    assert scanned == ["normalise", "sha256"]
+    assert scanned == ["normalise", "fingerprint", "encode"]
     source.refresh_from_db()
-    normalised = NIMRUD_TEXT.replace("\r\n", "\n")
+    normalised = text.replace("\r\n", "\n")
     assert source.text == normalised
     assert (source.text_sha256, source.text_length) == (texts.sha256(normalised), len(normalised))
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_a_text_given_with_its_bytes_is_fingerprinted_from_them_unless_normalising_changes_it(line_end, settings):
+    """A file's bytes stand for its text only while intake leaves the text as decoded (its line endings as `\n`)."""
+    from heritage.records import texts
+
+    text = f"نمرود{line_end}The north-west palace was blown up."
+    source = Source(slug="nimrud-file", title="Nimrud", kind_id="report", language="en", text=text)
+    source.fix_text(utf8=text.encode())
+    normalised = text.replace("\r\n", "\n")
+    assert (source.text, source.text_sha256) == (normalised, texts.sha256(normalised))
+    # Its size is that of the text as saved: one byte under it, the source is refused.
+    settings.SOURCE_MAX_BYTES = len(normalised.encode()) - 1
+    with pytest.raises(ValidationError, match="at most"):
+        source.full_clean()
 
 
 def test_a_page_of_sources_or_citations_never_reads_a_text(palmyra, anonymous, django_assert_max_num_queries):

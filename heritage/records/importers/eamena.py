@@ -101,26 +101,32 @@ def vocabulary():
 
 
 def file_text(data, report):
-    """The file's text, checked to be a GeoJSON FeatureCollection a source can hold; None with a problem if not."""
+    """
+    The file's text, checked to be a GeoJSON FeatureCollection a source can hold, and `data` again when it is that
+    text's UTF-8 (nothing was normalised), else None; (None, None) with a problem if the file cannot be imported.
+    """
     try:
-        text = normalise(data.decode("utf-8"))
+        decoded = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         report.refuse(Problem("", 0, "", f"The file is not UTF-8 text (byte {exc.start})."))
-        return None
+        return None, None
+    text = normalise(decoded)
+    # The file's bytes are then measured and fingerprinted as they are, not the text encoded again (twice).
+    utf8 = data if text is decoded else None
     try:
         kind = collection_type(text, data)
     except ijson.JSONError as exc:
         report.refuse(Problem("", 0, "", f"The file is not JSON: {json_error(exc)}."))
-        return None
+        return None, None
     if kind != "FeatureCollection":
         report.refuse(Problem("", 0, "", "The file is not a GeoJSON FeatureCollection (its type is not one)."))
-        return None
+        return None, None
     try:
-        check_text(text)
+        check_text(text, size=None if utf8 is None else len(utf8))
     except ValidationError as exc:
         report.refuse(Problem("", 0, "", " ".join(exc.messages)))
-        return None
-    return text
+        return None, None
+    return text, utf8
 
 
 def collection_type(text, data):
@@ -178,13 +184,14 @@ def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sens
     `sensitive`; the history names `user`. `progress(1)` is called as each place is read.
     """
     report = ImportReport(file_name=name)
-    text = file_text(data, report)
+    text, utf8 = file_text(data, report)
     if text is None:
         return report
     passages = FeaturePassages(text)
     reader = PlaceReader(vocabulary())
     with transaction.atomic():
-        writer = Writer(report, text=text, data=data, name=name, status=status, sensitive=sensitive, user=user)
+        writer = Writer(report, text=text, utf8=utf8, data=data, name=name, status=status, sensitive=sensitive,
+                        user=user)  # fmt: skip
         writer.source_of_file()
         try:
             with transaction.atomic():

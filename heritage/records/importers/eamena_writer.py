@@ -51,8 +51,9 @@ def current(record, key):
 class Writer:
     """Writes the places of one import, batch by batch, counting into `report` and collecting what is refused."""
 
-    def __init__(self, report, *, text, data, name, status, sensitive, user):
-        self.report, self.text, self.data, self.name = report, text, data, name
+    def __init__(self, report, *, text, utf8, data, name, status, sensitive, user):
+        # utf8: `data` when the file's bytes are the text's UTF-8 (see eamena.file_text), else None.
+        self.report, self.text, self.utf8, self.data, self.name = report, text, utf8, data, name
         self.status, self.sensitive, self.user = status, sensitive, user
         self.document = None
         self.made = set()  # the citations this import made (their primary keys)
@@ -73,16 +74,18 @@ class Writer:
             notes="EAMENA Database by EAMENA (https://eamena.org), CC BY 4.0. Imported with import_eamena.",
             text=self.text,
         )
-        source.fix_text()  # its checksum, taken once: full_clean and save keep it
+        source.fix_text(utf8=self.utf8)  # its checksum, taken once: full_clean and save keep it
         held = Source.objects.filter(text_sha256=source.text_sha256).first()
         if held is not None:
             source = held
             self.report.count("sources", "unchanged")
         else:
             source.slug = f"eamena-{slugify(Path(self.name).stem)[:40]}-{source.text_sha256[:8]}"
+            # The file's checksum is the text's when the text is its bytes decoded.
+            checksum = source.text_sha256 if self.utf8 is not None else sha256(self.data)
             self.document = Extracted(
-                text=self.text, media_type=MEDIA_TYPE, size=len(self.data), sha256=sha256(self.data),
-                name=name, data=self.data,
+                text=self.text, media_type=MEDIA_TYPE, size=len(self.data), sha256=checksum, name=name,
+                data=self.data,
             )  # fmt: skip
             describe_original(source, self.document)
             # The check constraints are the database's (validating them here would send the whole text to it, as

@@ -13,7 +13,7 @@ from ..choices import CurationStatus, TextDirection
 from ..dates import validate_edtf
 from ..history import RecordHistory
 from ..languages import LanguageTagField, direction_of
-from ..texts import check_text, closest_passage, normalise, sha256
+from ..texts import check_text, closest_passage, fingerprint, normalise, sha256
 from .base import (
     RecordManager,
     RecordQuerySet,
@@ -196,33 +196,43 @@ class Source(SlugNaturalKeyMixin, TimestampedModel):
     def is_cited(self):
         return self.pk is not None and self.citations.exists()
 
-    def fix_text(self):
+    def fix_text(self, utf8=None):
         """
         Normalise the text's line endings (see texts.normalise), record its SHA-256 and length, and its direction
-        when none was given (as its language is written).
+        when none was given (as its language is written). `utf8`: the text's UTF-8 encoding, when the caller holds
+        it (the bytes of a file that decoded to this text): fingerprinted as it is, rather than encoded again.
         """
         if not self.fingerprints_text():
             # A fingerprinted text was normalised before it was hashed: it is not scanned again.
-            self.text = normalise(self.text or "")
-            self.text_sha256 = sha256(self.text)
-            self.text_length = len(self.text)
-            # Kept with the string they were taken of: saving it unchanged does not hash it again (a text can run
-            # to hundreds of megabytes, and clean() and save() both fix it).
-            self._fingerprinted = (self.text, self.text_sha256, self.text_length)
+            text = normalise(self.text or "")
+            if text is not self.text:
+                utf8 = None  # it was the encoding of the text before normalising
+            self.text = text
+            self.text_sha256, size = fingerprint(text if utf8 is None else utf8)
+            self.text_length = len(text)
+            # Kept with the string they were taken of: saving it unchanged does not hash it again, nor does clean()
+            # encode it again to measure it (a text can run to hundreds of megabytes, and clean() and save() both
+            # fix it).
+            self._fingerprinted = (self.text, self.text_sha256, self.text_length, size)
         if not self.direction and self.language:
             self.direction = direction_of(self.language)
 
     def fingerprints_text(self):
         """Whether text_sha256 and text_length were taken of this text by fix_text (so still hold)."""
         # The same string object compares equal at once; another with the same words is compared, not hashed.
-        return self.__dict__.get("_fingerprinted") == (self.text, self.text_sha256, self.text_length)
+        fixed = self.__dict__.get("_fingerprinted")
+        return fixed is not None and fixed[:3] == (self.text, self.text_sha256, self.text_length)
 
     def clean(self):
         super().clean()
         if self.text is None:
             return
-        text = self.text if self.fingerprints_text() else normalise(self.text)
-        check_text(text)
+        if self.fingerprints_text():
+            text = self.text
+            check_text(text, size=self._fingerprinted[3])
+        else:
+            text = normalise(self.text)
+            check_text(text)
         stored = self.stored_text
         if stored is not None and text != stored:
             # An edit of the text: allowed only while nothing quotes it.
