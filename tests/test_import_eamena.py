@@ -2,15 +2,14 @@
 The EAMENA importer (manage.py import_eamena, the admin's import page): heritage places from an EAMENA GeoJSON
 export become sites with their names, identifiers, extents, damage reports and threats, each citing the file; a dry
 run by default; all or nothing; the same file twice changes nothing; every refusal names the place, the feature and
-the property. Data: tests/data/eamena/ (CC BY 4.0, see its README).
+the property (what it refuses: test_import_eamena_refusals.py). Data: tests/data/eamena/ (CC BY 4.0, see its
+README).
 """
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -38,29 +37,9 @@ from heritage.search.models import SearchEntry
 
 from .admin_helpers import make_user
 from .conftest import stored_files, table_counts
+from .eamena_files import TRIMMED, WHOLE, edited, run, set_property, unknown_condition
 
 pytestmark = pytest.mark.django_db
-
-DATA = Path(__file__).parent / "data" / "eamena"
-TRIMMED = (DATA / "trimmed.geojson").read_bytes()
-WHOLE = (DATA / "caravanserail.geojson").read_bytes()
-
-
-def run(data=TRIMMED, name="trimmed.geojson", **options):
-    return import_eamena(data=data, name=name, **options)
-
-
-def edited(change, data=TRIMMED):
-    """The trimmed file with `change(features)` applied, as bytes."""
-    document = json.loads(data)
-    change(document["features"])
-    return json.dumps(document, indent=2, ensure_ascii=False).encode()
-
-
-def set_property(features, eamena_id, key, value):
-    for feature in features:
-        if feature["properties"]["EAMENA ID"] == eamena_id:
-            feature["properties"][key] = value
 
 
 def test_a_dry_run_reports_what_it_would_create_and_writes_nothing():
@@ -266,109 +245,6 @@ def test_a_joined_list_is_split_by_position_keeping_terms_with_commas_whole():
     assert values(None) == []
 
 
-def without_geometry(features):
-    features[0]["geometry"] = None
-
-
-def without_names(features):
-    set_property(features, "EAMENA-0182033", "Resource Name", None)
-    set_property(features, "EAMENA-0182033", "Name Type", None)
-
-
-def out_of_range(features):
-    features[1]["geometry"]["coordinates"] = [55.0, 95.0]
-
-
-def unclosed(features):
-    features[0]["geometry"]["coordinates"][0][-1] = [59.9, 29.9]
-
-
-def twice_differently(features):
-    features[2]["properties"]["Overall Condition State Type"] = "Good"
-
-
-def unknown_cause(features):
-    set_property(features, "EAMENA-0182033", "Disturbance Cause Type ", "Alien Visitation, Alien Visitation")
-    set_property(features, "EAMENA-0182033", "Disturbance Cause Certainty ", "High, High")
-    set_property(features, "EAMENA-0182033", "Disturbance Cause Category Type", "Natural")
-    set_property(features, "EAMENA-0182033", "Disturbance Date From", "None")
-    for key in ("Disturbance Date To ", "Disturbance Date Occurred Before", "Disturbance Date Occurred On "):
-        set_property(features, "EAMENA-0182033", key, "None")
-
-
-def unknown_condition(features):
-    set_property(features, "EAMENA-0182033", "Overall Condition State Type", "Sparkling")
-
-
-def unknown_probability(features):
-    set_property(features, "EAMENA-0182033", "Threat Probability ", "Possible, Certain")
-
-
-def a_number(features):
-    set_property(features, "EAMENA-0182033", "Overall Condition State Type", 3)
-
-
-def a_long_name(features):
-    set_property(features, "EAMENA-0182033", "Resource Name", "Caravanserai " * 20 + ", CVNS-IR")
-    set_property(features, "EAMENA-0182033", "Name Type", "Toponym, Alternative Reference")
-
-
-def apart(features):
-    features.append(features.pop(2))
-
-
-BAD_FILES = [
-    # (what, the file, EAMENA ID, feature, property, words of the message)
-    ("not JSON", b"EAMENA-0182033, Nosrat Abad", "", 0, "", "not JSON"),
-    ("not GeoJSON", b'{"type": "Feature", "properties": {}}', "", 0, "", "FeatureCollection"),
-    ("no features", b'{"features": [], "type": "FeatureCollection"}', "", 0, "", "no features"),
-    ("a nested type", b'{"features": [], "about": {"type": "FeatureCollection"}}', "", 0, "", "FeatureCollection"),
-    (
-        "a type in a string",
-        b'{"features": [], "note": "\\"type\\": \\"FeatureCollection\\"}"}',
-        "",
-        0,
-        "",
-        "FeatureCollection",
-    ),
-    ("truncated", TRIMMED[:30000], "", 0, "", "not JSON: parse error: premature EOF"),
-    ("no geometry", edited(without_geometry), "EAMENA-0182033", 0, "geometry", "no geometry"),
-    ("no name", edited(without_names), "EAMENA-0182033", 0, "Resource Name", "no name"),
-    ("out of range", edited(out_of_range), "EAMENA-0207205", 1, "geometry", "Latitude 95.0"),
-    ("unclosed polygon", edited(unclosed), "EAMENA-0182033", 0, "geometry", "must close"),
-    ("an ID twice, differently", edited(twice_differently), "EAMENA-0207205", 2, "Overall Condition", "other values"),
-    ("a place's features apart", edited(apart), "EAMENA-0207205", 8, "EAMENA ID", "not together"),
-    ("unknown cause", edited(unknown_cause), "EAMENA-0182033", 0, "Disturbance Cause Type ", "'Alien Visitation'"),
-    ("unknown condition", edited(unknown_condition), "EAMENA-0182033", 0, "Overall Condition", "'Sparkling'"),
-    ("a number for a term", edited(a_number), "EAMENA-0182033", 0, "Overall Condition", "expected a string"),
-    ("a name too long", edited(a_long_name), "EAMENA-0182033", 0, "sites: name", "at most 200 characters"),
-    ("unknown probability", edited(unknown_probability), "EAMENA-0182033", 0, "Threat Probability ", "'Certain'"),
-]
-
-
-@pytest.mark.parametrize(("data", "eamena_id", "feature", "key", "words"), [b[1:] for b in BAD_FILES],
-                         ids=[b[0] for b in BAD_FILES])  # fmt: skip
-def test_bad_input_is_refused_by_feature_and_property_with_nothing_written(data, eamena_id, feature, key, words):
-    """Each bad file is refused, naming the place, the feature and the property, and writes nothing."""
-    before = table_counts()
-    report = run(data=data, commit=True)
-    assert not report.committed
-    assert any(
-        p.eamena_id == eamena_id and p.feature == feature and p.property.startswith(key) and words in p.message
-        for p in report.problems
-    ), [str(p) for p in report.problems]
-    assert table_counts() == before
-
-
-def test_one_bad_place_refuses_the_whole_file(originals, django_capture_on_commit_callbacks):
-    """All or nothing: the good places of a file with one bad place are not written either, nor the file stored."""
-    with django_capture_on_commit_callbacks(execute=True):
-        report = run(data=edited(unknown_condition), commit=True)
-    assert stored_files(originals) == {}
-    assert report.counts["sites"]["created"] == 4 and report.counts["sites"]["refused"] == 1
-    assert not Site.objects.filter(slug__startswith="eamena-").exists()
-
-
 def test_the_command_is_a_dry_run_unless_committed_and_fails_on_a_refusal(tmp_path, capsys):
     path = tmp_path / "places.geojson"
     path.write_bytes(TRIMMED)
@@ -471,26 +347,6 @@ def test_imported_places_are_found_by_search_in_both_scripts(client):
         assert site.slug in [s["slug"] for s in found], words
 
 
-def test_a_value_refused_once_is_refused_in_every_place_holding_it():
-    """Each field's verdict on a value is made once an import: a second place with the same bad value is refused too,
-    with the same message, as full_clean would refuse it."""
-
-    def two_long_names(features):
-        for eamena_id in ("EAMENA-0182033", "EAMENA-0207205"):
-            set_property(features, eamena_id, "Resource Name", "Caravanserai " * 20 + ", CVNS-IR")
-            set_property(features, eamena_id, "Name Type", "Toponym, Alternative Reference")
-
-    before = table_counts()
-    report = run(data=edited(two_long_names), commit=True)
-    refused = {(p.eamena_id, p.property, p.message) for p in report.problems if p.property == "sites: name"}
-    site = Site(name=("Caravanserai " * 20).strip(), slug="x", kind="monument")
-    with pytest.raises(ValidationError) as exc:
-        site.full_clean(exclude=["condition"], validate_unique=False, validate_constraints=False)
-    message = exc.value.message_dict["name"][0]
-    assert refused == {("EAMENA-0182033", "sites: name", message), ("EAMENA-0207205", "sites: name", message)}
-    assert not report.committed and table_counts() == before
-
-
 @pytest.mark.parametrize("many", [1, 10**9], ids=["entries written apart from the trigger", "by the trigger"])
 def test_the_search_index_after_imports_is_the_one_a_rebuild_makes(many, monkeypatch, client):
     """
@@ -533,20 +389,6 @@ def test_the_search_index_after_imports_is_the_one_a_rebuild_makes(many, monkeyp
     site.save()
     client.force_login(make_user("rhea", group="Researcher"))
     assert [found["slug"] for found in client.get("/api/v1/sites/", {"search": "zzyzx"}).json()["results"]] == ["zzyzx"]
-
-
-@pytest.mark.parametrize(
-    "document",
-    [
-        {"type": "FeatureCollection", "features": []},
-        {"features": [], "type": "FeatureCollection"},
-        {"features": [], "type": "FeatureCollection", "name": "export"},
-    ],
-)
-def test_the_collections_type_is_found_wherever_it_stands(document):
-    """EAMENA writes it last, others first, some between: each is read as a FeatureCollection (with no features)."""
-    report = run(data=json.dumps(document, indent=1).encode())
-    assert [problem.message for problem in report.problems] == ["The file holds no features."]
 
 
 def test_what_the_writer_leaves_to_the_reader_is_all_the_field_would_check():
