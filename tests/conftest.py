@@ -6,9 +6,9 @@ Every test database starts with the baseline: the two roles (from their data mig
 end, so a test may change anything and the next one still finds the baseline. Tests that need an empty database
 say so with the `empty_database` fixture (deleted inside the test's transaction, so rolled back too).
 
-Transactional tests (`transaction=True`, the live server of the browser tests) commit, and Django empties every table
-after them; the baseline's rows, kept when it was first loaded, are then written again before the next test that
-uses the database (`pytest_runtest_setup`).
+Transactional tests (`transaction=True`, the live server of the browser tests) commit; at their end, where Django
+would empty every table, the baseline's rows, kept when it was first loaded, are written back instead
+(`django_db_setup`).
 """
 
 import importlib
@@ -20,8 +20,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.db import connection
-from django.test import override_settings
-from pytest_django.plugin import blocking_manager_key
+from django.test import TransactionTestCase, override_settings
 
 from heritage.records.models import Release, Site, Source
 
@@ -89,24 +88,21 @@ def empty_records():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, pytestconfig):
-    """The test databases, with the baseline committed in them once (and its rows kept, to restore it)."""
+def django_db_setup(django_db_setup, django_db_blocker):
+    """
+    The test databases, with the baseline committed in them once, and its rows kept to restore it: at the end of a
+    transactional test, in place of Django's flush. A flush empties every table (on PostgreSQL by a TRUNCATE of them
+    all, and the content types and permissions are then made again: 2-3.5 s a test there), and the baseline had to
+    be written back on top of it; restoring empties the tables as well and leaves what every test starts from.
+    """
     with django_db_blocker.unblock():
         load_baseline()
-        pytestconfig.stash[BASELINE] = recorded.snapshot()
-
-
-def is_transactional(item):
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    return (marker is not None and marker.kwargs.get("transaction", False)) or bool(
-        {"transactional_db", "live_server"} & set(fixtures)
-    )
-
-
-def uses_database(item):
-    fixtures = set(getattr(item, "fixturenames", ()))
-    return item.get_closest_marker("django_db") is not None or bool({"db", "transactional_db"} & fixtures)
+        baseline = recorded.snapshot()
+    with pytest.MonkeyPatch.context() as patch:
+        # Django's own name for a transactional test's tear-down of its data (not of its connections); the
+        # patch fails if it is ever renamed. django.test.TestCase has its own (a rollback) and keeps it.
+        patch.setattr(TransactionTestCase, "_fixture_teardown", lambda case: recorded.restore(baseline))
+        yield
 
 
 def pytest_collection_modifyitems(config, items):
@@ -116,32 +112,6 @@ def pytest_collection_modifyitems(config, items):
 def pytest_sessionfinish(session):
     if not os.environ.get("PYTEST_XDIST_WORKER"):  # the workers are done: the run's snapshots may go
         drop_snapshots(session.config._tmp_path_factory)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_setup(item):
-    """
-    Before a test that uses the database, restore the baseline if a transactional test emptied it: its rows as they
-    were after it was first loaded, the same keys and timestamps every other test sees (loading it again through
-    loaddata cost a second a time on SQLite, more on PostgreSQL).
-    """
-    config = item.config
-    if config.stash.get(BASELINE_GONE, False) and uses_database(item):
-        with config.stash[blocking_manager_key].unblock():
-            recorded.restore(config.stash[BASELINE])
-        config.stash[BASELINE_GONE] = False
-    yield
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    yield
-    if is_transactional(item):
-        item.config.stash[BASELINE_GONE] = True  # Django flushed every table after it
-
-
-BASELINE_GONE = pytest.StashKey[bool]()
-BASELINE = pytest.StashKey[list]()  # the baseline's rows (recorded.snapshot)
 
 
 @pytest.fixture
