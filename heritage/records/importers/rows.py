@@ -16,6 +16,7 @@ holding the same value (a country, a kind, a certainty); on an EAMENA import tho
 """
 
 import functools
+import operator
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -85,24 +86,30 @@ class Column:
         self.moment = moment
         self.own_pre_save = type(field).pre_save is not models.Field.pre_save
 
-    def __call__(self, record):
+    def values(self, records):
+        """The column's values of `records`, in their order (a column at a time: a call a cell was 7% of an import)."""
         field = self.field
         if self.stamped:
-            setattr(record, field.attname, self.moment)
-            value = self.moment
+            for record in records:
+                setattr(record, field.attname, self.moment)
+            values = [self.moment] * len(records)
         elif self.own_pre_save:
-            value = field.pre_save(record, True)
+            values = [field.pre_save(record, True) for record in records]
         else:
-            value = getattr(record, field.attname)
-        if self.text and type(value) is str:
-            return value
+            values = list(map(operator.attrgetter(field.attname), records))
+        prepare = self.prepare
+        if self.text:
+            return [value if type(value) is str else prepare(value) for value in values]
+        return [prepare(value) for value in values]
+
+    def prepare(self, value):
         try:
             return self.prepared[type(value), value]
         except KeyError:
-            prepared = self.prepared[type(value), value] = field.get_db_prep_save(value, self.connection)
+            prepared = self.prepared[type(value), value] = self.field.get_db_prep_save(value, self.connection)
             return prepared
         except TypeError:  # unhashable (a geometry)
-            return field.get_db_prep_save(value, self.connection)
+            return self.field.get_db_prep_save(value, self.connection)
 
 
 # Where `build` takes a field's value from.
@@ -174,7 +181,7 @@ def insert(model, records):
     # The connection itself: `django.db.connection` is a proxy that looks it up on every use.
     database, moment = connections[DEFAULT_DB_ALIAS], timezone.now()
     columns = [Column(field, database, moment) for field in fields]
-    rows = [tuple(column(record) for column in columns) for record in records]
+    rows = list(zip(*(column.values(records) for column in columns), strict=True))
     executemany(model._meta.db_table, [field.column for field in fields], rows)
     for record in records:
         record._state.adding, record._state.db = False, database.alias
