@@ -167,6 +167,9 @@ def release_in_progress():
         with psycopg.connect(**params, autocommit=True) as other:
             other.execute("SELECT pg_advisory_lock(%s)", [making.ADVISORY_LOCK_KEY])
             yield
+            # A release that finishes lets go of its lock (making.release_lock). Closing the connection lets go of it
+            # too, but only once the server has ended the session, which the test's next release may ask before.
+            other.execute("SELECT pg_advisory_unlock(%s)", [making.ADVISORY_LOCK_KEY])
     else:
         with Path(f"{connection.settings_dict['NAME']}.release-lock").open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
