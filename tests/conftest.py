@@ -50,7 +50,7 @@ ROLE_MIGRATIONS = {
 
 
 def load_baseline():
-    """The roles (a flush removes the groups their data migrations made) and the article."""
+    """The roles (made by data migrations, which the test databases are built without) and the article."""
     for migration, function in ROLE_MIGRATIONS.items():
         getattr(importlib.import_module(f"heritage.records.migrations.{migration}"), function)(apps, None)
     load_article()

@@ -3,16 +3,16 @@ Fixture data built once and replayed: `replayed(build)` for a fixture that write
 
 Writing records through the models (their signals, history, the change feed's timestamps and the search index with
 them) costs about a tenth of a second for a fixture of twenty records, and a thousand tests ask for one. So the first
-call in a session (and after the baseline is loaded again) runs `build()` and notes every row it inserted, changed or
-deleted, in every table; later calls write the same rows again in a few statements, without signals (the rows already
-hold what the signals wrote), with the build's timestamps moved to the time of the replay in the same order.
+call in a session runs `build()` and notes every row it inserted, changed or deleted, in every table; later calls
+write the same rows again in a few statements, without signals (the rows already hold what the signals wrote), with
+the build's timestamps moved to the time of the replay in the same order.
 
 A replay must start where the recording did. A test's earlier fixtures may have written records of their own: the
 state of every table the build wrote to (rows, highest key, sum of the records' versions) is compared first, and if
 it differs, `build()` runs again instead. Either way the caller gets the same records, read back from the database.
 
 `snapshot()` and `restore()` do the same for the whole database: the baseline's rows, kept once it is loaded, are
-written back after a transactional test has emptied every table (tests/conftest.py).
+written back at the end of a transactional test, in place of Django's flush (tests/conftest.py).
 """
 
 import datetime
