@@ -222,11 +222,14 @@ def test_options_set_the_status_of_new_reports_and_mark_new_sites_sensitive():
 def test_a_file_written_with_other_line_endings_is_held_as_its_normalised_text():
     """A byte-order mark and \r\n line endings: the text (what citations quote) is normalised, the original is not."""
     data = b"\xef\xbb\xbf" + TRIMMED.replace(b"\n", b"\r\n")
-    source = run(data=data, name="written-on-windows.geojson", commit=True).source
-    text = TRIMMED.decode()
+    report = run(data=data, name="written-on-windows.geojson", commit=True)
+    assert report.committed, report.problems
+    source, text = Source.objects.get(pk=report.source.pk), TRIMMED.decode()
     assert (source.text, source.text_sha256, source.text_length) == (text, sha256(text), len(text))
     assert (source.original_sha256, source.original_size) == (sha256(data), len(data))
-    for citation in Citation.objects.filter(source=source):
+    citations = Citation.objects.filter(source=source)
+    assert citations.count() == report.counts["citations"]["created"] > 0
+    for citation in citations:
         assert text[citation.char_start : citation.char_end] == citation.quote
 
 

@@ -1,17 +1,19 @@
 """
 The EAMENA importer: a GeoJSON export of EAMENA heritage places into the record, all or nothing.
 
-`import_eamena(data=..., name=...)` reads the file's features one at a time (ijson), gathers each place's features
+`import_eamena(file=..., name=...)` reads the file's features one at a time (ijson), gathers each place's features
 (they follow one another in an export), maps the place (eamena_places.py) and writes it, a batch of places at a
 time, in one transaction (eamena_writer.py): a `Site` per place (matched by its EAMENA ID, a `SiteIdentifier`), its
 other names, its geometries as `SiteExtent`s, its disturbances as `DamageReport`s and its threats as `Threat`s
-(drafts unless told otherwise). The file becomes a `Source` of kind "dataset" (the same file, by checksum, is the
-same source) and every record cites the passage of the file it comes from. Any refusal, or a dry run (the default),
-rolls everything back; the report counts what was (or would be) created, updated, left unchanged and refused.
+(drafts unless told otherwise). The file becomes a `Source` of kind "dataset" (the same text, by checksum, is the
+same source), or several, one a part, when it is larger than a source may hold (eamena_parts.py); every record
+cites the passage of the file it comes from. Any refusal, or a dry run (the default), rolls everything back; the
+report counts what was (or would be) created, updated, left unchanged and refused.
 
-Why ijson: a parsed feature is a hundred keys of strings, about twenty times its size in the file, so a file read
-whole would hold every feature at once; ijson's C backend hands them over one by one, and a place's are dropped
-once it is written. The file's text itself stays in memory: it is the source's text, saved whole.
+Nothing holds the whole file: it is checked in one pass (UTF-8, its type, its checksum), its text is read a part at
+a time, and its features are parsed one at a time by ijson (a parsed feature is a hundred keys of strings, about
+twenty times its size in the file); a place's features and a part's text are dropped once written. Memory does not
+grow with the file.
 
 The management command `import_eamena` and the admin's import page both call it.
 """
@@ -22,16 +24,15 @@ import re
 from dataclasses import dataclass, field
 
 import ijson
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ..choices import CurationStatus, IdentifierScheme
 from ..models import SiteIdentifier, Source
 from ..models.vocabularies import DisturbanceCategory, DisturbanceCause, SiteCondition
-from ..texts import check_text, normalise
-from .eamena_passages import FeaturePassages
+from ..texts import max_original_bytes
+from .eamena_parts import Cursor, FileParts, check_file, parts
 from .eamena_places import ID_KEY, PlaceReader, Problem
-from .eamena_writer import Writer
+from .eamena_writer import PartRefused, Writer
 
 # The record types of the report's table, in its order.
 RECORD_TYPES = ["sources", "sites", "site names", "identifiers", "extents", "damage reports", "threats", "citations"]
@@ -53,7 +54,12 @@ class ImportReport:
     places: int = 0
     counts: dict = field(default_factory=lambda: {kind: collections.Counter() for kind in RECORD_TYPES})
     problems: list = field(default_factory=list)
-    source: Source | None = None
+    sources: list[Source] = field(default_factory=list)  # the file's, one a part (eamena_parts.py)
+
+    @property
+    def source(self):
+        """The file's source: the first of its parts, when it is too large for one."""
+        return self.sources[0] if self.sources else None
 
     @property
     def ok(self):
@@ -100,44 +106,38 @@ def vocabulary():
     }
 
 
-def file_text(data, report):
+def checked_file(file, report):
     """
-    The file's text, checked to be a GeoJSON FeatureCollection a source can hold, and `data` again when it is that
-    text's UTF-8 (nothing was normalised), else None; (None, None) with a problem if the file cannot be imported.
+    Read `file` once through (eamena_parts.check_file): its `FileCheck` if it is a GeoJSON FeatureCollection in UTF-8
+    without a NUL character, else None with the problem in `report`.
     """
+    check = check_file(file)
+    if check.invalid_byte is not None:
+        report.refuse(Problem("", 0, "", f"The file is not UTF-8 text (byte {check.invalid_byte})."))
+        return None
     try:
-        decoded = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        report.refuse(Problem("", 0, "", f"The file is not UTF-8 text (byte {exc.start})."))
-        return None, None
-    text = normalise(decoded)
-    # The file's bytes are then measured and fingerprinted as they are, not the text encoded again (twice).
-    utf8 = data if text is decoded else None
-    try:
-        kind = collection_type(text, data)
+        kind = collection_type(check, file)
     except ijson.JSONError as exc:
         report.refuse(Problem("", 0, "", f"The file is not JSON: {json_error(exc)}."))
-        return None, None
+        return None
     if kind != "FeatureCollection":
         report.refuse(Problem("", 0, "", "The file is not a GeoJSON FeatureCollection (its type is not one)."))
-        return None, None
-    try:
-        check_text(text, size=None if utf8 is None else len(utf8))
-    except ValidationError as exc:
-        report.refuse(Problem("", 0, "", " ".join(exc.messages)))
-        return None, None
-    return text, utf8
+        return None
+    if check.has_nul:
+        report.refuse(Problem("", 0, "", "The text holds a NUL character, which no document's words contain."))
+        return None
+    return check
 
 
-def collection_type(text, data):
+def collection_type(check, file):
     """
     The document's "type". Read where exports write it, its first member or (EAMENA's) its last, rather than by
     parsing the whole file once more before the import parses it; elsewhere, found by parsing.
     """
-    found = FIRST_TYPE.match(text) or LAST_TYPE.search(text, max(0, len(text) - 200))
+    found = FIRST_TYPE.match(check.head) or LAST_TYPE.search(check.tail)
     if found:
         return found.group(1)
-    return next(ijson.items(io.BytesIO(data), "type"), None)
+    return next(ijson.items(Cursor(file, json=True), "type"), None)
 
 
 def json_error(exc):
@@ -145,13 +145,13 @@ def json_error(exc):
     return (str(exc).strip().splitlines() or ["unreadable"])[0]
 
 
-def places_of(data, passages, report):
+def places_of(file, passages, report):
     """
     Each place's features, [(index in the file, feature)], as the file gives them; a feature that is not a place's,
     or a place whose features are not together, is a problem.
     """
     place, seen = [], set()
-    features = ijson.items(io.BytesIO(data), "features.item", use_float=True)
+    features = ijson.items(Cursor(file, json=True), "features.item", use_float=True)
     for index, feature in enumerate(features):
         report.features += 1
         properties = feature.get("properties") if isinstance(feature, dict) else None
@@ -177,26 +177,30 @@ def places_of(data, passages, report):
         yield place
 
 
-def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sensitive=False, user=None, progress=None):
+def import_eamena(
+    *, file=None, data=None, name, commit=False, status=CurationStatus.DRAFT, sensitive=False, user=None, progress=None
+):
     """
-    Import the EAMENA GeoJSON export `data` (bytes) named `name`; returns an `ImportReport`. Writes only with
-    `commit` and no problem at all. New damage reports and threats get `status`; new sites are marked sensitive with
-    `sensitive`; the history names `user`. `progress(1)` is called as each place is read.
+    Import the EAMENA GeoJSON export `file` (binary, seekable; or `data`, its bytes) named `name`; returns an
+    `ImportReport`. Writes only with `commit` and no problem at all. New damage reports and threats get `status`;
+    new sites are marked sensitive with `sensitive`; the history names `user`. `progress(1)` is called as each place
+    is read.
     """
+    if file is None:
+        file = io.BytesIO(data)
     report = ImportReport(file_name=name)
-    text, utf8 = file_text(data, report)
-    if text is None:
+    file.seek(0)
+    check = checked_file(file, report)
+    if check is None:
         return report
-    passages = FeaturePassages(text)
     reader = PlaceReader(vocabulary())
     with transaction.atomic():
-        writer = Writer(report, text=text, utf8=utf8, data=data, name=name, status=status, sensitive=sensitive,
-                        user=user)  # fmt: skip
-        writer.source_of_file()
+        writer = Writer(report, check=check, file=file, name=name, status=status, sensitive=sensitive, user=user)
+        passages = FileParts(parts(Cursor(file), max_original_bytes()), writer.source_of_part)
         try:
             with transaction.atomic():
                 batch = []
-                for features in places_of(data, passages, report):
+                for features in places_of(file, passages, report):
                     report.places += 1
                     place, problems = reader.read(features)
                     for problem in problems:
@@ -206,6 +210,8 @@ def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sens
                     if len(batch) == BATCH:
                         writer.write_batch(batch, passages)
                         batch = []
+                        # The place being gathered has been read (report.features counts it): its part stays.
+                        passages.release(report.features - 1)
                     if progress:
                         progress(1)
                 writer.write_batch(batch, passages)
@@ -213,6 +219,8 @@ def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sens
                     report.refuse(Problem("", 0, "", "The file holds no features."))
         except ijson.JSONError as exc:
             report.refuse(Problem("", report.features, "", f"The file is not JSON: {json_error(exc)}."))
+        except PartRefused as exc:
+            report.refuse(exc.problem)
         except IntegrityError as exc:
             # What full_clean leaves to the database (uniqueness between the rows of one import, check constraints).
             place = getattr(writer, "place", None)
@@ -221,6 +229,6 @@ def import_eamena(*, data, name, commit=False, status=CurationStatus.DRAFT, sens
         report.committed = commit and report.ok
         if not report.committed:
             transaction.set_rollback(True)
-        elif writer.document is not None:
+        elif writer.original:
             transaction.on_commit(writer.store_original)
     return report

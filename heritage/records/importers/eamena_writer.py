@@ -17,14 +17,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.utils.text import slugify
 
 from .. import signals
 from ..choices import IdentifierScheme, Severity, ThreatTarget
 from ..models import Citation, DamageReport, Site, SiteExtent, SiteIdentifier, SiteName, Source, Threat
 from ..services import describe_original
-from ..texts import Extracted, sha256
+from ..texts import Extracted
 from .eamena_places import Problem
 from .rows import FieldChecks, build, copy_history, insert, insert_links
 
@@ -48,57 +48,79 @@ def current(record, key):
     return getattr(value, "code", value)
 
 
+class PartRefused(Exception):
+    """A part of the file that no source can hold (eamena_parts.py): the import stops, refused."""
+
+    def __init__(self, problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
 class Writer:
     """Writes the places of one import, batch by batch, counting into `report` and collecting what is refused."""
 
-    def __init__(self, report, *, text, utf8, data, name, status, sensitive, user):
-        # utf8: `data` when the file's bytes are the text's UTF-8 (see eamena.file_text), else None.
-        self.report, self.text, self.utf8, self.data, self.name = report, text, utf8, data, name
+    def __init__(self, report, *, check, file, name, status, sensitive, user):
+        # check: the file's eamena_parts.FileCheck (its checksum and size); file: the file, for its original.
+        self.report, self.check, self.file, self.name = report, check, file, name
         self.status, self.sensitive, self.user = status, sensitive, user
-        self.document = None
+        self.sources = report.sources  # the file's, a part each, as they are read
+        self.new_sources = set()  # those this import made (their primary keys)
+        self.original = None  # the storage name of the file, once a new source names it as its original
         self.made = set()  # the citations this import made (their primary keys)
-        self.made_quotes = set()  # and their quotes' hashes
+        self.made_quotes = set()  # and their (source, quote)s' hashes
         self.reason = f"Imported from {Path(name).name} (EAMENA)"
 
-    # --- The file's source --------------------------------------------------------------------------------------
+    # --- The file's sources -------------------------------------------------------------------------------------
 
-    def source_of_file(self):
-        """The file's source: the one holding this text (the same file imported again), or a new one."""
+    def source_of_part(self, part):
+        """
+        Give `part` (eamena_parts.Part) its source: the one holding this text (the same file imported again), or a
+        new one naming the whole file as its original.
+        """
         name = Path(self.name).name
+        title = f"EAMENA heritage places: {name}"
+        if not part.whole:
+            title += f", features {part.first + 1:,}–{part.end:,}"
         source = Source(
-            title=f"EAMENA heritage places: {name}"[:300],
+            title=title[:300],
             kind_id="dataset",
             publisher="EAMENA (Endangered Archaeology in the Middle East and North Africa)",
             url="https://database.eamena.org/en/",
             language="en",
             notes="EAMENA Database by EAMENA (https://eamena.org), CC BY 4.0. Imported with import_eamena.",
-            text=self.text,
+            text=part.text,
         )
-        source.fix_text(utf8=self.utf8)  # its checksum, taken once: full_clean and save keep it
+        source.fix_text(utf8=part.utf8)  # its checksum, taken once: full_clean and save keep it
         held = Source.objects.filter(text_sha256=source.text_sha256).first()
         if held is not None:
             source = held
             self.report.count("sources", "unchanged")
         else:
             source.slug = f"eamena-{slugify(Path(self.name).stem)[:40]}-{source.text_sha256[:8]}"
-            # The file's checksum is the text's when the text is its bytes decoded.
-            checksum = source.text_sha256 if self.utf8 is not None else sha256(self.data)
-            self.document = Extracted(
-                text=self.text, media_type=MEDIA_TYPE, size=len(self.data), sha256=checksum, name=name,
-                data=self.data,
-            )  # fmt: skip
-            describe_original(source, self.document)
-            # The check constraints are the database's (validating them here would send the whole text to it, as
-            # a query's parameter, once for each: the file's size in memory every time).
-            source.full_clean(validate_constraints=False)
+            describe_original(source, Extracted(text=part.text, media_type=MEDIA_TYPE, size=self.check.size,
+                                                sha256=self.check.sha256, name=name, data=b""))  # fmt: skip
+            try:
+                # The check constraints are the database's (validating them here would send the whole text to it,
+                # as a query's parameter, once for each).
+                source.full_clean(validate_constraints=False)
+            except ValidationError as exc:
+                where = f"features {part.first + 1:,} to {part.end:,}" if part.features else "the file's end"
+                message = f"The part of the file from {where}: {' '.join(exc.messages)}"
+                raise PartRefused(Problem("", part.first, "", message)) from None
             source.save()
+            self.new_sources.add(source.pk)
+            self.original = source.original.name
             self.report.count("sources", "created")
-        self.report.source = self.source = source
+        part.source = source
+        # Kept without its text, which goes with its part once the part's features are written.
+        self.sources.append(Source.objects.defer("text").get(pk=source.pk))
 
     def store_original(self):
-        storage = self.source.original.storage
-        if not storage.exists(self.source.original.name):
-            storage.save(self.source.original.name, ContentFile(self.document.data))
+        """Store the whole file as the original of the sources made (once: it is stored by its checksum)."""
+        storage = Source.original.field.storage
+        if not storage.exists(self.original):
+            self.file.seek(0)
+            storage.save(self.original, File(self.file))
 
     # --- A batch of places ------------------------------------------------------------------------------------
 
@@ -142,46 +164,53 @@ class Writer:
         self.linked = {}
         for model, pks in existing.items():
             through, column = model.citations.through, f"{model._meta.model_name}_id"
-            rows = through.objects.filter(**{f"{column}__in": pks}, citation__source=self.source) if pks else []
+            rows = through.objects.filter(**{f"{column}__in": pks}, citation__source__in=self.sources) if pks else []
             self.linked[model] = set(rows.order_by().values_list(column, "citation_id")) if pks else set()
 
     def load_citations(self, places, passages):
-        """The citations of the batch's passages: the source's own where it has them, new ones made and inserted."""
-        wanted = {}
+        """The citations of the batch's passages: the sources' own where they have them, new ones made and inserted."""
+        wanted = {}  # (source, quote): start
         for place in places:
-            for quote, start in self.quotes(place, passages).values():
-                wanted.setdefault(quote, start)
+            for source, quote, start in self.quotes(place, passages).values():
+                wanted.setdefault((source, quote), start)
             for extent in place.extents:
-                quote, start = passages.geometry(extent.feature)
-                wanted.setdefault(quote, start)
-        self.citations = {}
+                source, quote, start = passages.geometry(extent.feature)
+                wanted.setdefault((source, quote), start)
+        self.citations = {}  # (source pk, quote): citation
         # Earlier batches' citations too: two places may share a passage word for word (the same geometry). A source
         # new with this import holds only those, so only a quote an earlier batch made may be there to find.
-        held = list(wanted) if self.document is None else [quote for quote in wanted if hash(quote) in self.made_quotes]
-        for chunk in chunks(held, 500):
-            for citation in Citation.objects.filter(source=self.source, quote__in=chunk).order_by():
-                self.citations[citation.quote] = citation
-                if citation.pk not in self.made:
-                    self.report.count("citations", "unchanged")
+        held = collections.defaultdict(list)
+        for source, quote in wanted:
+            if source.pk not in self.new_sources or hash((source.pk, quote)) in self.made_quotes:
+                held[source].append(quote)
+        for source, quotes in held.items():
+            for chunk in chunks(quotes, 500):
+                for citation in Citation.objects.filter(source=source, quote__in=chunk).order_by():
+                    self.citations[source.pk, citation.quote] = citation
+                    if citation.pk not in self.made:
+                        self.report.count("citations", "unchanged")
         new = []
-        for quote, start in wanted.items():
-            if quote not in self.citations:
-                values = {"source": self.source, "quote": quote, "char_start": start, "char_end": start + len(quote)}
+        for (source, quote), start in wanted.items():
+            if (source.pk, quote) not in self.citations:
+                values = {"source": source, "quote": quote, "char_start": start, "char_end": start + len(quote)}
                 citation = build(Citation, values)
                 # clean() checks the quote stands at its offsets in the source's text.
                 self.checks.full_clean(citation, exclude=keys(Citation))
                 new.append(citation)
-                self.citations[quote] = citation
+                self.citations[source.pk, quote] = citation
         insert(Citation, new)
         copy_history(Citation, new, update=False, user=self.user, reason=self.reason)
         written = {Citation: {citation.pk for citation in new}}
         signals.written_in_bulk.send(sender=type(self), written=written, created={Citation: new})
         self.made.update(citation.pk for citation in new)
-        self.made_quotes.update(hash(citation.quote) for citation in new)
+        self.made_quotes.update(hash((citation.source_id, citation.quote)) for citation in new)
         self.report.count("citations", "created", len(new))
 
     def quotes(self, place, passages):
-        """The passages a place's records cite: its EAMENA ID line, its disturbances' and its threats' lines."""
+        """
+        The passages a place's records cite, each (source, quote, start): its EAMENA ID line, its disturbances' and
+        its threats' lines.
+        """
         quotes = {"place": passages.id_line(place.feature)}
         if place.disturbances:
             keys = ["Disturbance Cause Category Type", "Disturbance Cause Type "]
@@ -191,8 +220,12 @@ class Writer:
             quotes["threats"] = passages.through(place.feature, keys, anchor="resourceid")
         return quotes
 
+    def cited(self, passage):
+        source, quote, _ = passage
+        return self.citations[source.pk, quote]
+
     def write_place(self, place, passages):
-        quotes = {what: self.citations[quote] for what, (quote, _) in self.quotes(place, passages).items()}
+        quotes = {what: self.cited(passage) for what, passage in self.quotes(place, passages).items()}
         identifier = self.identifiers.get(place.eamena_id)
         latitude, longitude, certainty = place.point or (None, None, "")
         values = {
@@ -219,7 +252,7 @@ class Writer:
                       quotes["place"], {"site": site, "name": name})  # fmt: skip
         for position, extent in enumerate(place.extents, start=1):
             values = {"geometry": extent.geometry, "qualifier": extent.qualifier, "certainty": extent.certainty}
-            citation = self.citations[passages.geometry(extent.feature)[0]]
+            citation = self.cited(passages.geometry(extent.feature))
             self.sync("extents", SiteExtent, self.extents.get((site.pk, position)), values, citation,
                       {"site": site, "position": position}, feature=extent.feature)  # fmt: skip
         for number, disturbance in enumerate(place.disturbances, start=1):

@@ -54,7 +54,9 @@ class Command(BaseCommand):
                     verbosity=0,
                 )
             checksums[RECORDS] = stream.sha256()
-            originals = Source.objects.exclude(original="").values_list("original", "original_sha256")
+            # Sources may share an original (stored once, by its checksum: the parts of one EAMENA export).
+            originals = Source.objects.exclude(original="").order_by().values_list("original", "original_sha256")
+            originals = originals.distinct()
             for name, expected in originals.iterator():
                 try:
                     with Source.original.field.storage.open(name, "rb") as handle:

@@ -31,13 +31,13 @@ class Command(BaseCommand):
     def handle(self, *args, file, commit, status, sensitive, verbosity, **options):
         path = Path(file)
         try:
-            data = path.read_bytes()
+            opened = path.open("rb")
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from None
         bar = tqdm(total=None, unit=" places", disable=verbosity == 0 or not sys.stderr.isatty(), file=sys.stderr)
-        with bar:
+        with opened, bar:
             report = import_eamena(
-                data=data, name=path.name, commit=commit, status=status, sensitive=sensitive, progress=bar.update
+                file=opened, name=path.name, commit=commit, status=status, sensitive=sensitive, progress=bar.update
             )
         if verbosity:
             self.stdout.write(f"{path.name}: {report.features:,} features, {report.places:,} places.")
