@@ -10,8 +10,8 @@ current batch of places cites, never the whole file: its memory does not grow wi
 
 A cut falls between two features, after `}` `,` where the next array element `{` begins and after at least one
 EAMENA ID: in an export's features array, the only place one object follows another (but inside a
-GeometryCollection's list). Passages are found within a part, so a cut elsewhere would still give exact quotes,
-only shorter ones.
+GeometryCollection's list, or written inside a string). Passages are found within a part, so a cut elsewhere would
+still give exact quotes, only shorter ones.
 """
 
 import codecs
