@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from ..texts import normalise
 from .eamena_passages import FeaturePassages
 
 # Bytes read from the file at a time.
@@ -76,7 +77,7 @@ def check_file(file):
                 check.invalid_byte = check.size - held + exc.start
             else:
                 if not check.head:
-                    check.head = normalise_start(text[:TAIL])
+                    check.head = normalise(text[:TAIL])
         check.has_nul = check.has_nul or b"\x00" in data
         check.size += len(data)
         tail = (tail + data)[-TAIL:]
@@ -85,13 +86,9 @@ def check_file(file):
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             check.invalid_byte = check.size - len(decoder.getstate()[0])
-    check.tail = tail.decode("utf-8", "ignore").replace("\r\n", "\n").replace("\r", "\n")
+    check.tail = normalise(tail.decode("utf-8", "ignore"))
     check.sha256 = digest.hexdigest()
     return check
-
-
-def normalise_start(text):
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def normalised(file):
@@ -147,20 +144,10 @@ def parts(file, limit):
     """
     buffer, number, first, pieces, ended = bytearray(), 1, 0, normalised(file), False
     while buffer or not ended:
-        cut = None
-        while cut is None:
-            if not ended and len(buffer) <= limit:
-                piece = next(pieces, None)
-                ended = piece is None
-                buffer += piece or b""
-                continue
-            cut = len(buffer) if len(buffer) <= limit else cut_in(buffer, limit)
-            if cut is None and ended:
-                cut = len(buffer)
-            elif cut is None:
-                piece = next(pieces, None)
-                ended = piece is None
-                buffer += piece or b""
+        while (cut := part_end(buffer, limit, ended)) is None:
+            piece = next(pieces, None)
+            ended = piece is None
+            buffer += piece or b""
         utf8 = bytes(buffer[:cut])
         del buffer[:cut]
         if not utf8:
@@ -168,6 +155,14 @@ def parts(file, limit):
         part = Part(number, first, utf8.decode("utf-8"), utf8, whole=number == 1 and ended and not buffer)
         yield part
         number, first = number + 1, first + part.features
+
+
+def part_end(buffer, limit, ended):
+    """Where the part at the start of `buffer` ends (see cut_in), the buffer's end once the file has ended; None
+    while more must be read."""
+    if len(buffer) > limit and (cut := cut_in(buffer, limit)) is not None:
+        return cut
+    return len(buffer) if ended else None
 
 
 def cut_in(buffer, limit):
