@@ -4,8 +4,11 @@ keys no one else has or had, and `copy_history` writes the history rows `bulk_hi
 databases.
 """
 
+import contextlib
+
 import pytest
 from django.db import transaction
+from django.db.models.signals import post_init, pre_init
 from django.forms.models import model_to_dict
 
 from heritage.records.importers.rows import build, copy_history, insert
@@ -37,15 +40,25 @@ def stored(model, records):
 
 
 def state(record):
-    """Everything a new instance holds: its attributes and the related records it has cached."""
+    """Everything a new instance holds: its attributes, its database and the related records it has cached."""
     values = {name: value for name, value in vars(record).items() if name != "_state"}
-    return values, record._state.adding, dict(record._state.fields_cache)
+    return values, record._state.adding, record._state.db, dict(record._state.fields_cache)
+
+
+@contextlib.contextmanager
+def connected(signal, receiver):
+    signal.connect(receiver)
+    try:
+        yield
+    finally:
+        signal.disconnect(receiver)
 
 
 def test_build_makes_what_the_constructor_makes():
     """
     A record built from keywords holds what `Model(**keywords)` gives: the values, a parent given as a record (saved
-    or not) cached with its key, the defaults of the fields not given, a callable default called for each record.
+    or not) cached with its key, the defaults of the fields not given, a callable default called for each record;
+    and the model's signals are sent as the constructor sends them.
     """
     parent = Site(slug="new", name="New", kind="monument")
     source = Source.objects.get()
@@ -65,6 +78,14 @@ def test_build_makes_what_the_constructor_makes():
             built_state[0].pop("deleted_at"), made_state[0].pop("deleted_at")
         assert built_state == made_state, model
     assert build(Release, {"number": 1}).counts is not build(Release, {"number": 2}).counts
+    heard = []
+    with (
+        connected(pre_init, lambda sender, kwargs, **_: heard.append(("pre", sender, kwargs))),
+        connected(post_init, lambda sender, instance, **_: heard.append(("post", sender, instance.name))),
+    ):
+        build(SiteName, {"site": parent, "name": "Kārvānsarā", "kind": "local", "language": "fa"})
+    keywords = {"site": parent, "name": "Kārvānsarā", "kind": "local", "language": "fa"}
+    assert heard == [("pre", SiteName, keywords), ("post", SiteName, "Kārvānsarā")]
     with pytest.raises(TypeError, match="unexpected keyword arguments: 'nonsense'"):
         build(Site, {"slug": "c", "nonsense": 1})
 
