@@ -14,9 +14,11 @@ column holds (1 to 9999 CE): the date fields describe the conflict years, and a 
 own (see years.py).
 """
 
+import calendar
 import datetime
 import functools
 import math
+import re
 import time
 
 from django.core.exceptions import ValidationError
@@ -99,11 +101,56 @@ def parse_edtf_bounds(text):
     Raises ValidationError (code "invalid_edtf") explaining what EDTF expects when the text is not EDTF, names a
     day the calendar does not have, is longer than EDTF_MAX_LENGTH or a set of more than EDTF_MAX_MEMBERS dates,
     or when the interval ends before it starts; code "edtf_unknown_year" when a date's year is unspecified
-    (`XXXX-03-05`), and "edtf_out_of_range" when a bound falls before 1 CE or after 9999 CE. Results are cached:
-    the edtf parser takes about 10 ms a string, and records share few distinct dates.
+    (`XXXX-03-05`), and "edtf_out_of_range" when a bound falls before 1 CE or after 9999 CE. Plain dates are read
+    without the edtf parser, which takes about 10 ms a string; results are cached.
     """
     text = (text or "").strip()
     _check_size(text)
+    earliest, latest = _plain_bounds(text) or _parsed_bounds(text)
+    if earliest and latest and latest < earliest:
+        raise ValidationError("%(value)r ends before it starts.", code="edtf_end_before_start", params={"value": text})
+    return earliest, latest
+
+
+# A calendar year, month or day as ISO 8601 writes it, perhaps qualified at its end (~ ? %), which does not move its
+# bounds; or `..`, an open end.
+PLAIN_DATE = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?[~?%]?|(?P<open>\.\.)")
+
+
+def _plain_bounds(text):
+    """
+    The bounds of a plain date (`2016-03-27`, `2014-06`, `1980~`) or of an interval of two (`2015-05~/2016-03-27`,
+    `2016-03-27/..`), read with `datetime`; None for any other text, and for a date the calendar does not have, which
+    the edtf parser then reads and explains. Most dates are plain, and the parser takes about 10 ms a string.
+    """
+    sides = text.split("/")
+    if len(sides) > 2:
+        return None
+    bounds = []
+    for side in sides:
+        match = PLAIN_DATE.fullmatch(side)
+        if match is None or (match["open"] and len(sides) == 1):
+            return None
+        if match["open"]:
+            bounds.append((None, None))
+            continue
+        year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
+        try:
+            if day is not None:
+                first = last = datetime.date(year, month, day)
+            elif month is not None:
+                first = datetime.date(year, month, 1)
+                last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+            else:
+                first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        except ValueError:  # year 0, month 13, 30 February, ...
+            return None
+        bounds.append((first, last))
+    return bounds[0][0], bounds[-1][1]
+
+
+def _parsed_bounds(text):
+    """The bounds of any EDTF text, read by the edtf parser."""
     try:
         parsed = parse_edtf(text)
     except (EDTFParseException, ValueError, TypeError, IndexError, AttributeError) as exc:
@@ -136,8 +183,6 @@ def parse_edtf_bounds(text):
             code="invalid_edtf",
             params={"value": text},
         ) from exc
-    if earliest and latest and latest < earliest:
-        raise ValidationError("%(value)r ends before it starts.", code="edtf_end_before_start", params={"value": text})
     return earliest, latest
 
 
