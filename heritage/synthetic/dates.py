@@ -15,9 +15,8 @@ class DatePool:
     """
     A fixed set of EDTF strings of each shape, with their bounds from `parse_edtf_bounds`.
 
-    About 400 distinct strings spread over the conflict years keep the reports varied. The pool was sized when every
-    string went through the edtf parser (pyparsing, 3-10 ms a string); `parse_edtf_bounds` reads these plain shapes
-    without it now, and the pool stays as it is so that a seed gives the same records as before.
+    About 400 distinct strings spread over the conflict years keep the reports varied, each parsed once; a seed's
+    records are drawn from this pool, so its size and shapes are part of what a seed means.
     """
 
     FIRST, LAST = datetime.date(2011, 1, 1), datetime.date(2024, 12, 31)
