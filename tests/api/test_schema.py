@@ -4,6 +4,8 @@ and a bounded schemathesis run of every operation (reads and writes, with a cura
 no 5xx and no response that breaks it.
 """
 
+import json
+
 import pytest
 import schemathesis
 import yaml
@@ -11,10 +13,11 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from drf_spectacular.views import SpectacularAPIView
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -22,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from heritage.records.api.common.served_schema import _made_once
 from heritage.records.api.urls import published, router
 
 from ..conftest import table_counts
@@ -139,6 +143,18 @@ def test_docs_pages_work_offline(anonymous):
         page = anonymous.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in page
         assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
+
+
+def test_the_served_schema_is_made_once_and_is_the_same_for_everyone(anonymous, researcher, curator):
+    """Served from the schema made once per process: what drf-spectacular's own view makes, whoever asks."""
+    made = json.loads(
+        SpectacularAPIView.as_view()(APIRequestFactory().get("/api/v1/schema/?format=json")).render().content
+    )
+    _made_once.cache_clear()
+    for client in (anonymous, researcher, curator):
+        assert client.get("/api/v1/schema/?format=json").json() == made
+        assert yaml.safe_load(client.get("/api/v1/schema/").content) == made
+    assert (_made_once.cache_info().misses, _made_once.cache_info().hits) == (1, 5)
 
 
 # --- schemathesis -------------------------------------------------------------------------------------------------

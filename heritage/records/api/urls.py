@@ -1,11 +1,12 @@
 """Routes of the API, mounted at /api/v1/: plural kebab-case resources, the OpenAPI schema and its docs."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .actors import ActorViewSet
 from .changes import DamageReportFeedView, DeletionViewSet
+from .common.served_schema import SchemaView
 from .conflict import EventViewSet, OccupationViewSet
 from .damage import DamageReportViewSet, ThreatViewSet
 from .periods import PeriodViewSet
@@ -50,7 +51,7 @@ published.include_format_suffixes = False
 published.register("releases", ReleaseViewSet, basename="release")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's set-up script from a URL of its own, not inline: the Content-Security-Policy
     # allows scripts from this site only.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

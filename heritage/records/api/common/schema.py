@@ -12,7 +12,7 @@ these by inheriting the mixins:
 
 A brief form of a record (`Serializer(brief=True)`) is its own component, `<Model>Brief`. The custom serializer
 fields read as objects but are written as plain values (the extensions below), and a GeoJSON body is described by
-`feature_schema()`.
+`feature_schema()`. The schema is served by `served_schema.SchemaView`.
 """
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
