@@ -2,13 +2,8 @@
 
 import bisect
 import datetime
-import functools
 
 from heritage.records.dates import parse_edtf_bounds
-
-# parse_edtf_bounds is a pure function of its text; remembering results across runs in one process (the tests
-# generate a dozen times) spares re-parsing the same few hundred strings.
-cached_edtf_bounds = functools.lru_cache(maxsize=4096)(parse_edtf_bounds)
 
 
 class DatePool:
@@ -56,7 +51,7 @@ class DatePool:
         try:
             return self._bounds[text]
         except KeyError:
-            result = self._bounds[text] = cached_edtf_bounds(text)
+            result = self._bounds[text] = parse_edtf_bounds(text)
             return result
 
     def later_atom(self, after, within=40):
