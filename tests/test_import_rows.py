@@ -79,12 +79,12 @@ def test_build_makes_what_the_constructor_makes():
         assert built_state == made_state, model
     assert build(Release, {"number": 1}).counts is not build(Release, {"number": 2}).counts
     heard = []
+    keywords = {"site": parent, "name": "Kārvānsarā", "kind": "local", "language": "fa"}
     with (
         connected(pre_init, lambda sender, kwargs, **_: heard.append(("pre", sender, kwargs))),
         connected(post_init, lambda sender, instance, **_: heard.append(("post", sender, instance.name))),
     ):
-        build(SiteName, {"site": parent, "name": "Kārvānsarā", "kind": "local", "language": "fa"})
-    keywords = {"site": parent, "name": "Kārvānsarā", "kind": "local", "language": "fa"}
+        build(SiteName, dict(keywords))
     assert heard == [("pre", SiteName, keywords), ("post", SiteName, "Kārvānsarā")]
     with pytest.raises(TypeError, match="unexpected keyword arguments: 'nonsense'"):
         build(Site, {"slug": "c", "nonsense": 1})
