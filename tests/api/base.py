@@ -13,6 +13,7 @@ import csv
 import io
 
 import pytest
+import yaml
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
@@ -26,6 +27,11 @@ CHANGED = {"changed": "by the client"}
 
 def content_of(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def yaml_of(content):
+    """YAML read safely by libyaml (PyYAML's C loader): the Python loader takes seconds for the schema."""
+    return yaml.load(content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def if_match(client, url):

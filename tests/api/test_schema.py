@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from drf_spectacular import renderers
 from drf_spectacular.views import SpectacularAPIView
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,7 @@ from heritage.records.api.common.served_schema import _made_once
 from heritage.records.api.urls import published, router
 
 from ..conftest import table_counts
+from .base import yaml_of
 from .conftest import token_client
 
 
@@ -38,7 +40,7 @@ def openapi(django_db_blocker):
     with django_db_blocker.unblock():
         response = APIClient().get("/api/v1/schema/")
     assert response.status_code == 200
-    return yaml.load(response.content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return yaml_of(response.content)
 
 
 def test_spectacular_validates_without_warnings(tmp_path):
@@ -145,16 +147,26 @@ def test_docs_pages_work_offline(anonymous):
         assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
 
 
-def test_the_served_schema_is_made_once_and_is_the_same_for_everyone(anonymous, researcher, curator):
-    """Served from the schema made once per process: what drf-spectacular's own view makes, whoever asks."""
+def test_the_served_schema_is_made_once_and_is_the_same_for_everyone(anonymous, researcher, curator, monkeypatch):
+    """
+    Served from the schema made once per process, and rendered once per media type: what drf-spectacular's own view
+    makes, whoever asks.
+    """
     made = json.loads(
         SpectacularAPIView.as_view()(APIRequestFactory().get("/api/v1/schema/?format=json")).render().content
     )
     _made_once.cache_clear()
+    dumps = []
+    monkeypatch.setattr(renderers, "dump", lambda *args, **kwargs: dumps.append(1) or yaml.dump(*args, **kwargs))
     for client in (anonymous, researcher, curator):
         assert client.get("/api/v1/schema/?format=json").json() == made
-        assert yaml.safe_load(client.get("/api/v1/schema/").content) == made
+        assert yaml_of(client.get("/api/v1/schema/").content) == made
     assert (_made_once.cache_info().misses, _made_once.cache_info().hits) == (1, 5)
+    assert len(dumps) == 1
+    # Each media type its own bytes: JSON indented as asked, the same schema.
+    indented = anonymous.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json; indent=2").content
+    assert indented.startswith(b'{\n  "openapi"') and json.loads(indented) == made
+    assert anonymous.get("/api/v1/schema/?format=json").content.startswith(b'{\n    "openapi"')  # four: the default
 
 
 # --- schemathesis -------------------------------------------------------------------------------------------------

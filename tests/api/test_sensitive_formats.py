@@ -8,11 +8,10 @@ import json
 from decimal import Decimal
 
 import pytest
-import yaml
 
 from heritage.records.models import Site, Threat
 
-from .base import content_of, csv_rows
+from .base import content_of, csv_rows, yaml_of
 from .conftest import token_client
 
 EXACT = ("35.588300", "42.718300")  # Hatra, as the `world` fixture stores it
@@ -86,7 +85,7 @@ def test_sites_that_are_not_sensitive_are_exact_for_everyone(world, anonymous):
 
 def test_the_schema_example_shows_no_precise_coordinates(sensitive, anonymous):
     """The Site example in the OpenAPI schema has coordinates to 0.1 degree at most, none of a real site."""
-    schema = yaml.safe_load(anonymous.get("/api/v1/schema/").content)
+    schema = yaml_of(anonymous.get("/api/v1/schema/").content)
     examples = [
         example["value"]
         for path in schema["paths"].values()
