@@ -16,14 +16,14 @@ stage (STAGES below), rather than migrating one itself.
 import fcntl
 import os
 import shutil
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+
+from .processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITE_ENGINE = "postgresql" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
@@ -91,9 +91,7 @@ STAGES = [
 def manage(database_url, *args):
     """`manage.py` in a subprocess against `database_url`; fails the test with its output if the command fails."""
     env = {**os.environ, "DATABASE_URL": database_url}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
+    result = run_python(["manage.py", *args], env=env, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 

@@ -15,8 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import uuid
 import zipfile
@@ -25,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from .databases import built_once, sqlite_snapshot
+from .processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,9 +40,7 @@ ORIGINALS = Path(tempfile.gettempdir()) / f"heritage-test-originals-{uuid.uuid4(
 
 def manage(database_url, *args, check=True):
     env = {**os.environ, "DATABASE_URL": database_url, "ORIGINALS_DIR": str(originals_of(database_url))}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = run_python(["manage.py", *args], env=env, cwd=ROOT, timeout=300)
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result
@@ -71,7 +68,7 @@ def table_contents(database_url):
         "print(json.dumps(out))"
     )
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "heritage.settings"}
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+    result = run_python(["-c", script], env=env, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

@@ -6,9 +6,9 @@ records and in their history, and the bounds pass the new constraints. A real da
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
+
+from .processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "0009_dates_languages_and_damage_dating"
@@ -69,9 +69,7 @@ print(json.dumps({
 
 def manage(database, *args):
     env = {**os.environ, "DATABASE_URL": database}
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = run_python(["manage.py", *args], env=env, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 

@@ -6,8 +6,6 @@ into the record from the seeds folder by migration with the checksum of the file
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from heritage.records.models import Citation, Source
 from .conftest import stored_files
 from .databases import sqlite_snapshot
 from .documents import NIMRUD_TEXT
+from .processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -92,9 +91,7 @@ def test_languages_are_bcp_47_tags(palmyra, tag, valid):
 
 def manage(database_url, *args, env=None):
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
-    )
+    return run_python(["manage.py", *args], env=environment, cwd=ROOT, timeout=300)
 
 
 INSERT_OLD_SOURCES = (

@@ -9,9 +9,9 @@ with the old values through 0011's models, migrates forward, and checks what the
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
+
+from .processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,9 +82,7 @@ print(json.dumps({"after": after, "back": back}))
 
 def migrate_with_old_rows(database_url):
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "heritage.settings"}
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
+    result = run_python(["-c", SCRIPT], env=env, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -10,9 +10,9 @@ accounts app's tables and the authtoken app's differ between the two, and a full
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
+
+from ..processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 OLD_KEY = "0123456789abcdef0123456789abcdef01234567"
@@ -83,9 +83,7 @@ def run(database_url, script, settings_module):
         "DJANGO_SETTINGS_MODULE": settings_module,
         "API_TOKEN_DAYS": "30",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
+    result = run_python(["-c", script], env=env, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 
