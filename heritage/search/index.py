@@ -15,8 +15,6 @@ models), and re-making is a no-op. Entries live in an ordinary table, so backups
 `restore` and `loaddata` rebuild them afterwards anyway.
 """
 
-import itertools
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router, transaction
 
@@ -150,14 +148,27 @@ def index_records(model, queryset=None):
         queryset = queryset.select_related(*spec.select_related)
     queryset = queryset.defer(*spec.defer).order_by("pk")
     content_type = ContentType.objects.db_manager(queryset.db).get_for_model(model)
-    records = queryset.iterator(chunk_size=CHUNK)
     count = 0
-    while chunk := list(itertools.islice(records, CHUNK)):
+    for chunk in chunks(queryset):
         related = related_texts(model, spec.related, [record.pk for record in chunk], queryset.db)
         values = {record.pk: entry_values(spec, record, related[record.pk]) for record in chunk}
         write_entries(content_type, values, queryset.db)
         count += len(chunk)
     return count
+
+
+def chunks(queryset):
+    """
+    The records of `queryset`, ordered by key, in lists of CHUNK, each read by a query of its own starting after the
+    last key read, rather than through a server-side cursor: on PostgreSQL a cursor costs three round trips (declare,
+    fetch, close) even for the one record a save indexes.
+    """
+    chunk = list(queryset[:CHUNK])
+    while chunk:
+        yield chunk
+        if len(chunk) < CHUNK:
+            return
+        chunk = list(queryset.filter(pk__gt=chunk[-1].pk)[:CHUNK])
 
 
 def index_new(model, records, related, using="default"):

@@ -7,6 +7,7 @@ import json
 import unicodedata
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,6 +16,7 @@ from heritage.records.api.urls import router
 from heritage.records.models import Citation, DamageReport, Site, SiteName
 from heritage.search import index
 from heritage.search import text as folding
+from heritage.search.models import SearchEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +225,30 @@ def test_indexing_citations_does_not_read_their_sources_texts():
     with CaptureQueriesContext(connection) as queries:
         assert index.index_records(Citation, citations) == citations.count()
     assert not [query["sql"] for query in queries if '"records_source"."text"' in query["sql"]]
+
+
+@pytest.mark.parametrize("more", [-100, -1, 0, 1])  # chunks of one, of all but one, of all, of one more than all
+def test_indexing_reads_records_in_chunks_each_after_the_last(monkeypatch, more):
+    """
+    Records are indexed in chunks, each read by a query starting after the last key read (no server-side cursor):
+    every record once, and the same entries as in one chunk, whether the last chunk is full or not.
+    """
+    citations = Citation.objects.all()
+    count = citations.count()
+    kind = ContentType.objects.get_for_model(Citation)
+    entries = SearchEntry.objects.filter(content_type=kind).order_by("record_id")
+    written = list(entries.values_list("record_id", "names", "text", "names_folded", "text_folded"))
+    assert len(written) == count > 2
+    entries.delete()
+    size = max(1, count + more)
+    monkeypatch.setattr(index, "CHUNK", size)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert index.index_records(Citation, citations) == count
+    assert list(entries.values_list("record_id", "names", "text", "names_folded", "text_folded")) == written
+    reads = [query["sql"] for query in queries if query["sql"].startswith('SELECT "records_citation"."id"')]
+    assert len(reads) == count // size + 1  # the last one short, or empty
+    assert all(f"LIMIT {size}" in sql for sql in reads)
 
 
 @pytest.mark.parametrize(
