@@ -89,7 +89,7 @@ STAGES = [
 
 
 def manage(database_url, *args):
-    """`manage.py` in a subprocess against `database_url`; fails the test with its output if the command fails."""
+    """`manage.py` in a process of its own against `database_url`; fails the test with its output if it fails."""
     env = {**os.environ, "DATABASE_URL": database_url}
     result = run_python(["manage.py", *args], env=env, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
