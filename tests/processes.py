@@ -15,6 +15,9 @@ import runpy
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # where manage.py is
 
 # Imported by the server before it forks. None of them may read Django's settings on import (edtf does: its parser's
 # package, pyparsing, is here instead); each forked process checks.
