@@ -141,6 +141,10 @@ class Recording:
         # The state the build started from, in the tables it wrote to, as `fingerprint` reads it.
         self.before = {key: value for key, value in before.items() if key[0] in self.written}
         self.statements = prepared_inserts(inserted, moments)
+        # The returned records the build inserted, as their rows: a read makes them without a query.
+        rows = {(model, row[model._meta.pk.attname]): row for model, added in inserted.items() for row in added}
+        self.made = {name: rows[key] for name, key in keys.items() if key in rows}
+        self.moved = {}  # the build's timestamps as the last replay wrote them (none yet: as built)
 
     @classmethod
     def of(cls, build):
@@ -174,13 +178,9 @@ class Recording:
         # One microsecond apart from now on, in the build's order: later than anything written before the replay,
         # earlier than anything written after it.
         now = timezone.now()
-        moved = {moment: now + datetime.timedelta(microseconds=i) for i, moment in enumerate(self.moments)}
-
-        def move(row):
-            return {
-                column: moved.get(value, value) if isinstance(value, datetime.datetime) else value
-                for column, value in row.items()
-            }
+        self.moved = moved = {moment: now + datetime.timedelta(microseconds=i) for i, moment in enumerate(self.moments)}
+        move = self.move
+        prepared = {}  # each moved moment prepared once per field: rows share them (a record and its history)
 
         for model, pks in self.deleted.items():
             model._base_manager.filter(pk__in=pks)._raw_delete(connection.alias)
@@ -188,7 +188,10 @@ class Recording:
             for sql, fields, rows, stamps in self.statements:
                 rows = [list(row) for row in rows]
                 for row, position, moment in stamps:
-                    rows[row][position] = fields[position].get_db_prep_save(moved[moment], connection)
+                    key = (fields[position], moment)
+                    if key not in prepared:
+                        prepared[key] = fields[position].get_db_prep_save(moved[moment], connection)
+                    rows[row][position] = prepared[key]
                 cursor.executemany(sql, rows)
         if connection.vendor == "postgresql":
             # Inserting a key does not move PostgreSQL's sequence, and a test that ran loaddata (which sets each
@@ -207,8 +210,25 @@ class Recording:
             for pk, change in changes.items():
                 model._base_manager.filter(pk=pk).update(**move(change))
 
+    def move(self, row):
+        """A recorded row with the build's timestamps as the last replay wrote them."""
+        moved = self.moved
+        return {
+            column: moved.get(value, value) if isinstance(value, datetime.datetime) else value
+            for column, value in row.items()
+        }
+
     def read(self):
-        return self.read_keys(self.keys)
+        """
+        The records build() returned, as the database holds them: those it inserted made from their rows (which
+        `rows_of` read through the same converters as a query), without a query; any other read back.
+        """
+        records = self.read_keys({name: key for name, key in self.keys.items() if name not in self.made})
+        for name, row in self.made.items():
+            model = self.keys[name][0]
+            row, attnames = self.move(row), [field.attname for field in model._meta.concrete_fields]
+            records[name] = model.from_db(connection.alias, attnames, [row[attname] for attname in attnames])
+        return {name: records[name] for name in self.keys}
 
     @staticmethod
     def read_keys(keys):

@@ -65,6 +65,22 @@ def test_a_replay_writes_what_the_build_wrote(palmyra, fresh_recordings):
     assert replayed["hatra"].name == "Hatra" and replayed["citation"].quote == built["citation"].quote
 
 
+def fields_of(record):
+    return {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
+
+
+def test_the_records_a_fixture_gets_are_those_the_database_holds(palmyra, fresh_recordings):
+    """Built or replayed, each record given to the test has every field as a query reads it (timestamps moved)."""
+    for _ in ("built", "replayed", "replayed again"):
+        with transaction.atomic():
+            world = recorded.replayed(build_world)
+            for name, record in world.items():
+                assert fields_of(record) == fields_of(type(record)._base_manager.get(pk=record.pk)), name
+                assert not record._state.adding and record._state.db == connection.alias
+            transaction.set_rollback(True)
+    assert recorded._recordings[build_world].made.keys() == world.keys()  # every record was made, not read
+
+
 def test_a_replay_is_later_than_what_came_before_it(palmyra, fresh_recordings):
     since = timezone.now()
     once(since)
