@@ -9,7 +9,8 @@ the build's timestamps moved to the time of the replay in the same order.
 
 A replay must start where the recording did. A test's earlier fixtures may have written records of their own: the
 state of every table the build wrote to (rows, highest key, sum of the records' versions) is compared first, and if
-it differs, `build()` runs again instead. Either way the caller gets the same records, read back from the database.
+it differs, `build()` runs again instead. Either way the caller gets the same records, as the database holds them
+(those the build inserted made from the rows it recorded, without a query).
 
 `snapshot()` and `restore()` do the same for the whole database: the baseline's rows, kept once it is loaded, are
 written back at the end of a transactional test, in place of Django's flush (tests/conftest.py).
@@ -33,8 +34,8 @@ def forget():
 
 def replayed(build):
     """
-    The records `build()` returns ({name: record}), written by `build()` or by a replay of what it wrote; each is
-    read back from the database.
+    The records `build()` returns ({name: record}), written by `build()` or by a replay of what it wrote; each as the
+    database holds it (`Recording.read`).
     """
     recording = _recordings.get(build)
     if recording is not None and fingerprint(recording.written) == recording.before:
