@@ -40,11 +40,17 @@ def natural_key_paths(model):
     key declares it depends on, and theirs in turn (a citation's key is its source's and its quote).
     """
     depends_on = set(getattr(getattr(model, "natural_key", None), "dependencies", ()))
-    paths = []
-    for field in model._meta.concrete_fields:
-        if field.is_relation and field.related_model._meta.label_lower in depends_on:
-            paths += [field.name, *(f"{field.name}__{path}" for path in natural_key_paths(field.related_model))]
-    return paths
+    return [
+        path
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model._meta.label_lower in depends_on
+        for path in through(field)
+    ]
+
+
+def through(field):
+    """A relation, and the relations its model's natural key follows beyond it."""
+    return [field.name, *(f"{field.name}__{path}" for path in natural_key_paths(field.related_model))]
 
 
 def records_with_their_relations(model):
@@ -52,10 +58,13 @@ def records_with_their_relations(model):
     What `dumpdata records` reads of `model` (its default manager, by key), with the records that natural keys name
     read in the same query or one more for each many-to-many field: dumpdata itself reads each one apart.
     """
-    related, prefetched = [], []
-    for field in model._meta.concrete_fields:
-        if field.is_relation and hasattr(field.related_model, "natural_key"):
-            related += [field.name, *(f"{field.name}__{path}" for path in natural_key_paths(field.related_model))]
+    related = [
+        path
+        for field in model._meta.concrete_fields
+        if field.is_relation and hasattr(field.related_model, "natural_key")
+        for path in through(field)
+    ]
+    prefetched = []
     for field in model._meta.many_to_many:
         if field.remote_field.through._meta.auto_created and hasattr(field.related_model, "natural_key"):
             named = field.related_model._default_manager.select_related(*natural_key_paths(field.related_model))
