@@ -302,6 +302,9 @@ STORAGES = {
     "originals": ORIGINALS_STORAGE,
     "releases": RELEASES_STORAGE,
 }
+# `manage.py backup` writes its records in this JSON (every row keeps its primary key); any JSON loader reads it.
+SERIALIZATION_MODULES = {"backup": "heritage.records.backups"}
+
 # What a release says of itself (its README, datapackage.json and CITATION.cff): whose record it is, under which
 # licence (an SPDX identifier and its text's address), and where it is published.
 RELEASE_PUBLISHER = os.environ.get("RELEASE_PUBLISHER", "The heritage damage record")

@@ -1,7 +1,8 @@
 """
-manage.py backup / restore: export the whole database and the sources' original documents, restore them into a fresh
-database and storage, and find every table and every original the same, from SQLite to PostgreSQL and back; and a
-damaged archive restores nothing.
+manage.py backup / restore: export the whole database (history of edited and deleted records included) and the
+sources' original documents, restore them into a fresh database and storage, and find every table, every row under
+its own primary key, and every original the same, from SQLite to PostgreSQL and back; an archive of the first format
+still restores; and a damaged archive restores nothing.
 
 These tests run the commands in subprocesses against real database files and servers, as an operator would. The
 tests on SQLite files run in the SQLite suite; the journey to PostgreSQL and back runs in the PostgreSQL suite, on its
@@ -11,6 +12,7 @@ Migrating a fresh database takes most of the time, so it is done once per run: e
 run's migrated snapshot (tests/databases.py) and of a seeded database (the article and a user) made from it once.
 """
 
+import collections
 import hashlib
 import json
 import os
@@ -21,6 +23,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 from .databases import built_once, sqlite_snapshot
 from .processes import run_python
@@ -46,29 +49,50 @@ def manage(database_url, *args, check=True):
     return result
 
 
-def table_contents(database_url):
-    """
-    Every table's rows, as natural-key JSON, sorted: two databases with equal contents compare equal. The search
-    index is derived from the records and rebuilt by restore, under ids of its own: it is compared by its size.
+# Every row of every table but the search index, as JSON: the rows with their primary keys (a restore keeps them:
+# history and the admin's log name records by them) and references by primary key, except to content types and
+# permissions, which each database's `migrate` numbers in its own way (by natural key). Times compare to the
+# millisecond a backup's JSON keeps; one less than a millisecond past its second is written "15.000Z" before the
+# journey and "15Z" after it, so ".000" is dropped. The search index is derived from the records and rebuilt by
+# restore under ids of its own: it is compared by its size.
+TABLE_CONTENTS = """
+import json, re, django
+django.setup()
+from django.apps import apps
+from django.core.serializers import json as json_serializer
 
-    Times compare to the millisecond a backup's JSON keeps; one less than a millisecond past its second is written
-    "15.000Z" before the journey and "15Z" after it, so ".000" is dropped.
-    """
-    script = (
-        "import json, re, django; django.setup();"
-        "from django.apps import apps;"
-        "from django.core import serializers;"
-        "out = {};"
-        "[out.__setitem__(m._meta.label, sorted(re.sub(r'(T\\d\\d:\\d\\d:\\d\\d)[.]000(?=Z|[+-]\\d\\d:\\d\\d)', r'\\1',"
-        " json.dumps(o, sort_keys=True)) for o in json.loads("
-        "serializers.serialize('json', m._default_manager.all(), use_natural_foreign_keys=True,"
-        " use_natural_primary_keys=True)))) for m in apps.get_models() if m._meta.label not in"
-        " ('contenttypes.ContentType', 'auth.Permission', 'sessions.Session', 'search.SearchEntry')];"
-        "out['search.SearchEntry'] = apps.get_model('search', 'SearchEntry').objects.count();"
-        "print(json.dumps(out))"
+NUMBERED_BY_MIGRATE = ("contenttypes.ContentType", "auth.Permission")
+LEFT_OUT = (*NUMBERED_BY_MIGRATE, "sessions.Session", "search.SearchEntry")
+
+
+class Rows(json_serializer.Serializer):
+    def handle_fk_field(self, obj, field):
+        self.use_natural_foreign_keys = field.related_model._meta.label in NUMBERED_BY_MIGRATE
+        super().handle_fk_field(obj, field)
+
+    def handle_m2m_field(self, obj, field):
+        self.use_natural_foreign_keys = field.related_model._meta.label in NUMBERED_BY_MIGRATE
+        super().handle_m2m_field(obj, field)
+
+
+def rows(model):
+    dumped = json.loads(Rows().serialize(model._default_manager.order_by("pk")))
+    return sorted(
+        re.sub(r"(T\\d\\d:\\d\\d:\\d\\d)[.]000(?=Z|[+-]\\d\\d:\\d\\d)", r"\\1", json.dumps(row, sort_keys=True))
+        for row in dumped
     )
+
+
+out = {model._meta.label: rows(model) for model in apps.get_models() if model._meta.label not in LEFT_OUT}
+out["search.SearchEntry"] = apps.get_model("search", "SearchEntry").objects.count()
+print(json.dumps(out))
+"""
+
+
+def table_contents(database_url):
+    """Every table's rows (TABLE_CONTENTS): two databases with equal contents compare equal."""
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "heritage.settings"}
-    result = run_python(["-c", script], env=env, cwd=ROOT)
+    result = run_python(["-c", TABLE_CONTENTS], env=env, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -84,6 +108,25 @@ SEED = (
     ".encode(), name='hatra.html'))"
 )
 
+# Two damage reports edited (their history, citations included, names them by primary key), then the first deleted
+# by a curator (a tombstone, and history naming a record that no longer exists): the restored database must keep
+# every row's key, or the second report's history would name another record. And a role made again (as an admin
+# would after removing it), under another key than the one `migrate` gives it in the fresh database.
+EDIT_AND_DELETE = """
+from django.contrib.auth.models import Group, User
+from heritage.records.changes import deleting
+from heritage.records.models import DamageReport
+first, second = DamageReport.objects.order_by("pk")[:2]
+first.save()
+second.save()
+with deleting(user=User.objects.get(username="ana"), reason="a duplicate"):
+    first.delete()
+researcher = Group.objects.get(name="Researcher")
+permissions = list(researcher.permissions.all())
+researcher.delete()
+Group.objects.create(name="Researcher").permissions.set(permissions)
+"""
+
 
 def stored_originals(database_url):
     """{name: bytes} of every original a database's storage holds."""
@@ -94,8 +137,9 @@ def stored_originals(database_url):
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
     """
-    A freshly migrated SQLite database (the run's snapshot), one seeded with the article, a user and an uploaded
-    source, and the seeded database's contents (JSON): built once for the whole run, whichever workers ask.
+    A freshly migrated SQLite database (the run's snapshot), one seeded with the article, a user, an uploaded source,
+    edits and a deletion (EDIT_AND_DELETE), and the seeded database's contents (JSON): built once for the whole run,
+    whichever workers ask.
     """
     migrated = sqlite_snapshot(tmp_path_factory, "latest")
 
@@ -103,6 +147,8 @@ def templates(tmp_path_factory):
         shutil.copy(migrated, folder / "seeded.sqlite3")
         seeded = f"sqlite:///{folder / 'seeded.sqlite3'}"
         manage(seeded, "shell", "-c", SEED)
+        first_format(seeded, folder / "backup-format-1.zip")
+        manage(seeded, "shell", "-c", EDIT_AND_DELETE)
         (folder / "contents.json").write_text(json.dumps(table_contents(seeded)))
         manage(seeded, "backup", str(folder / "backup.zip"))
         shutil.copy(migrated, folder / "migrated.sqlite3")  # read from a copy: the snapshot is never opened
@@ -123,7 +169,28 @@ def templates(tmp_path_factory):
         # the migrated snapshot holds before anything is restored into it.
         "backup": folder / "backup.zip",
         "migrated contents": json.loads((folder / "migrated-contents.json").read_text()),
+        "backup in format 1": folder / "backup-format-1.zip",
     }
+
+
+def first_format(database_url, archive):
+    """
+    An archive as `backup` wrote it in format 1, before records kept their primary keys: the records by natural keys
+    alone (dumpdata --natural-foreign --natural-primary, which a history row naming a deleted record stops).
+    """
+    records = archive.with_name("records-format-1.json")
+    excluded = ["--exclude=contenttypes", "--exclude=auth.permission", "--exclude=sessions", "--exclude=search"]
+    manage(database_url, "dumpdata", "--natural-foreign", "--natural-primary", *excluded, "--output", str(records))
+    parts = {"records.json": records.read_bytes()}
+    parts.update({f"originals/{name}": data for name, data in stored_originals(database_url).items()})
+    manifest = {
+        "format": "heritage-backup/1",
+        "sha256": {name: hashlib.sha256(data).hexdigest() for name, data in parts.items()},
+    }
+    with zipfile.ZipFile(archive, "w") as opened:
+        for name, data in parts.items():
+            opened.writestr(name, data)
+        opened.writestr("manifest.json", json.dumps(manifest))
 
 
 def copy_of(templates, name, path):
@@ -142,6 +209,21 @@ def test_backup_restores_into_a_fresh_sqlite_database(tmp_path, templates):
     result = manage(target, "restore", str(tmp_path / "backup.zip"))
     assert "1 original(s), checksums verified" in result.stdout
     assert table_contents(target) == templates["contents"]
+    assert stored_originals(target) == templates["originals"]
+
+
+@pytest.mark.sqlite
+def test_an_archive_in_the_first_format_still_restores(tmp_path, templates):
+    """Every row an archive of format 1 holds is restored (under new keys: that format kept none), with the original."""
+    target = copy_of(templates, "migrated", tmp_path / "target.sqlite3")
+    manage(target, "restore", str(templates["backup in format 1"]))
+    with zipfile.ZipFile(templates["backup in format 1"]) as archive:
+        held = collections.Counter(row["model"] for row in json.loads(archive.read("records.json")))
+    restored = table_contents(target)
+    del restored["search.SearchEntry"]
+    assert {label: len(rows) for label, rows in restored.items() if rows} == {
+        apps.get_model(label)._meta.label: count for label, count in held.items()
+    }
     assert stored_originals(target) == templates["originals"]
 
 

@@ -45,11 +45,13 @@ class Command(BaseCommand):
         checksums = {}
         with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             with archive.open(RECORDS, "w") as member, _TextWriter(member) as stream:
+                # Natural foreign keys also order the models so that a record follows those it names (loaddata
+                # validates each record as it goes).
                 call_command(
                     "dumpdata",
+                    format="backup",
                     exclude=EXCLUDED,
                     natural_foreign=True,
-                    natural_primary=True,
                     stdout=stream,
                     verbosity=0,
                 )
