@@ -9,6 +9,7 @@ never the project, and never configures the settings: each process still reads i
 from the environment it is given, and imports the project itself.
 """
 
+import gc
 import multiprocessing
 import os
 import runpy
@@ -70,6 +71,11 @@ def _context():
 def _run(argv, env, cwd, out, err):
     """In the forked process: become `python *argv` with `env`, its output going to the files `out` and `err`."""
     _check_settings_unread()
+    # The collector tuned as in the test processes (tests/conftest.py): the preloaded packages frozen out of its way,
+    # the youngest generation collected every 50,000 new objects rather than 700. Migrating renders models by the
+    # hundred thousand (a full migrate: 21 s against 17.5 s here); nothing a process does depends on when cycles go.
+    gc.freeze()
+    gc.set_threshold(50_000, *gc.get_threshold()[1:])
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
