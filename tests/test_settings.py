@@ -1,28 +1,21 @@
 """Settings come from the environment; production refuses to start without a real secret."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from .processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k7#Qz9!vR2@pL5^wX8&nM3*bT6(yH1)jD4-fG0_sA9+eC2=uV7"
 
 
 def check(**env):
-    """Run `manage.py check` in a fresh process with only the given settings variables."""
+    """Run `manage.py check` in a process of its own (tests/processes.py) with only the given settings variables."""
     names = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "TRUSTED_PROXIES", "MAP_TILE_URL"}
     clean = {k: v for k, v in os.environ.items() if k not in names}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_python(["manage.py", "check"], env={**clean, **env}, cwd=ROOT, timeout=120)
 
 
 def test_development_defaults_run_locally():
@@ -61,12 +54,10 @@ def test_production_refuses_to_start_without_real_settings(env, message):
 
 
 def test_database_url_switches_the_engine():
-    result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
-        cwd=ROOT,
+    result = run_python(
+        ["-c", "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "heritage.settings", "DATABASE_URL": "postgres://u@h:5432/db"},
-        capture_output=True,
-        text=True,
+        cwd=ROOT,
         timeout=60,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
@@ -81,26 +72,17 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
         "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "heritage.example.org",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def postgresql_options(**env):
-    result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"],
-        cwd=ROOT,
+    result = run_python(
+        ["-c", "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "heritage.settings", "DATABASE_URL": "postgres://u@h:5432/db"}
         | env,
-        capture_output=True,
-        text=True,
+        cwd=ROOT,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
@@ -126,16 +108,14 @@ def test_sqlite_connections_keep_64_mb_of_pages_in_memory_and_map_the_file(tmp_p
         "print(*(cursor.execute(f'PRAGMA {name}').fetchone()[0] for name in ('cache_size', 'journal_mode')), "
         "int(cursor.execute('PRAGMA mmap_size').fetchone()[0]) >= 2**31 - 2**16)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
+    result = run_python(
+        ["-c", code],
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "heritage.settings",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'cache.sqlite3'}",
         },
-        capture_output=True,
-        text=True,
+        cwd=ROOT,
         timeout=60,
     )
     assert result.stdout.split() == ["-64000", "wal", "True"], result.stderr
@@ -144,12 +124,10 @@ def test_sqlite_connections_keep_64_mb_of_pages_in_memory_and_map_the_file(tmp_p
 def storages_with(**env):
     """The STORAGES setting a fresh process builds from `env`, or its error."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ORIGINALS_")}
-    return subprocess.run(
-        [sys.executable, "-c", "import json, heritage.settings as s; print(json.dumps(s.STORAGES['originals']))"],
-        cwd=ROOT,
+    return run_python(
+        ["-c", "import json, heritage.settings as s; print(json.dumps(s.STORAGES['originals']))"],
         env={**clean, **env},
-        capture_output=True,
-        text=True,
+        cwd=ROOT,
         timeout=60,
     )
 
