@@ -4,8 +4,6 @@ The API keeps the record's trust: throttles no client can dodge, no formula in a
 """
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from heritage.records.concurrency import claim_version
 from heritage.records.models import Citation, DamageReport, Site, Threat
 from heritage.records.services import change_status
 
+from ..processes import run_python
 from .base import csv_rows, if_match
 from .conftest import token_client
 
@@ -78,14 +77,8 @@ def test_throttle_counts_are_shared_between_worker_processes(world, anonymous, l
         "from rest_framework.request import Request;"
         "print([throttle.allow_request(Request(request), None) for _ in range(3)])"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "CACHE_DIR": cache, "HOME": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = {"PATH": "/usr/bin:/bin", "CACHE_DIR": cache, "HOME": str(tmp_path)}
+    result = run_python(["-c", script], env=env, cwd=ROOT, timeout=60)
     assert result.stdout.strip() == "[True, True, True]", result.stderr
     assert anonymous.get("/api/v1/sites/", REMOTE_ADDR="127.0.0.1").status_code == 429
 
