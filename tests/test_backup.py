@@ -245,6 +245,18 @@ def test_backup_travels_from_sqlite_to_postgresql_and_back(tmp_path, templates, 
     assert table_contents(back) == templates["contents"]
     assert stored_originals(back) == templates["originals"]
 
+    # The restored rows kept their keys; what is added next is numbered after them (PostgreSQL's sequences moved on).
+    manage(postgres_database, "shell", "-c", ADD_AFTER_RESTORE)
+
+
+ADD_AFTER_RESTORE = """
+from django.contrib.auth.models import Group, User
+from heritage.records.models import DamageReport
+Group.objects.create(name="Editors")
+User.objects.create_user("ben")
+DamageReport.objects.order_by("pk").last().save()
+"""
+
 
 @pytest.mark.sqlite
 def test_restore_refuses_a_database_that_holds_records(tmp_path, templates):
