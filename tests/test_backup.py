@@ -24,6 +24,10 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+
+from heritage.records.models import Citation, DamageReport
 
 from .databases import built_once, sqlite_snapshot
 from .processes import run_python
@@ -59,6 +63,10 @@ TABLE_CONTENTS = """
 import json, re, django
 django.setup()
 from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+
+from heritage.records.models import Citation, DamageReport
 from django.core.serializers import json as json_serializer
 
 NUMBERED_BY_MIGRATE = ("contenttypes.ContentType", "auth.Permission")
@@ -210,6 +218,27 @@ def test_backup_restores_into_a_fresh_sqlite_database(tmp_path, templates):
     assert "1 original(s), checksums verified" in result.stdout
     assert table_contents(target) == templates["contents"]
     assert stored_originals(target) == templates["originals"]
+
+
+def test_the_records_json_reads_each_named_record_once(db, django_assert_max_num_queries):
+    """
+    `dumpdata --format backup` writes what Django's JSON writes with natural foreign keys and primary keys, reading
+    the natural key of a record that many rows name (a site, a citation, a term) once, not once a row: a query for the
+    reports, one for each report's citations, and one for each record they name.
+    """
+    call_command("generate_synthetic", sites=3, reports=40, seed=1, force=True, verbosity=0)
+    reports = DamageReport.objects.order_by("pk")
+    references = []
+    for report in reports:
+        for field in report._meta.concrete_fields:
+            if field.is_relation and getattr(report, field.attname) is not None:
+                references.append((field.related_model, getattr(report, field.attname)))
+        references.extend((Citation, pk) for pk in report.citations.values_list("pk", flat=True))
+    named = set(references)
+    assert len(reports) > 40 and len(named) < len(references)  # records named by more than one row
+    with django_assert_max_num_queries(1 + len(reports) + len(named)):
+        written = serializers.serialize("backup", reports, use_natural_foreign_keys=True)
+    assert json.loads(written) == json.loads(serializers.serialize("json", reports, use_natural_foreign_keys=True))
 
 
 @pytest.mark.sqlite
