@@ -6,7 +6,7 @@ still restores; and a damaged archive restores nothing.
 
 These tests run the commands in subprocesses against real database files and servers, as an operator would. The
 tests on SQLite files run in the SQLite suite; the journey to PostgreSQL and back runs in the PostgreSQL suite, on its
-server (tests/databases.py).
+server (tests/databases.py). One test, on the records' JSON alone, runs in the test database of either suite.
 
 Migrating a fresh database takes most of the time, so it is done once per run: each test starts from copies of the
 run's migrated snapshot (tests/databases.py) and of a seeded database (the article and a user) made from it once.
