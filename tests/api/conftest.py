@@ -64,11 +64,11 @@ def grant(user, permissions):
     Give a new user `permissions` (a queryset) in one statement: `user_permissions.set()` makes a model of each of
     the 200-odd permissions and of each row, some 15 ms a user, and hundreds of tests make one.
     """
-    table, chosen = User.user_permissions.through._meta.db_table, Permission._meta.db_table
-    subquery, params = permissions.values("pk").query.sql_with_params()
+    links, all_permissions = User.user_permissions.through._meta.db_table, Permission._meta.db_table
+    chosen, params = permissions.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (user_id, permission_id) SELECT %s, id FROM {chosen} WHERE id IN ({subquery})",
+            f"INSERT INTO {links} (user_id, permission_id) SELECT %s, id FROM {all_permissions} WHERE id IN ({chosen})",
             [user.pk, *params],
         )
 
