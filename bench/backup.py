@@ -16,16 +16,15 @@ import argparse
 import io
 import json
 import os
-import platform
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from own_process import measured, setting  # bench/own_process.py (the script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / ".data"
-PYTHON = ROOT / ".venv" / "bin" / "python"
 FIXTURES = ["fixtures/eamena-vocabularies.json", "fixtures/vocabularies.json", "fixtures/palmyra.json"]
 
 
@@ -86,13 +85,8 @@ def main():
             "ORIGINALS_DIR": str(DATA / f"backup-{reports}-originals"),
         }
         print(f"writing {reports:,} reports...", file=sys.stderr)
-        out = subprocess.run([PYTHON, __file__, "--measure", str(reports)], env=env, cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout  # fmt: skip
-        results.append(json.loads(out.strip().splitlines()[-1]))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f}, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}, "
-          f"commit {commit.stdout.strip()}, SQLite\n")  # fmt: skip
+        results.append(measured(__file__, reports, env))
+    print(setting("SQLite"))
     print("| reports | rows | format 1's dumpdata, s (CPU) | backup, s (CPU) | archive | peak memory (whole process) |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in results:

@@ -18,18 +18,17 @@ first depends on the neighbours). Markdown on stdout. Nothing here is part of th
 import argparse
 import json
 import os
-import platform
 import resource
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
+from own_process import measured, setting  # bench/own_process.py (the script's folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / ".data"
 SHIPPED = ROOT / "tests" / "data" / "eamena" / "caravanserail.geojson"
-PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 def places(features):
@@ -121,13 +120,8 @@ def main():
             "ALLOWED_HOSTS": "localhost",
         }
         print(f"importing {size:,} features...", file=sys.stderr)
-        out = subprocess.run([PYTHON, __file__, "--measure", str(size)], env=env, cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout  # fmt: skip
-        rows.append(json.loads(out.strip().splitlines()[-1]))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, load average "
-          f"{os.getloadavg()[0]:.1f}, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}, "
-          f"commit {commit.stdout.strip()}\n")  # fmt: skip
+        rows.append(measured(__file__, size, env))
+    print(setting())
     print("| features | places | file | sources | seconds (CPU) | features/s (per CPU second) | peak memory "
           "| records written |")  # fmt: skip
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
