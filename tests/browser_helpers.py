@@ -1,4 +1,4 @@
-"""Steps the browser tests share (tests/test_browser.py has the browser itself: the `page` fixture)."""
+"""Steps the browser tests share (tests/test_browser.py has the browser itself: the `browser` and `page` fixtures)."""
 
 
 def create_token_in_admin(page, live_server_url, *, name="browser test"):

@@ -47,25 +47,35 @@ def require_chromium():
     pytest.skip(message)
 
 
-@pytest.fixture
-def page(monkeypatch):
+@pytest.fixture(scope="module")
+def browser():
+    """
+    One Chromium for the module's tests (launching it costs most of a second); each test has a context of its own
+    (`page`), so no cookie, storage or cache passes from one test to the next.
+    """
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes here are still
-    # synchronous and safe (the live server answers requests in its own thread).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread while it lives; the ORM calls made here meanwhile (the
+    # tests', and the transactional tests' set-up and tear-down) are still synchronous and safe (the live server
+    # answers requests in its own thread).
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        context.close()
+        yield browser
         browser.close()
-        # ORM calls made while Playwright's loop runs can open a connection of their own (Django keeps connections
-        # per context); close it, or PostgreSQL refuses to drop the test database at the end of the run.
-        connections.close_all()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    # ORM calls made while Playwright's loop runs can open a connection of their own (Django keeps connections per
+    # context); close it, or PostgreSQL refuses to drop the test database at the end of the run.
+    connections.close_all()
 
 
 @pytest.fixture

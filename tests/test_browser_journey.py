@@ -14,8 +14,8 @@ import pytest
 from heritage.records.models import Source
 
 from .browser_helpers import create_token_in_admin
-from .test_browser import curator, drag_select, log_in, pick_autocomplete  # noqa: F401  (fixture: the article and a curator)
-from .test_browser import page as page  # the browser (fixture); the helpers below take it as an argument
+from .test_browser import browser, curator, drag_select, log_in, pick_autocomplete  # noqa: F401  (fixtures: a curator, the browser)
+from .test_browser import page as page  # a page of the browser (fixture); the helpers below take it as an argument
 
 pytestmark = pytest.mark.browser
 

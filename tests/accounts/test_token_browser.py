@@ -13,7 +13,7 @@ from heritage.accounts.models import ApiToken
 from heritage.records.models import Actor
 
 from ..browser_helpers import create_token_in_admin
-from ..test_browser import ARTIFACTS, curator, log_in, page  # noqa: F401  (fixtures: the article and a curator; the browser)
+from ..test_browser import ARTIFACTS, browser, curator, log_in, page  # noqa: F401  (fixtures: a curator; the browser, a page)
 
 pytestmark = pytest.mark.browser
 
