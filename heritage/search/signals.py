@@ -57,7 +57,12 @@ def record_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     if sender in DOCUMENTS:
-        reindex(sender, sender._base_manager.using(instance._state.db).filter(pk=instance.pk))
+        queryset = sender._base_manager.using(instance._state.db).filter(pk=instance.pk)
+        if kwargs.get("created"):
+            # No other record can show the name of one made just now: nothing to follow (most of a new site's cost).
+            index.index_records(sender, queryset)
+        else:
+            reindex(sender, queryset)
     if sender in PARTS:
         part_changed(sender, instance)
     if sender is Citation and not kwargs.get("created"):

@@ -16,6 +16,7 @@ from heritage.records.api.urls import router
 from heritage.records.models import Citation, DamageReport, Site, SiteName
 from heritage.search import index
 from heritage.search import text as folding
+from heritage.search.documents import DOCUMENTS
 from heritage.search.models import SearchEntry
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +140,17 @@ def test_renaming_a_site_reindexes_its_damage_reports(curator, world):
     site.save()
     assert slugs(curator, "damage-reports", search="fortress")
     assert not slugs(curator, "damage-reports", search="hatra", site="hatra")
+
+
+def test_a_new_site_is_indexed_without_looking_for_records_that_show_its_name():
+    """No record can show the name of a site made just now: its save indexes it and reads nothing that shows names."""
+    showing = [model._meta.db_table for model, spec in DOCUMENTS.items() if Site in spec.names_from]
+    assert showing
+    with CaptureQueriesContext(connection) as queries:
+        site = Site.objects.create(slug="nineveh", name="Nineveh", kind="archaeological_site", country="IQ")
+    assert not [query["sql"] for query in queries for table in showing if f'FROM "{table}"' in query["sql"]]
+    entry = SearchEntry.objects.get(content_type=ContentType.objects.get_for_model(Site), record_id=site.pk)
+    assert entry.names == "Nineveh"
 
 
 @pytest.mark.parametrize(
