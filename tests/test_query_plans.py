@@ -23,7 +23,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -37,6 +37,7 @@ from heritage.records.api.sites import SiteFilterSet
 from heritage.records.api.urls import router
 from heritage.records.models import ActorIdentifier, DamageReport, PeriodIdentifier, SiteIdentifier
 
+from .conftest import empty_records
 from .recorded import replayed
 
 pytestmark = pytest.mark.django_db
@@ -56,17 +57,30 @@ def generate_synthetic():
     return {}
 
 
+@pytest.fixture(scope="module")
+def synthetic(django_db_setup, django_db_blocker):
+    """
+    50 sites and 2000 reports of synthetic data in place of the records (generated once, then replayed:
+    tests/recorded.py), with fresh planner statistics: written once for the module's tests, in a transaction that is
+    rolled back after the last of them (each test's own is a savepoint inside it).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        empty_records()
+        replayed(generate_synthetic)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def database(empty_database):
-    """50 sites and 2000 reports of synthetic data (generated once, then replayed: tests/recorded.py), with fresh
-    planner statistics."""
-    replayed(generate_synthetic)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        if connection.vendor == "postgresql":
-            # For this transaction only: a sequential scan is then chosen only when no index can serve the query,
-            # and joins are nested loops, so that a filter on a related table shows whether an index on the
-            # report's foreign key serves it (a merge or hash join would read all reports on a table this small).
+def database(synthetic, db):
+    """The synthetic data; on PostgreSQL, with the planner told to take an index whenever one can serve a query."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # For this test only: a sequential scan is then chosen only when no index can serve the query, and joins
+            # are nested loops, so that a filter on a related table shows whether an index on the report's foreign
+            # key serves it (a merge or hash join would read all reports on a table this small).
             for setting in ("enable_seqscan", "enable_mergejoin", "enable_hashjoin"):
                 cursor.execute(f"SET LOCAL {setting} = off")
 
