@@ -108,6 +108,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def pytest_collection_modifyitems(config, items):
     engine_markers(config, items)
+    # The longest tests first, in their order (the longest-first rule of scheduling): pytest-xdist's worksteal hands
+    # each worker a contiguous share of the list and moves what is left from one to another when one runs out, which
+    # evens the workers out only when the tests left at the end are short. One worker also makes the run's migrated
+    # snapshots then, while the other runs other tests, rather than one waiting for the other late in the run.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 def pytest_collection_finish(session):

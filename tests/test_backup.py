@@ -32,6 +32,8 @@ from heritage.records.models import Citation, DamageReport
 from .databases import built_once, sqlite_snapshot
 from .processes import run_python
 
+pytestmark = pytest.mark.long
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -17,7 +17,7 @@ from .browser_helpers import create_token_in_admin
 from .test_browser import browser, curator, drag_select, log_in, pick_autocomplete  # noqa: F401  (fixtures: a curator, the browser)
 from .test_browser import page as page  # a page of the browser (fixture); the helpers below take it as an argument
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long]
 
 TEXT = (
     "Nimrud, the Assyrian city of Kalhu, lies on the Tigris south of Mosul.\n"

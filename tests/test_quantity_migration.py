@@ -8,7 +8,11 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from .processes import run_python
+
+pytestmark = pytest.mark.long
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "0009_dates_languages_and_damage_dating"

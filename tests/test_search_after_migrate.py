@@ -5,7 +5,11 @@ fit the older tables. A copy of the run's migrated snapshot (tests/databases.py)
 would run it.
 """
 
+import pytest
+
 from .databases import manage
+
+pytestmark = pytest.mark.long
 
 EARLIER = "0017_releases"  # before 0018 gave sites their damage extent
 

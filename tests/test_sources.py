@@ -122,6 +122,7 @@ def old_database(before_texts, tmp_path, rows):
 
 
 @pytest.mark.sqlite
+@pytest.mark.long
 def test_the_migration_moves_each_text_file_into_its_record(before_texts, tmp_path):
     """
     A database from before texts were data (records 0007), whose sources name files under the seeds folder:
@@ -158,6 +159,7 @@ def test_the_migration_moves_each_text_file_into_its_record(before_texts, tmp_pa
 
 
 @pytest.mark.sqlite
+@pytest.mark.long
 def test_the_migration_refuses_two_sources_sharing_one_text(before_texts, tmp_path):
     """Earlier versions let a second source name the article's file; a text belongs to one source now."""
     (tmp_path / "article.txt").write_bytes((ROOT / "seeds" / "palmyra-recapture-2016.txt").read_bytes())
@@ -168,6 +170,7 @@ def test_the_migration_refuses_two_sources_sharing_one_text(before_texts, tmp_pa
 
 
 @pytest.mark.sqlite
+@pytest.mark.long
 def test_the_migration_names_a_missing_text_file(before_texts, tmp_path):
     database = old_database(before_texts, tmp_path, [("article", "gone.txt")])
     migrated = manage(database, "migrate", "-v0", env={"HERITAGE_SEEDS_DIR": str(tmp_path)})

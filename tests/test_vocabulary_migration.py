@@ -11,7 +11,11 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from .processes import run_python
+
+pytestmark = pytest.mark.long
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,11 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from ..processes import run_python
+
+pytestmark = pytest.mark.long
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 OLD_KEY = "0123456789abcdef0123456789abcdef01234567"

@@ -87,6 +87,7 @@ def answers(client, world):
     return result
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("who", ["anonymous", "researcher"])
 def test_every_read_is_the_same_with_the_fast_path_on_off_and_each_piece_off(
     world, request, settings, unthrottled, who

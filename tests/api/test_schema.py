@@ -265,6 +265,7 @@ def run_every_operation(mode, examples, checks, *, after_each=None):
     return statuses
 
 
+@pytest.mark.long
 def test_every_operation_conforms_to_the_schema(world, wsgi_keeps_the_test_connection, unthrottled):
     """
     A bounded schemathesis run over the whole schema: for every operation, reads and writes, whatever schemathesis
@@ -282,6 +283,7 @@ def test_every_operation_conforms_to_the_schema(world, wsgi_keeps_the_test_conne
     assert {204, 409} & set(statuses["DELETE"])
 
 
+@pytest.mark.long
 def test_every_operation_refuses_what_the_schema_forbids(world, wsgi_keeps_the_test_connection, unthrottled):
     """
     Schemathesis' negative mode: parameters and bodies that break the schema on purpose (wrong types, values out of
