@@ -1,8 +1,9 @@
 # Set-up and everyday tasks. Needs only Python >= 3.11 and make.
 #   make run    create the virtualenv, install, migrate, load the Palmyra fixtures, make the demo curator account
 #               (password from HERITAGE_CURATOR_PASSWORD, or printed once), serve on http://127.0.0.1:8000/admin/
-#   make test   lint, Django checks and the whole test suite (DATABASE_URL picks the database; default SQLite),
-#               in TEST_WORKERS processes (TEST_WORKERS=0: in this process; PYTEST_ARGS adds pytest options)
+#   make test   lint, Django's system checks, the migrations check and the whole test suite (DATABASE_URL picks the
+#               database; default SQLite), in TEST_WORKERS processes (TEST_WORKERS=0: in this process; PYTEST_ARGS
+#               adds pytest options)
 
 PYTHON ?= python3
 VENV := .venv
@@ -29,8 +30,9 @@ demo-curator: migrate
 # pytest rewrites the asserts of every test module and plugin package again in each worker (375 modules, 4 of the 9
 # seconds a worker takes to collect). The caches are git-ignored.
 test: export PYTHONDONTWRITEBYTECODE :=
+# makemigrations runs every system check before it compares models and migrations, and stops on an error, as
+# `manage.py check` would (tests/test_settings.py runs that too).
 test: install lint
-	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
