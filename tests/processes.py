@@ -73,7 +73,8 @@ def _run(argv, env, cwd, out, err):
     _check_settings_unread()
     # The collector tuned as in the test processes (tests/conftest.py): the preloaded packages frozen out of its way,
     # the youngest generation collected every 50,000 new objects rather than 700. Migrating renders models by the
-    # hundred thousand (a full migrate: 21 s against 17.5 s here); nothing a process does depends on when cycles go.
+    # hundred thousand (a full migrate: 17.5 s against 21.0 s, docs/performance.md); nothing a process does depends
+    # on when cycles go.
     gc.freeze()
     gc.set_threshold(50_000, *gc.get_threshold()[1:])
     os.chdir(cwd)

@@ -64,7 +64,8 @@ def grant(user, permissions):
     Give a new user `permissions` (a queryset) in one statement: `user_permissions.set()` makes a model of each of
     the 200-odd permissions and of each row, some 15 ms a user, and hundreds of tests make one.
     """
-    links, all_permissions = User.user_permissions.through._meta.db_table, Permission._meta.db_table
+    quote = connection.ops.quote_name
+    links, all_permissions = quote(User.user_permissions.through._meta.db_table), quote(Permission._meta.db_table)
     chosen, params = permissions.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
