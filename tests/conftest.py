@@ -25,7 +25,7 @@ from django.test import TransactionTestCase, override_settings
 
 from heritage.records.models import Release, Site, Source
 
-from . import recorded
+from . import recorded, stack_chunks
 from .databases import (  # noqa: F401  (fixtures for every test)
     drop_snapshots,
     engine_markers,
@@ -104,6 +104,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # patch fails if it is ever renamed. django.test.TestCase has its own (a rollback) and keeps it.
         patch.setattr(TransactionTestCase, "_fixture_teardown", lambda case: recorded.restore(baseline))
         yield
+
+
+def pytest_configure(config):
+    stack_chunks.keep()  # in every test process (tests/stack_chunks.py)
+
+
+def pytest_report_header(config):
+    kept = "kept for reuse" if stack_chunks.kept() else f"not kept ({stack_chunks.reason()})"
+    return f"frame-stack chunks: {kept}"
 
 
 def pytest_collection_modifyitems(config, items):
