@@ -1,11 +1,12 @@
 """
-Frame-stack chunks kept for reuse in the test processes, as CPython 3.14 keeps them.
+Frame-stack chunks kept for reuse in the test processes, as fixed CPython releases keep one.
 
-CPython 3.11 to 3.13 hold a thread's Python frames in 16 KB chunks. When a call needs a new chunk, it is mapped from
-the kernel (mmap); when that call returns, the chunk is unmapped (python/cpython#142183). A loop whose calls cross a
-chunk's end therefore maps and unmaps memory on every call, some 7 µs each on this kind of machine. Django's request
-handling runs deep enough to do so thousands of times a second in the test processes: run in one process, the API
-tests spent 13 of their 138 seconds in the kernel, nearly all of it on this (docs/performance.md, The test suite).
+CPython holds a thread's Python frames in 16 KB chunks (since 3.11). When a call needs a new chunk, it is mapped from
+the kernel (mmap), and until python/cpython#142183 was fixed (in 3.15, and backported to later 3.13 and 3.14
+releases) it was unmapped again as soon as that call returned. A loop whose calls cross a chunk's end therefore maps
+and unmaps memory on every call, some 7 µs each on this kind of machine. Django's request handling runs deep enough
+to do so thousands of times a second in the test processes: run in one process on Python 3.11, the API tests spent 13
+of their 138 seconds in the kernel, nearly all of it on this (docs/performance.md, The test suite).
 
 `keep()` chains the interpreter's arena allocator, the documented C API through which CPython gets both its object
 arenas and these chunks (`PyObject_SetArenaAllocator`), with a few lines of C that put up to 16 freed chunks aside
@@ -68,8 +69,6 @@ def not_needed():
     """Why this interpreter needs no help, or None if it does."""
     if sys.implementation.name != "cpython" or sys.version_info < (3, 11):
         return "no chunked frame stack"
-    if sys.version_info >= (3, 14):
-        return "CPython keeps a freed chunk itself"
     if sysconfig.get_config_var("Py_GIL_DISABLED"):
         return "free-threaded build (the kept list would need a lock)"
     return None

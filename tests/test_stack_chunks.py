@@ -46,6 +46,8 @@ def test_without_kept_chunks_the_same_loop_faults_on_every_call():
     code = f"import resource\n{inspect.getsource(worst_faults_per_call)}\nprint(worst_faults_per_call())"
     result = run_python(["-c", code], env={"PATH": os.environ.get("PATH", "")}, cwd=ROOT, timeout=60)
     assert result.returncode == 0, result.stderr
+    if float(result.stdout) == 0:
+        pytest.skip("this Python keeps a freed chunk itself (python/cpython#142183 fixed)")
     assert float(result.stdout) >= 0.9
 
 
