@@ -17,15 +17,13 @@ import fcntl
 import os
 import shutil
 import uuid
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 
-from .processes import run_python
+from .processes import manage
 
-ROOT = Path(__file__).resolve().parent.parent
 SUITE_ENGINE = "postgresql" if "postgresql" in settings.DATABASES["default"]["ENGINE"] else "sqlite"
 
 
@@ -86,14 +84,6 @@ STAGES = [
     "0011_workflow_threat_status",
     "latest",
 ]
-
-
-def manage(database_url, *args):
-    """`manage.py` in a process of its own against `database_url`; fails the test with its output if it fails."""
-    env = {**os.environ, "DATABASE_URL": database_url}
-    result = run_python(["manage.py", *args], env=env, cwd=ROOT)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 def migrate_to(database_url, stage):

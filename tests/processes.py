@@ -16,9 +16,8 @@ import runpy
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent  # where manage.py is
+from . import ROOT
 
 # Imported by the server before it forks. None of them may read Django's settings on import (edtf does: its parser's
 # package, pyparsing, is here instead); each forked process checks.
@@ -43,7 +42,7 @@ PRELOAD = [
 ]
 
 
-def run_python(argv, *, env, cwd, timeout=600):
+def run_python(argv, *, env, cwd=ROOT, timeout=600):
     """
     `python *argv` (a script and its arguments, or "-c" and code) with environment `env` (the whole of it) in `cwd`:
     a `subprocess.CompletedProcess` with its exit code and its output as text, as `subprocess.run` gives with
@@ -60,6 +59,19 @@ def run_python(argv, *, env, cwd, timeout=600):
             raise subprocess.TimeoutExpired([sys.executable, *argv], timeout)
         with open(out, encoding="utf-8") as stdout, open(err, encoding="utf-8") as stderr:
             return subprocess.CompletedProcess([sys.executable, *argv], process.exitcode, stdout.read(), stderr.read())
+
+
+def manage(database_url, *args, env=None, check=True, timeout=600):
+    """
+    `manage.py *args` against the database at `database_url`, in this process's environment with `env` over it. Unless
+    `check` is false, a command that fails fails the test, with its output.
+    """
+    result = run_python(
+        ["manage.py", *args], env={**os.environ, "DATABASE_URL": database_url, **(env or {})}, timeout=timeout
+    )
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
 
 
 def _context():

@@ -29,12 +29,11 @@ from django.core.management import call_command
 
 from heritage.records.models import Citation, DamageReport
 
+from . import processes
 from .databases import built_once, sqlite_snapshot
 from .processes import run_python
 
 pytestmark = pytest.mark.long
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def originals_of(database_url):
@@ -48,11 +47,8 @@ ORIGINALS = Path(tempfile.gettempdir()) / f"heritage-test-originals-{uuid.uuid4(
 
 
 def manage(database_url, *args, check=True):
-    env = {**os.environ, "DATABASE_URL": database_url, "ORIGINALS_DIR": str(originals_of(database_url))}
-    result = run_python(["manage.py", *args], env=env, cwd=ROOT, timeout=300)
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
+    """`manage.py` against the database at `database_url`, with that database's originals (`originals_of`)."""
+    return processes.manage(database_url, *args, env={"ORIGINALS_DIR": str(originals_of(database_url))}, check=check)
 
 
 # Every row of every table but the search index, as JSON: the rows with their primary keys (a restore keeps them:
@@ -102,7 +98,7 @@ print(json.dumps(out))
 def table_contents(database_url):
     """Every table's rows (TABLE_CONTENTS): two databases with equal contents compare equal."""
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "heritage.settings"}
-    result = run_python(["-c", TABLE_CONTENTS], env=env, cwd=ROOT)
+    result = run_python(["-c", TABLE_CONTENTS], env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

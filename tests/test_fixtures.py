@@ -4,7 +4,6 @@ import hashlib
 import io
 import itertools
 import json
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -27,11 +26,10 @@ from heritage.records.models.base import CitedRecord
 from heritage.records.releases.making import make_release
 from heritage.records.texts import sha256
 
+from . import ROOT
 from .conftest import FIXTURES, empty_records, load_article, record_models
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def natural_key_paths(model):

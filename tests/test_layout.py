@@ -4,11 +4,11 @@ no module outside migrations grows past what one can read in a sitting.
 """
 
 import ast
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from . import ROOT
+
 RECORDS = ROOT / "heritage" / "records"
 MAX_LINES = 500
 # Each layer may import from the layers before it, never from those after it.

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from .processes import ROOT, run_python
+from .processes import run_python
 
 SHOW = """
 import json, os, sys
@@ -40,15 +40,15 @@ def test_each_process_reads_its_own_settings(tmp_path):
     script = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default'])"
     for name in (tmp_path / "one.sqlite3", tmp_path / "two.sqlite3"):
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{name}", "DJANGO_SETTINGS_MODULE": "heritage.settings"}
-        assert f"'NAME': '{name}'" in run_python(["-c", script], env=env, cwd=ROOT).stdout
+        assert f"'NAME': '{name}'" in run_python(["-c", script], env=env).stdout
 
 
 def test_a_script_that_fails_gives_its_traceback_and_code_one():
-    result = run_python(["-c", "raise ValueError('no such site')"], env=dict(os.environ), cwd=ROOT)
+    result = run_python(["-c", "raise ValueError('no such site')"], env=dict(os.environ))
     assert result.returncode == 1
     assert "ValueError: no such site" in result.stderr
 
 
 def test_a_process_past_its_time_is_killed():
     with pytest.raises(subprocess.TimeoutExpired):
-        run_python(["-c", "import time; time.sleep(30)"], env=dict(os.environ), cwd=ROOT, timeout=0.5)
+        run_python(["-c", "import time; time.sleep(30)"], env=dict(os.environ), timeout=0.5)

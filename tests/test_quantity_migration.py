@@ -5,16 +5,13 @@ records and in their history, and the bounds pass the new constraints. A real da
 """
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
-from .processes import run_python
+from .processes import manage
 
 pytestmark = pytest.mark.long
 
-ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "0009_dates_languages_and_damage_dating"
 RANGES = "0010_ranges_quantity_bounds"
 
@@ -71,13 +68,6 @@ print(json.dumps({
 """
 
 
-def manage(database, *args):
-    env = {**os.environ, "DATABASE_URL": database}
-    result = run_python(["manage.py", *args], env=env, cwd=ROOT, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
 def database_with_old_rows(migrated_database):
     database = migrated_database(BEFORE)
     manage(database, "shell", "--no-imports", "-c", WRITE_OLD_ROWS % {"before": BEFORE})
@@ -87,7 +77,7 @@ def database_with_old_rows(migrated_database):
 def test_each_single_value_becomes_the_bounds_its_qualifier_implies(migrated_database):
     database = database_with_old_rows(migrated_database)
     manage(database, "migrate", "-v0")
-    after = json.loads(manage(database, "shell", "--no-imports", "-c", READ_NEW_ROWS))
+    after = json.loads(manage(database, "shell", "--no-imports", "-c", READ_NEW_ROWS).stdout)
 
     assert after["figures"] == {
         "a": [7, 7, "exactly", "people"],
@@ -117,7 +107,7 @@ def test_going_back_gives_each_single_value_as_it_was(migrated_database):
     database = database_with_old_rows(migrated_database)
     manage(database, "migrate", "records", RANGES, "-v0")
     manage(database, "migrate", "records", BEFORE, "-v0")
-    back = json.loads(manage(database, "shell", "--no-imports", "-c", READ_OLD_ROWS % {"before": BEFORE}))
+    back = json.loads(manage(database, "shell", "--no-imports", "-c", READ_OLD_ROWS % {"before": BEFORE}).stdout)
     assert back == {
         "a": [7, "exactly"],
         "b": [500, "approximately"],

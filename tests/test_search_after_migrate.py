@@ -7,7 +7,7 @@ would run it.
 
 import pytest
 
-from .databases import manage
+from .processes import manage
 
 pytestmark = pytest.mark.long
 

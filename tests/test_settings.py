@@ -1,13 +1,11 @@
 """Settings come from the environment; production refuses to start without a real secret."""
 
 import os
-from pathlib import Path
 
 import pytest
 
 from .processes import run_python
 
-ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k7#Qz9!vR2@pL5^wX8&nM3*bT6(yH1)jD4-fG0_sA9+eC2=uV7"
 
 
@@ -15,7 +13,7 @@ def check(**env):
     """Run `manage.py check` in a process of its own (tests/processes.py) with only the given settings variables."""
     names = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "TRUSTED_PROXIES", "MAP_TILE_URL"}
     clean = {k: v for k, v in os.environ.items() if k not in names}
-    return run_python(["manage.py", "check"], env={**clean, **env}, cwd=ROOT, timeout=120)
+    return run_python(["manage.py", "check"], env={**clean, **env}, timeout=120)
 
 
 def test_development_defaults_run_locally():
@@ -57,7 +55,6 @@ def test_database_url_switches_the_engine():
     result = run_python(
         ["-c", "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "heritage.settings", "DATABASE_URL": "postgres://u@h:5432/db"},
-        cwd=ROOT,
         timeout=60,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql", result.stderr
@@ -72,7 +69,7 @@ def test_the_deploy_check_passes_with_the_documented_production_environment():
         "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "heritage.example.org",
     }
-    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env, cwd=ROOT, timeout=120)
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env=env, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -82,7 +79,6 @@ def postgresql_options(**env):
         ["-c", "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "heritage.settings", "DATABASE_URL": "postgres://u@h:5432/db"}
         | env,
-        cwd=ROOT,
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
@@ -115,7 +111,6 @@ def test_sqlite_connections_keep_64_mb_of_pages_in_memory_and_map_the_file(tmp_p
             "DJANGO_SETTINGS_MODULE": "heritage.settings",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'cache.sqlite3'}",
         },
-        cwd=ROOT,
         timeout=60,
     )
     assert result.stdout.split() == ["-64000", "wal", "True"], result.stderr
@@ -127,7 +122,6 @@ def storages_with(**env):
     return run_python(
         ["-c", "import json, heritage.settings as s; print(json.dumps(s.STORAGES['originals']))"],
         env={**clean, **env},
-        cwd=ROOT,
         timeout=60,
     )
 

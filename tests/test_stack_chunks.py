@@ -7,7 +7,7 @@ import resource
 import pytest
 
 from . import stack_chunks
-from .processes import ROOT, run_python
+from .processes import run_python
 
 pytestmark = pytest.mark.skipif(stack_chunks.not_needed() is not None, reason=stack_chunks.not_needed() or "")
 
@@ -44,7 +44,7 @@ def test_calls_across_a_chunks_end_map_no_memory_in_the_test_processes():
 def test_without_kept_chunks_the_same_loop_faults_on_every_call():
     """What the module is for: a process that does not keep chunks faults on every call at the worst depth."""
     code = f"import resource\n{inspect.getsource(worst_faults_per_call)}\nprint(worst_faults_per_call())"
-    result = run_python(["-c", code], env={"PATH": os.environ.get("PATH", "")}, cwd=ROOT, timeout=60)
+    result = run_python(["-c", code], env={"PATH": os.environ.get("PATH", "")}, timeout=60)
     assert result.returncode == 0, result.stderr
     if float(result.stdout) == 0:
         pytest.skip("this Python keeps a freed chunk itself (python/cpython#142183 fixed)")
@@ -59,6 +59,6 @@ def test_without_a_compiler_the_process_goes_on_as_it_was():
         "from tests import stack_chunks\n"
         "print(stack_chunks.keep(), stack_chunks.reason())"
     )
-    result = run_python(["-c", code], env={"PATH": os.environ.get("PATH", "")}, cwd=ROOT, timeout=60)
+    result = run_python(["-c", code], env={"PATH": os.environ.get("PATH", "")}, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("False not built: ")

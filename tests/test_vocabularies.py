@@ -5,7 +5,6 @@ The API's side is in tests/api/test_vocabularies.py.
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -20,11 +19,10 @@ from heritage.records.models import (
     Threat,
 )
 
+from . import ROOT
 from .admin_helpers import make_user
 
 pytestmark = pytest.mark.django_db
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_script():

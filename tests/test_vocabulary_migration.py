@@ -9,7 +9,6 @@ with the old values through 0011's models, migrates forward, and checks what the
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +16,6 @@ from .processes import run_python
 
 pytestmark = pytest.mark.long
 
-ROOT = Path(__file__).resolve().parent.parent
 
 SCRIPT = """
 import json, sys, django
@@ -86,7 +84,7 @@ print(json.dumps({"after": after, "back": back}))
 
 def migrate_with_old_rows(database_url):
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "heritage.settings"}
-    result = run_python(["-c", SCRIPT], env=env, cwd=ROOT, timeout=300)
+    result = run_python(["-c", SCRIPT], env=env, timeout=300)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -10,7 +10,6 @@ accounts app's tables and the authtoken app's differ between the two, and a full
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,6 @@ from ..processes import run_python
 
 pytestmark = pytest.mark.long
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 OLD_KEY = "0123456789abcdef0123456789abcdef01234567"
 
 # Before the accounts app existed (with today's settings: the legacy ones do not know it).
@@ -87,7 +85,7 @@ def run(database_url, script, settings_module):
         "DJANGO_SETTINGS_MODULE": settings_module,
         "API_TOKEN_DAYS": "30",
     }
-    result = run_python(["-c", script], env=env, cwd=ROOT)
+    result = run_python(["-c", script], env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 

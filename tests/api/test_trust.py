@@ -4,7 +4,6 @@ The API keeps the record's trust: throttles no client can dodge, no formula in a
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -22,7 +21,6 @@ from ..processes import run_python
 from .base import csv_rows, if_match
 from .conftest import token_client
 
-ROOT = Path(__file__).resolve().parents[2]
 REPORT = "/api/v1/damage-reports/hatra-statues-smashed/"
 
 
@@ -78,7 +76,7 @@ def test_throttle_counts_are_shared_between_worker_processes(world, anonymous, l
         "print([throttle.allow_request(Request(request), None) for _ in range(3)])"
     )
     env = {"PATH": "/usr/bin:/bin", "CACHE_DIR": cache, "HOME": str(tmp_path)}
-    result = run_python(["-c", script], env=env, cwd=ROOT, timeout=60)
+    result = run_python(["-c", script], env=env, timeout=60)
     assert result.stdout.strip() == "[True, True, True]", result.stderr
     assert anonymous.get("/api/v1/sites/", REMOTE_ADDR="127.0.0.1").status_code == 429
 
