@@ -31,9 +31,11 @@ SHAPES = {
     "damage-report list": "/api/v1/damage-reports/?severity=destroyed&page_size=100",
     "damage-report list, by site": "/api/v1/damage-reports/?site={site}&page_size=100",
     "damage-report record": "/api/v1/damage-reports/{report}/",
+    "damage-report record, GeoJSON": "/api/v1/damage-reports/{report}/?format=geojson",
     "damage-report CSV, one site": "/api/v1/damage-reports/?site={site}&format=csv",
     "site list": "/api/v1/sites/?page_size=100",
     "site record": "/api/v1/sites/{site}/",
+    "site record, CSV": "/api/v1/sites/{site}/?format=csv",
     "citation list": "/api/v1/citations/?page_size=100",
     "event list": "/api/v1/events/?page_size=100",
 }

@@ -328,3 +328,31 @@ def test_exports_are_read_from_rows_not_through_drf(synthetic, anonymous, settin
         assert response.status_code == 200
         assert len(csv_rows(response)) == DamageReport.objects.visible_to(None).count() + 1
     assert calls == ["damage-report"]  # the plain path's only
+
+
+def test_records_are_read_from_rows_in_every_format_but_the_browsable_page(world, anonymous, settings, monkeypatch):
+    """
+    A record in JSON, CSV or GeoJSON is read from one row. DRF's retrieve (the serializer's fields built, a model
+    instance for the record and each related one: a site's CSV took three times its JSON) serves only the browsable
+    API's page, which builds forms from them, and every format with the fast path off.
+    """
+    from rest_framework.mixins import RetrieveModelMixin
+
+    calls = []
+    plain_retrieve = RetrieveModelMixin.retrieve
+
+    def drf_retrieve(self, request, *args, **kwargs):
+        calls.append(request.accepted_renderer.format)
+        return plain_retrieve(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(RetrieveModelMixin, "retrieve", drf_retrieve)
+    formats = ["json", "csv", "geojson", "api"]
+    for value in ("on", "off"):
+        settings.API_FAST_PATH = value
+        for url in (
+            reverse("api:site-detail", args=["palmyra"]),
+            reverse("api:damage-report-detail", args=["palmyra-defaced-by-isis"]),
+        ):
+            for format in formats:
+                assert anonymous.get(url, {"format": format}).status_code == 200
+    assert calls == ["api", "api", *formats, *formats]

@@ -1,7 +1,7 @@
 """
 The `rows` piece in the views: list pages, exports and records read as `.values()` rows through the serializer's
 compiled reader (rows.py). A serializer the reader cannot compile keeps DRF's path, and so does a record asked for
-in another format than JSON (CSV, the browsable API's page).
+as the browsable API's page.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,6 +11,10 @@ from rest_framework.response import Response
 from . import enabled
 from .pages import ValuesRows, record_rows
 from .rows import values_reader
+
+# The formats whose renderers read a record's data alone; the browsable API's page builds forms from the serializer
+# and its instance, and keeps DRF's path.
+ROW_FORMATS = {"json", "csv", "geojson"}
 
 
 class RowsListMixin:
@@ -49,7 +53,7 @@ class RowsListMixin:
         (measured on a loaded machine), for the same two queries.
         """
         reader = self.reader()
-        if reader is None or getattr(request.accepted_renderer, "format", None) != "json":
+        if reader is None or getattr(request.accepted_renderer, "format", None) not in ROW_FORMATS:
             return super().retrieve(request, *args, **kwargs)
         row = self.get_row(reader)
         return Response(reader.read([row], request)[0])
