@@ -44,9 +44,9 @@ PRELOAD = [
 
 def run_python(argv, *, env, cwd=ROOT, timeout=600):
     """
-    `python *argv` (a script and its arguments, or "-c" and code) with environment `env` (the whole of it) in `cwd`:
-    a `subprocess.CompletedProcess` with its exit code and its output as text, as `subprocess.run` gives with
-    `capture_output=True, text=True`.
+    `python *argv` (a script and its arguments, or "-c" and code) with environment `env` (the whole of it) in `cwd`
+    (the repository unless given): a `subprocess.CompletedProcess` with its exit code and its output as text, as
+    `subprocess.run` gives with `capture_output=True, text=True`.
     """
     with tempfile.TemporaryDirectory() as folder:
         out, err = os.path.join(folder, "stdout"), os.path.join(folder, "stderr")
