@@ -9,8 +9,8 @@ byte for byte, for every resource and format (tests/api/test_fast_path.py).
 The setting `API_FAST_PATH` (environment variable of the same name) is `on` (every piece, the default), `off`
 (none), or the comma-separated names of the pieces to keep:
 
-- `rows`: list pages, exports and records (in JSON) read from `.values()` rows instead of model instances
-  (rows.py), through the page's SQL as Django's compiler builds it;
+- `rows`: list pages, exports and records (in JSON, CSV and GeoJSON) read from `.values()` rows instead of model
+  instances (rows.py), through the page's SQL as Django's compiler builds it;
 - `compiled`: with `rows`, a page's or a record's SQL (and its citations') compiled once per shape of query and
   reused (pages.py);
 - `timestamps`: with `rows`, SQLite's timestamps read as their stored text and written as DRF would (rows.py);
