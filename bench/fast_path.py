@@ -38,6 +38,9 @@ SHAPES = {
     "site record, CSV": "/api/v1/sites/{site}/?format=csv",
     "citation list": "/api/v1/citations/?page_size=100",
     "event list": "/api/v1/events/?page_size=100",
+    # Not read from rows (a property, a list of names): the serializers piece's own shapes.
+    "occupation list": "/api/v1/occupations/?page_size=100",
+    "actor list": "/api/v1/actors/?page_size=100",
 }
 
 
