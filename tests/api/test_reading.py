@@ -333,7 +333,7 @@ def test_exports_are_read_from_rows_not_through_drf(synthetic, anonymous, settin
 def test_records_are_read_from_rows_in_every_format_but_the_browsable_page(world, anonymous, settings, monkeypatch):
     """
     A record in JSON, CSV or GeoJSON is read from one row. DRF's retrieve (the serializer's fields built, a model
-    instance for the record and each related one: a site's CSV took three times its JSON) serves only the browsable
+    instance for the record and each related one: a site's CSV took several times its JSON) serves only the browsable
     API's page, which builds forms from them, and every format with the fast path off.
     """
     from rest_framework.mixins import RetrieveModelMixin
