@@ -1,4 +1,4 @@
-# Set-up and everyday tasks. Needs only Python >= 3.11 and make.
+# Set-up and everyday tasks. Needs only Python >= 3.11 and make (PYTHON=... picks the interpreter: docs/development.md).
 #   make run    create the virtualenv, install, migrate, load the Palmyra fixtures, make the demo curator account
 #               (password from HERITAGE_CURATOR_PASSWORD, or printed once), serve on http://127.0.0.1:8000/admin/
 #   make test   lint, Django's system checks, the migrations check and the whole test suite (DATABASE_URL picks the
