@@ -353,6 +353,6 @@ def test_records_are_read_from_rows_in_every_format_but_the_browsable_page(world
             reverse("api:site-detail", args=["palmyra"]),
             reverse("api:damage-report-detail", args=["palmyra-defaced-by-isis"]),
         ):
-            for format in formats:
-                assert anonymous.get(url, {"format": format}).status_code == 200
+            for name in formats:
+                assert anonymous.get(url, {"format": name}).status_code == 200
     assert calls == ["api", "api", *formats, *formats]
