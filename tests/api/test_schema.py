@@ -9,6 +9,7 @@ import json
 import pytest
 import schemathesis
 import yaml
+from django import urls
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
@@ -18,6 +19,7 @@ from drf_spectacular.views import SpectacularAPIView
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
+from rest_framework.routers import SimpleRouter
 from rest_framework.test import APIClient, APIRequestFactory
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from heritage.records.api.common.served_schema import _made_once
+from heritage.records.api.common.served_schema import SchemaView, _made_once
 from heritage.records.api.urls import published, router
 
 from ..conftest import table_counts
@@ -167,6 +169,24 @@ def test_the_served_schema_is_made_once_and_is_the_same_for_everyone(anonymous, 
     indented = anonymous.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json; indent=2").content
     assert indented.startswith(b'{\n  "openapi"') and json.loads(indented) == made
     assert anonymous.get("/api/v1/schema/?format=json").content.startswith(b'{\n    "openapi"')  # four: the default
+
+
+def test_the_schema_view_given_other_endpoints_describes_those():
+    """
+    Given `patterns` (or `urlconf`), the schema view describes those endpoints, as drf-spectacular's own view does,
+    and the project's kept schema is neither served for them nor made again.
+    """
+    periods = next(viewset for prefix, viewset, _ in router.registry if prefix == "periods")
+    one = SimpleRouter()
+    one.register("periods", periods, basename="period")
+    patterns = [urls.path("api/v1/", urls.include(one.urls))]
+    _made_once.cache_clear()
+    _made_once(None, "en-us", False)  # the project's, kept
+    request = APIRequestFactory().get("/api/v1/schema/?format=json")
+    served = json.loads(SchemaView.as_view(patterns=patterns)(request).render().content)
+    assert set(served["paths"]) == {"/api/v1/periods/", "/api/v1/periods/{slug}/"}
+    assert served == json.loads(SpectacularAPIView.as_view(patterns=patterns)(request).render().content)
+    assert (_made_once.cache_info().misses, _made_once.cache_info().hits) == (1, 0)
 
 
 # --- schemathesis -------------------------------------------------------------------------------------------------

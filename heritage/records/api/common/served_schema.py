@@ -19,9 +19,14 @@ from drf_spectacular.views import SpectacularAPIView
 
 
 class ServedSchemaGenerator(SchemaGenerator):
-    """drf-spectacular's generator, giving the schema made once for each API version and language."""
+    """
+    drf-spectacular's generator, giving the project's schema made once for each API version and language. Asked for
+    other endpoints (a view given `urlconf` or `patterns`), it makes their schema as drf-spectacular does, each time.
+    """
 
     def get_schema(self, request=None, public=False):
+        if self.urlconf is not None or self.patterns is not None:
+            return super().get_schema(request=None, public=public)
         return _made_once(self.api_version, translation.get_language(), public)
 
 
