@@ -1,5 +1,7 @@
 """Import/export of sites, damage reports and occupations: CSV and XLSX, slugs for links, all-or-nothing."""
 
+import tempfile
+
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -93,18 +95,46 @@ def test_imported_status_is_ignored(palmyra):
     assert DamageReport.objects.get(slug="new-report").status == "draft"
 
 
-def test_admin_import_previews_then_confirms(client, palmyra):
-    """Through the admin: the upload shows a preview and writes nothing; confirming writes the rows."""
+@pytest.fixture
+def pending_imports(tmp_path, monkeypatch):
+    """The folder where the admin keeps an uploaded file until its import is confirmed (the temporary folder)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def test_admin_import_previews_then_confirms(client, palmyra, pending_imports):
+    """
+    Through the admin: the upload shows a preview and writes nothing (its file is kept for the confirmation);
+    confirming writes the rows, and the file goes.
+    """
     client.force_login(make_user("cora", group="Curator"))
     upload = SimpleUploadedFile("sites.csv", sites_csv(GOOD_SITE).encode(), content_type="text/csv")
     response = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": "0"})
     assert response.status_code == 200
     assert "Preview" in response.content.decode()
     assert not Site.objects.filter(slug="hatra").exists()
+    assert len(list(pending_imports.iterdir())) == 1
     confirm = response.context["confirm_form"]
     response = client.post(reverse("admin:records_site_process_import"), {**confirm.initial})
     assert response.status_code == 302
     assert Site.objects.filter(slug="hatra").exists()
+    assert list(pending_imports.iterdir()) == []
+
+
+def test_a_refused_admin_import_leaves_no_file_behind(client, palmyra, pending_imports):
+    """An upload that can never be confirmed (a row in error, a file that is not what its format says) is not kept."""
+    client.force_login(make_user("cora", group="Curator"))
+    refusals = [
+        ("sites.csv", sites_csv(GOOD_SITE, BAD_SITE).encode(), "0", lambda context: context["result"].invalid_rows),
+        ("sites.xlsx", sites_csv(GOOD_SITE).encode(), "1", lambda context: context["form"].errors["import_file"]),
+    ]
+    for name, content, fmt, reason in refusals:
+        upload = SimpleUploadedFile(name, content)
+        response = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": fmt})
+        assert response.status_code == 200 and response.context.get("confirm_form") is None
+        assert reason(response.context)
+        assert list(pending_imports.iterdir()) == []
+    assert not Site.objects.filter(slug="hatra").exists()
 
 
 def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(client, palmyra):

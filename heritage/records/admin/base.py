@@ -1,5 +1,6 @@
 """Building blocks of the model admins: history, EDTF date fields, citations, import/export."""
 
+import contextlib
 import re
 
 from django import forms
@@ -288,6 +289,20 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def import_action(self, request, **kwargs):
+        """
+        django-import-export keeps an uploaded file in its temporary storage until the import is confirmed, and
+        removes it then; a file it refuses (unreadable, empty, a row in error) can never be confirmed, so it is
+        removed here, at once: a refused import leaves storage as it was.
+        """
+        response = super().import_action(request, **kwargs)
+        upload = request.FILES.get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)  # set by import_action when it stored the file
+        if name and "confirm_form" not in (getattr(response, "context_data", None) or {}):
+            with contextlib.suppress(FileNotFoundError):
+                self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+        return response
 
 
 class NoCitationsInline(SlugAfterItsSourceMixin, FormFieldsMixin):
