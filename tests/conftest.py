@@ -14,6 +14,8 @@ would empty every table, the baseline's rows, kept when it was first loaded, are
 import gc
 import importlib
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -104,6 +106,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # patch fails if it is ever renamed. django.test.TestCase has its own (a rollback) and keeps it.
         patch.setattr(TransactionTestCase, "_fixture_teardown", lambda case: recorded.restore(baseline))
         yield
+    if connection.vendor == "sqlite":  # the lock file a release takes beside an SQLite database (releases/making.py)
+        Path(f"{connection.settings_dict['NAME']}.release-lock").unlink(missing_ok=True)
 
 
 def pytest_configure(config):
@@ -153,6 +157,17 @@ def own_cache_folder(tmp_path_factory):
     cache = {**settings.CACHES["default"], "LOCATION": str(tmp_path_factory.mktemp("cache"))}
     with override_settings(CACHES={"default": cache}):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def own_temporary_folder(tmp_path_factory):
+    """
+    Temporary files made in a test process (an admin import awaiting its confirmation, a restore's unpacked archive)
+    go to a folder of this run, which pytest clears with the run's others, not to the machine's temporary folder.
+    """
+    kept, tempfile.tempdir = tempfile.tempdir, str(tmp_path_factory.mktemp("temp"))
+    yield
+    tempfile.tempdir = kept
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -46,6 +46,13 @@ def originals_of(database_url):
 ORIGINALS = Path(tempfile.gettempdir()) / f"heritage-test-originals-{uuid.uuid4().hex[:8]}"
 
 
+@pytest.fixture(autouse=True, scope="module")
+def originals_go_at_the_end():
+    """The PostgreSQL databases' originals folders (ORIGINALS) go with the module's last test."""
+    yield
+    shutil.rmtree(ORIGINALS, ignore_errors=True)
+
+
 def manage(database_url, *args, check=True):
     """`manage.py` against the database at `database_url`, with that database's originals (`originals_of`)."""
     return processes.manage(database_url, *args, env={"ORIGINALS_DIR": str(originals_of(database_url))}, check=check)
