@@ -162,8 +162,8 @@ def own_cache_folder(tmp_path_factory):
 @pytest.fixture(autouse=True, scope="session")
 def own_temporary_folder(tmp_path_factory):
     """
-    Temporary files made in a test process (an admin import awaiting a confirmation no test gives, a library's own)
-    go to a folder of this run, which pytest clears with the run's others, not to the machine's temporary folder.
+    Temporary files made in a test process (a library's own, a test's) go to a folder of this run, which pytest
+    clears with the run's others, not to the machine's temporary folder.
     """
     kept, tempfile.tempdir = tempfile.tempdir, str(tmp_path_factory.mktemp("temp"))
     yield

@@ -1,6 +1,7 @@
 """Import/export of sites, damage reports and occupations: CSV and XLSX, slugs for links, all-or-nothing."""
 
-import tempfile
+import os
+import time
 
 import pytest
 import tablib
@@ -8,10 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
-from heritage.records.models import DamageReport, Occupation, Site, SiteIdentifier
+from heritage.records.models import Actor, DamageReport, Occupation, Site, SiteIdentifier
 from heritage.records.resources import DamageReportResource, OccupationResource, SiteResource
 
 from .admin_helpers import make_user
+from .conftest import stored_files, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -95,33 +97,44 @@ def test_imported_status_is_ignored(palmyra):
     assert DamageReport.objects.get(slug="new-report").status == "draft"
 
 
-@pytest.fixture
-def pending_imports(tmp_path, monkeypatch):
-    """The folder where the admin keeps an uploaded file until its import is confirmed (the temporary folder)."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path
+def waiting(storage):
+    """The files waiting in the originals' storage for a confirmation (admin/uploads.py)."""
+    return [name for name in stored_files(storage) if name.startswith("pending/")]
 
 
-def test_admin_import_previews_then_confirms(client, palmyra, pending_imports):
+def preview(client, *rows, format="csv"):
+    """Upload a file of site rows (CSV or XLSX) to the site admin's import: the response, with its confirmation."""
+    dataset = tablib.Dataset(*rows, headers=SITE_HEADERS)
+    content = dataset.export(format)
+    upload = SimpleUploadedFile(f"sites.{format}", content.encode() if isinstance(content, str) else content)
+    return client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": ADMIN_FORMATS[format]})
+
+
+ADMIN_FORMATS = {"csv": "0", "xlsx": "1"}  # the site admin's import formats, by their place in its list
+
+
+@pytest.mark.parametrize("format", ADMIN_FORMATS)
+def test_admin_import_previews_then_confirms(client, palmyra, originals, django_capture_on_commit_callbacks, format):
     """
-    Through the admin: the upload shows a preview and writes nothing (its file is kept for the confirmation);
-    confirming writes the rows, and the file goes.
+    Through the admin: the upload shows a preview and writes nothing (its file waits for the confirmation, with the
+    other uploads); confirming writes the rows, and the file goes.
     """
     client.force_login(make_user("cora", group="Curator"))
-    upload = SimpleUploadedFile("sites.csv", sites_csv(GOOD_SITE).encode(), content_type="text/csv")
-    response = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": "0"})
+    response = preview(client, GOOD_SITE, format=format)
     assert response.status_code == 200
     assert "Preview" in response.content.decode()
     assert not Site.objects.filter(slug="hatra").exists()
-    assert len(list(pending_imports.iterdir())) == 1
+    (name,) = waiting(originals)
     confirm = response.context["confirm_form"]
-    response = client.post(reverse("admin:records_site_process_import"), {**confirm.initial})
+    assert name == f"pending/{confirm.initial['import_file_name']}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:records_site_process_import"), {**confirm.initial})
     assert response.status_code == 302
-    assert Site.objects.filter(slug="hatra").exists()
-    assert list(pending_imports.iterdir()) == []
+    assert Site.objects.get(slug="hatra").location_certainty == "high"
+    assert waiting(originals) == []
 
 
-def test_a_refused_admin_import_leaves_no_file_behind(client, palmyra, pending_imports):
+def test_a_refused_admin_import_leaves_no_file_behind(client, palmyra, originals, django_capture_on_commit_callbacks):
     """An upload that can never be confirmed (a row in error, a file that is not what its format says) is not kept."""
     client.force_login(make_user("cora", group="Curator"))
     refusals = [
@@ -130,11 +143,96 @@ def test_a_refused_admin_import_leaves_no_file_behind(client, palmyra, pending_i
     ]
     for name, content, fmt, reason in refusals:
         upload = SimpleUploadedFile(name, content)
-        response = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": fmt})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": fmt})
         assert response.status_code == 200 and response.context.get("confirm_form") is None
         assert reason(response.context)
-        assert list(pending_imports.iterdir()) == []
+        assert waiting(originals) == []
     assert not Site.objects.filter(slug="hatra").exists()
+
+
+def test_an_unconfirmed_import_goes_after_a_day(client, palmyra, originals):
+    """A preview nobody confirms does not keep its file for good: the next upload sweeps files over a day old."""
+    client.force_login(make_user("cora", group="Curator"))
+    (old,) = (preview(client, GOOD_SITE), waiting(originals))[1]
+    day_and_a_minute_ago = time.time() - 24 * 3600 - 60
+    os.utime(originals.path(old), (day_and_a_minute_ago, day_and_a_minute_ago))
+    preview(client, GOOD_SITE)
+    (new,) = waiting(originals)
+    assert new != old
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({}, "the file is no longer waiting (imported already, or over a day old)"),
+        ({"import_file_name": "0" * 32}, "the file is no longer waiting"),
+        ({"import_file_name": "../../../etc/passwd"}, "import_file_name: not a file waiting for an import"),
+        ({"import_file_name": "sites.csv\x00"}, "import_file_name: "),
+        ({"format": "2"}, "format: Select a valid choice. 2 is not one of the available choices."),
+        ({"format": "-1"}, "format: Select a valid choice."),
+        ({"format": "csv"}, "format: Select a valid choice."),
+        ({"resource": "1"}, "resource: Select a valid choice."),
+    ],
+)
+def test_a_confirmation_that_cannot_be_followed_imports_nothing_and_says_why(
+    client, palmyra, originals, django_capture_on_commit_callbacks, change, reason
+):
+    """
+    A confirmation sent again (a double click), naming no waiting file, or naming a format or resource the admin
+    does not offer, imports nothing: the curator is sent back to the import page with the reason, never a 500.
+    """
+    client.force_login(make_user("cora", group="Curator"))
+    confirm = {**preview(client, GOOD_SITE).context["confirm_form"].initial}
+    if not change:  # the confirmation itself, sent twice
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("admin:records_site_process_import"), confirm, follow=True)  # its message shown
+        Site.objects.filter(slug="hatra").delete()
+    before = table_counts()
+    response = client.post(reverse("admin:records_site_process_import"), {**confirm, **change}, follow=True)
+    assert response.redirect_chain == [(reverse("admin:records_site_import"), 302)]
+    (message,) = [str(message) for message in response.context["messages"]]
+    assert message.startswith("The import was not confirmed (") and reason in message
+    assert message.endswith("upload the file again.")
+    assert table_counts() == before
+
+
+def test_a_confirmation_whose_rows_became_invalid_imports_nothing_and_names_them(
+    client, palmyra, django_capture_on_commit_callbacks
+):
+    """
+    A row valid in the preview that is not by the confirmation (the actor it names was renamed meanwhile): nothing is
+    imported, and the curator is told which row, which column and why, not "Import finished".
+    """
+    client.force_login(make_user("cora", group="Curator"))
+    headers = ["slug", "site", "occupier", "started", "ended"]
+    rows = tablib.Dataset(["isis-2015", "palmyra", "isis", "2015", ""], headers=headers)
+    upload = SimpleUploadedFile("occupations.csv", rows.export("csv").encode())
+    response = client.post(reverse("admin:records_occupation_import"), {"import_file": upload, "format": "0"})
+    confirm = {**response.context["confirm_form"].initial}
+    Actor.objects.filter(slug="isis").update(slug="islamic-state")
+    before = table_counts()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:records_occupation_process_import"), confirm, follow=True)
+    assert response.redirect_chain == [(reverse("admin:records_occupation_import"), 302)]
+    assert [str(message) for message in response.context["messages"]] == [
+        "The import was not confirmed (row 1, occupier: No actor has the slug 'isis'; nothing was imported): "
+        "upload the file again."
+    ]
+    assert table_counts() == before
+
+
+def test_confirming_an_import_needs_the_import_permission(client, palmyra, originals):
+    """A user who may not import gets 403 from the confirmation, whatever it names; nothing is written."""
+    client.force_login(make_user("cora", group="Curator"))
+    confirm = {**preview(client, GOOD_SITE).context["confirm_form"].initial}
+    client.force_login(make_user("rhea", group="Researcher"))
+    before = table_counts()
+    for change in ({}, {"format": "9"}):
+        response = client.post(reverse("admin:records_site_process_import"), {**confirm, **change})
+        assert response.status_code == 403
+    assert table_counts() == before
+    assert len(waiting(originals)) == 1
 
 
 def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(client, palmyra):

@@ -1,6 +1,5 @@
 """Building blocks of the model admins: history, EDTF date fields, citations, import/export."""
 
-import contextlib
 import re
 
 from django import forms
@@ -12,13 +11,16 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import SafeData, mark_safe
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ConfirmImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..dates import EDTF_HELP, validate_edtf
 from ..models.base import may_view
+from . import uploads
 from .deletions import TombstoneAdminMixin
 from .forms import VersionCheckedForm
 
@@ -274,12 +276,38 @@ def keep_fields_the_form_does_not_edit(obj, form):
             setattr(obj, field.attname, getattr(current, field.attname))
 
 
+class PendingImportConfirmForm(ConfirmImportForm):
+    """
+    An admin import's confirmation, all of it sent back by the browser: the file by the token it waits under
+    (uploads.PendingImport), the format and the resource by their place in what the admin offers.
+    """
+
+    import_file_name = forms.RegexField(
+        regex=uploads.TOKEN, widget=forms.HiddenInput, error_messages={"invalid": "not a file waiting for an import"}
+    )
+
+    def __init__(self, *args, formats, resources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["format"] = forms.TypedChoiceField(
+            choices=[(str(index), str(index)) for index in range(formats)], coerce=int, widget=forms.HiddenInput
+        )
+        self.fields["resource"] = forms.TypedChoiceField(
+            choices=[("", "")] + [(str(index), str(index)) for index in range(resources)],
+            coerce=int,
+            required=False,
+            widget=forms.HiddenInput,
+        )
+
+
 class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
     """
     A record admin that also imports and exports CSV and XLSX (see resources.py). An import adds records and changes
     existing ones, and its preview shows their current values: it needs the add, change and view permissions. The
     resources see what the user may see.
     """
+
+    tmp_storage_class = uploads.PendingImport
+    confirm_form_class = PendingImportConfirmForm
 
     def has_import_permission(self, request):
         return all(
@@ -290,18 +318,66 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
 
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {
+            **super().get_confirm_form_kwargs(request, import_form),
+            "formats": len(self.get_import_formats()),
+            "resources": len(self.get_import_resource_classes(request)),
+        }
+
+    def process_import(self, request, **kwargs):
+        """
+        A confirmation whose file is no longer waiting (imported already, over a day old, or never uploaded) or that
+        names a format or resource the admin does not offer imports nothing: the curator is sent back to upload the
+        file again, with the reason.
+        """
+        if request.method != "POST" or not self.has_import_permission(request):
+            return super().process_import(request, **kwargs)  # 405 or 403, as django-import-export answers
+        form = self.create_confirm_form(request)
+        if form.is_valid():
+            try:
+                return super().process_import(request, **kwargs)
+            except uploads.PendingImport.Gone:
+                reason = "the file is no longer waiting (imported already, or over a day old)"
+        else:
+            reason = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        return self.upload_again(request, reason)
+
+    def process_result(self, result, request):
+        """
+        The confirmed import's result. Rows that were valid in the preview may not be by the confirmation (a record
+        they name was changed meanwhile): the resource then writes none of them, and the curator is told which rows
+        and why, rather than django-import-export's "Import finished" with every count at 0.
+        """
+        if result.has_errors() or result.has_validation_errors():
+            problems = [
+                f"row {row.number}, {field}: {' '.join(str(error).rstrip('.') for error in errors)}"
+                for row in result.invalid_rows
+                for field, errors in [*row.field_specific_errors.items(), ("row", row.non_field_specific_errors)]
+                if errors
+            ]
+            problems += [f"row {n}: {str(e.error).rstrip('.')}" for n, errors in result.row_errors() for e in errors]
+            problems += [str(error.error).rstrip(".") for error in result.base_errors]
+            more = f"; and {len(problems) - 5:,} more" if len(problems) > 5 else ""
+            return self.upload_again(request, "; ".join(problems[:5]) + more + "; nothing was imported")
+        return super().process_result(result, request)
+
+    def upload_again(self, request, reason):
+        """Back to the import page, saying why the confirmed import was not made."""
+        messages.error(request, f"The import was not confirmed ({reason}): upload the file again.")
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+
     def import_action(self, request, **kwargs):
         """
-        django-import-export keeps an uploaded file in its temporary storage until the import is confirmed, and
-        removes it then; a file it refuses (unreadable, empty, a row in error) can never be confirmed, so it is
-        removed here, at once: a refused import leaves storage as it was.
+        django-import-export keeps an uploaded file in its temporary storage (uploads.PendingImport) until the import
+        is confirmed, and removes it then; a file it refuses (unreadable, empty, a row in error) can never be
+        confirmed, so it is removed here, at once: a refused import leaves storage as it was.
         """
         response = super().import_action(request, **kwargs)
         upload = request.FILES.get("import_file")
         name = getattr(upload, "tmp_storage_name", None)  # set by import_action when it stored the file
         if name and "confirm_form" not in (getattr(response, "context_data", None) or {}):
-            with contextlib.suppress(FileNotFoundError):
-                self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+            self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
         return response
 
 

@@ -4,7 +4,8 @@ anything, and the upload waits here meanwhile, so that the confirming request ne
 
 An upload waits in the originals' storage under `pending/<token>`, the token a random 32-digit hex string carried
 in the form. It is written only once everything else in the form is valid (a refused upload writes nothing), removed
-when the source is saved or the curator cancels, and swept after a day if the curator never comes back.
+when the source is saved or the curator cancels, and swept after a day if the curator never comes back. The same
+holds for a file a record admin imports (`PendingImport`), between its preview and its confirmation.
 """
 
 import contextlib
@@ -13,7 +14,9 @@ import re
 import secrets
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
+from import_export.tmp_storages import BaseStorage
 
 from ..models import Source
 
@@ -68,3 +71,30 @@ def sweep():
                 storage.delete(f"{FOLDER}/{name}")
         except (OSError, NotImplementedError):
             continue
+
+
+class PendingImport(BaseStorage):
+    """
+    django-import-export's temporary storage for the record admins' imports (ImportExportRecordAdmin): the uploaded
+    file waits here between the preview and the confirmation, whose form names it by its token. Unlike the library's
+    own temporary-folder storage, a preview nobody confirms does not stay for good, and a confirmation can name only
+    a file that is waiting.
+    """
+
+    class Gone(Exception):
+        """The file is no longer waiting (imported already, or swept), or the token was never given."""
+
+    def save(self, data):
+        self.name = put(data)
+
+    def read(self):
+        try:
+            data = get(self.name)
+        except KeyError:
+            raise self.Gone(self.name) from None
+        return data if "b" in self.read_mode else data.decode(self.encoding or "utf-8")
+
+    def remove(self):
+        # Once the import is committed: an import that fails after reading the file leaves it for another try.
+        name = self.name
+        transaction.on_commit(lambda: discard(name))
