@@ -250,6 +250,39 @@ def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(c
     assert Site.objects.count() == before
 
 
+def export_page_csv(client, address):
+    """The CSV the admin's export page at `address` (with the list's filters) gives, as its form posts it."""
+    form = client.get(address).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial not in (None, False)}
+    response = client.post(address, {**data, "format": "0", "resource": "0"})
+    return tablib.Dataset().load(response.content.decode("utf-8-sig"), format="csv")
+
+
+def test_an_admin_export_holds_the_lists_filtered_rows(client, palmyra):
+    """The export page reached from a filtered list exports the rows the list shows, no others."""
+    client.force_login(make_user("cora", group="Curator"))
+    SiteResource().import_data(tablib.Dataset().load(sites_csv(GOOD_SITE), format="csv"), dry_run=False)
+    export = reverse("admin:records_site_export")
+    assert sorted(export_page_csv(client, export)["slug"]) == ["hatra", "palmyra"]
+    assert export_page_csv(client, f"{export}?slug=palmyra")["slug"] == ["palmyra"]
+
+
+@pytest.mark.parametrize("model", ["site", "damagereport", "occupation"])
+@pytest.mark.parametrize("query", ["format=x", "id__in=x", "no_such_field=1", "created__year=0"])
+def test_an_admin_export_given_filters_the_list_refuses_says_why(client, palmyra, model, query):
+    """
+    Filters in the export page's address that the list would refuse (no such field, a value of the wrong type)
+    export nothing: the curator is sent back to the list with the reason, whether the page is shown or posted.
+    """
+    client.force_login(make_user("cora", group="Curator"))
+    address = f"{reverse(f'admin:records_{model}_export')}?{query}"
+    for response in (client.get(address, follow=True), client.post(address, {"format": "0"}, follow=True)):
+        assert response.redirect_chain == [(reverse(f"admin:records_{model}_changelist"), 302)]
+        (message,) = [str(message) for message in response.context["messages"]]
+        assert message.startswith("Nothing was exported: the list's filters were not understood (")
+        assert "Content-Disposition" not in response
+
+
 def test_admin_offers_csv_and_xlsx(client, palmyra):
     """The formats offered are CSV and XLSX."""
     client.force_login(make_user("cora", group="Curator"))

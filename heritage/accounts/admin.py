@@ -1,10 +1,29 @@
 """
-No model admin for tokens: each user manages their own on the token page (heritage/accounts/views.py). knox
-registers its own token admin, which would list everyone's digests and whose model is swapped out here.
+The admin of the accounts other apps register: users and groups (django.contrib.auth), login attempts (axes),
+registered again with the project's checked list lookups (heritage/changelists.py). No model admin for tokens: each
+user manages their own on the token page (heritage/accounts/views.py). knox registers its own token admin, which
+would list everyone's digests and whose model is swapped out here.
 """
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from knox.models import AuthToken
+
+from ..changelists import CheckedLookupsMixin
 
 if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)
+
+for model, model_admin in [
+    (User, auth_admin.UserAdmin),
+    (Group, auth_admin.GroupAdmin),
+    (AccessAttempt, axes_admin.AccessAttemptAdmin),
+    (AccessLog, axes_admin.AccessLogAdmin),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(model):  # axes registers its own only when AXES_ENABLE_ADMIN is on
+        admin.site.unregister(model)
+        admin.site.register(model, type(model_admin.__name__, (CheckedLookupsMixin, model_admin), {}))

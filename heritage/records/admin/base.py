@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -18,6 +17,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from ...changelists import CheckedLookupsMixin
 from ..dates import EDTF_HELP, validate_edtf
 from ..models.base import may_view
 from . import uploads
@@ -128,23 +128,15 @@ class SlugAfterItsSourceMixin:
         return fields
 
 
-class RecordChangeList(ChangeList):
-    """A change list whose date drill-down refuses years no date can have, as it refuses other bad lookups."""
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except (OverflowError, ValueError) as exc:  # ?occurred_earliest__year=99999999999, or 9999 (no next year)
-            raise IncorrectLookupParameters(exc) from exc
-
-
 def is_revert(request):
     """Whether `request` is for django-simple-history's page of one version (view it, or save it to revert)."""
     match = request.resolver_match
     return match is not None and match.url_name.endswith("_simple_history")
 
 
-class RecordAdmin(TombstoneAdminMixin, SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin):
+class RecordAdmin(
+    CheckedLookupsMixin, TombstoneAdminMixin, SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin
+):
     """
     Base admin of every record: history, read-only timestamps and derived date bounds, EDTF help on date fields,
     autocomplete for citations, and deletions that leave a tombstone saying who and why (deletions.py).
@@ -165,9 +157,6 @@ class RecordAdmin(TombstoneAdminMixin, SlugAfterItsSourceMixin, FormFieldsMixin,
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
-
-    def get_changelist(self, request, **kwargs):
-        return RecordChangeList
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -366,6 +355,18 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
         """Back to the import page, saying why the confirmed import was not made."""
         messages.error(request, f"The import was not confirmed ({reason}): upload the file again.")
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+
+    def export_action(self, request):
+        """
+        The export of a list takes the list's filters from its address, as the list does; filters the list would
+        refuse (a field it does not have, a value of the wrong type) send the curator back to the list with the
+        reason, as a 400 would, where django-import-export lets the error through (a 500).
+        """
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters as exc:
+            messages.error(request, f"Nothing was exported: the list's filters were not understood ({exc}).")
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
     def import_action(self, request, **kwargs):
         """

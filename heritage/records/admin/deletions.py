@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.http import HttpResponseRedirect
 
+from ...changelists import CheckedLookupsMixin
 from ..changes import deleting
 from ..models import Deletion
 from ..models.deletions import TRACKED
@@ -73,7 +74,7 @@ class TombstoneAdminMixin:
 
 
 @admin.register(Deletion)
-class DeletionAdmin(admin.ModelAdmin):
+class DeletionAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     """The tombstones, as the API's /api/v1/deletions/ lists them, with who deleted each record."""
 
     list_display = ["deleted_at", "record_type", "identifier", "deleted_by", "reason", "public"]
