@@ -6,12 +6,15 @@ refuses one it cannot build (the list's "?e=1" page), but some fail only when th
 500s: a year no date can have (`?created__year=0`, also in the date drill-down), a number wider than any column
 (`?id__in=1,99999999999999999999`), a regular expression that does not compile (`?name__regex=(`). Such lookups
 are refused as the others are. Regular expressions are refused outright: no page makes one, and a pattern runs on
-every row.
+every row. So is an action's selection that names a record no key can be (`_selected_action=x`), which failed in the
+action's query.
 """
 
+from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import NotSupportedError
 
 WIDEST_INTEGER = 2**63  # PostgreSQL's bigint and SQLite's integer: signed 64 bits
@@ -41,8 +44,22 @@ class CheckedChangeList(ChangeList):
         return queryset
 
 
+def may_be_a_key(field, value):
+    """Whether `value`, as a form sends it, is one the primary key `field` can hold."""
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return False
+    if isinstance(value, int):
+        return -WIDEST_INTEGER <= value < WIDEST_INTEGER
+    return value is not None and "\x00" not in str(value)
+
+
 class CheckedLookupsMixin:
-    """For a ModelAdmin: its list is a CheckedChangeList, and lookups by regular expression are refused (a 400)."""
+    """
+    For a ModelAdmin: its list is a CheckedChangeList, lookups by regular expression are refused (a 400), and an
+    action on a selection naming a record no key can be changes nothing and says so, as Django does for an empty one.
+    """
 
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
@@ -51,3 +68,11 @@ class CheckedLookupsMixin:
         if lookup.rsplit("__", 1)[-1] in REFUSED_LOOKUPS:
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(may_be_a_key(self.model._meta.pk, value) for value in selected):
+            message = "The selection names records that cannot exist. No items have been changed."
+            self.message_user(request, message, messages.ERROR)
+            return None  # back to the list, as for an empty selection
+        return super().response_action(request, queryset)

@@ -2,11 +2,14 @@
 Hostile values in the admin's query parameters: every list page of the records, given NUL, lone surrogates (as the
 invalid UTF-8 a client would send), huge numbers or any text in its filters, date drill-down, search, ordering and
 page, answers without a server error; so do the add pages given any initial value, and every list of the admin
-given lookups of its own fields that Django builds but the database would fail on.
+given lookups of its own fields that Django builds but the database would fail on, or an action on a selection no
+key can be.
 """
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
@@ -104,3 +107,32 @@ def test_lookups_the_database_would_fail_on_are_refused_on_every_list(client, mo
             assert response.status_code == 400, query
         else:
             assert (response.status_code, response.get("Location")) == (302, f"{url}?e=1"), query
+
+
+def deletable(model):
+    """Whether the admin of `model` lets a superuser delete its records (releases and tombstones are kept)."""
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(is_superuser=True, is_active=True)
+    return admin.site._registry[model].has_delete_permission(request)
+
+
+DELETABLE = [model for model in EVERY_ADMIN if deletable(model)]
+
+
+@pytest.mark.parametrize("model", DELETABLE, ids=[model._meta.label for model in DELETABLE])
+def test_an_action_on_records_that_cannot_exist_changes_nothing_and_says_so(client, palmyra, model):
+    """
+    Deleting a selection that names a record no key can be (text, a fraction, a number wider than any column, NUL),
+    as the list's action form or its confirmation posts it: back to the list with the reason, nothing deleted.
+    """
+    client.force_login(make_user("ada", superuser=True))
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    before = model._default_manager.count()
+    for value in ("x", "1.5", str(2**64), "\x00"):
+        for data in ({"index": "0"}, {"post": "yes"}):
+            selection = {"action": "delete_selected", "_selected_action": ["1", value], **data}
+            response = client.post(url, selection)
+            assert (response.status_code, response["Location"]) == (302, url), value
+            *_, message = get_messages(response.wsgi_request)  # the last: the list was not shown in between
+            assert str(message) == "The selection names records that cannot exist. No items have been changed."
+    assert model._default_manager.count() == before
