@@ -7,7 +7,8 @@ refuses one it cannot build (the list's "?e=1" page), but some fail only when th
 (`?id__in=1,99999999999999999999`), a regular expression that does not compile (`?name__regex=(`). Such lookups
 are refused as the others are. Regular expressions are refused outright: no page makes one, and a pattern runs on
 every row. So is an action's selection that names a record no key can be (`_selected_action=x`), which failed in the
-action's query.
+action's query, and a search longer than the API allows (SQLite refuses a LIKE pattern of 50,000 bytes, and a
+search of thousands of words nests too deep for it).
 """
 
 from django.contrib import messages
@@ -16,6 +17,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.db import NotSupportedError
+from django.utils.text import smart_split
+
+from .search.query import MAX_SEARCH_LENGTH, MAX_SEARCH_WORDS
 
 WIDEST_INTEGER = 2**63  # PostgreSQL's bigint and SQLite's integer: signed 64 bits
 REFUSED_LOOKUPS = {"regex", "iregex"}
@@ -57,8 +61,9 @@ def may_be_a_key(field, value):
 
 class CheckedLookupsMixin:
     """
-    For a ModelAdmin: its list is a CheckedChangeList, lookups by regular expression are refused (a 400), and an
-    action on a selection naming a record no key can be changes nothing and says so, as Django does for an empty one.
+    For a ModelAdmin: its list is a CheckedChangeList, lookups by regular expression are refused (a 400), an action
+    on a selection naming a record no key can be changes nothing and says so, as Django does for an empty one, and
+    so does a search too long to run (its list, or its autocomplete, is then empty).
     """
 
     def get_changelist(self, request, **kwargs):
@@ -76,3 +81,15 @@ class CheckedLookupsMixin:
             self.message_user(request, message, messages.ERROR)
             return None  # back to the list, as for an empty selection
         return super().response_action(request, queryset)
+
+    def get_search_results(self, request, queryset, search_term):
+        length, count = len(search_term), sum(1 for _ in smart_split(search_term))
+        if length <= MAX_SEARCH_LENGTH and count <= MAX_SEARCH_WORDS:
+            return super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if match is None or match.url_name != "autocomplete":  # an autocomplete answers JSON: no message shown
+            this_one = f"{length:,} characters" if length > MAX_SEARCH_LENGTH else f"{count:,} words"
+            limits = f"{MAX_SEARCH_LENGTH:,} characters and {MAX_SEARCH_WORDS} words"
+            message = f"A search is at most {limits}: this one has {this_one}."
+            self.message_user(request, message, messages.ERROR)
+        return queryset.none(), False

@@ -2,8 +2,8 @@
 Hostile values in the admin's query parameters: every list page of the records, given NUL, lone surrogates (as the
 invalid UTF-8 a client would send), huge numbers or any text in its filters, date drill-down, search, ordering and
 page, answers without a server error; so do the add pages given any initial value, and every list of the admin
-given lookups of its own fields that Django builds but the database would fail on, or an action on a selection no
-key can be.
+given lookups of its own fields that Django builds but the database would fail on, an action on a selection no
+key can be, or a search longer than any the API takes.
 """
 
 import pytest
@@ -136,3 +136,34 @@ def test_an_action_on_records_that_cannot_exist_changes_nothing_and_says_so(clie
             *_, message = get_messages(response.wsgi_request)  # the last: the list was not shown in between
             assert str(message) == "The selection names records that cannot exist. No items have been changed."
     assert model._default_manager.count() == before
+
+
+SEARCHABLE = [model for model in EVERY_ADMIN if admin.site._registry[model].search_fields]
+
+
+@pytest.mark.parametrize("model", SEARCHABLE, ids=[model._meta.label for model in SEARCHABLE])
+def test_a_search_longer_than_the_api_takes_finds_nothing_and_says_why(client, model):
+    """
+    A search of more than 1,000 characters or 32 words, as long as the API refuses (SQLite cannot run a LIKE
+    pattern of 50,000 bytes, nor thousands of words): an empty list saying why, not a server error.
+    """
+    client.force_login(make_user("ada", superuser=True))
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    for term, this_one in (("%" * 1001, "1,001 characters"), ("a " * 33, "33 words")):
+        response = client.get(url, {"q": term})
+        assert response.status_code == 200 and response.context["cl"].result_count == 0
+        assert [str(message) for message in response.context["messages"]] == [
+            f"A search is at most 1,000 characters and 32 words: this one has {this_one}."
+        ]
+
+
+def test_a_search_as_long_as_the_api_takes_runs_and_an_autocomplete_longer_finds_nothing(client, palmyra):
+    """32 words and 1,000 characters are searched as any search is; the autocomplete's longer term finds nothing."""
+    client.force_login(make_user("ada", superuser=True))
+    longest = " ".join(["palmyra"] * 32).ljust(1000)
+    response = client.get(reverse("admin:records_site_changelist"), {"q": longest})
+    assert not list(response.context["messages"])
+    assert [str(site) for site in response.context["cl"].result_list] == ["Palmyra"]
+    autocomplete = "/admin/autocomplete/?app_label=records&model_name=damagereport&field_name=site&term="
+    assert client.get(autocomplete + "Palm").json()["results"][0]["text"] == "Palmyra"
+    assert client.get(autocomplete + "Palm" * 20000).json() == {"results": [], "pagination": {"more": False}}

@@ -18,6 +18,10 @@ from django.db.models.sql.where import ExtraWhere, WhereNode
 from .index import FTS_TABLE, kind_range
 from .models import SearchEntry
 
+# The longest search anyone may send, in characters and in words: the API's `search` and `q`, the admin's search.
+MAX_SEARCH_LENGTH = 1000
+MAX_SEARCH_WORDS = 32
+
 # The tsvector PostgreSQL's GIN index holds (index.install) and searches match: the same expression, so that the
 # planner uses the index.
 DOCUMENT = SearchVector("names_folded", weight="A", config="simple") + SearchVector(

@@ -484,6 +484,11 @@ def test_missing_filters(model):
         ("/api/v1/sites/", {"in_danger": "perhaps"}, "in_danger"),
         ("/api/v1/sites/", {"ordering": "latitude"}, "ordering"),
         ("/api/v1/sites/", {"q": "nul\x00byte"}, "q"),
+        ("/api/v1/sites/", {"q": "a" * 1001}, "q"),  # SQLite refuses a LIKE pattern of 50,000 bytes
+        ("/api/v1/damage-reports/", {"q": "%" * 30000}, "q"),
+        ("/api/v1/sources/", {"publisher": "a" * 60000}, "publisher"),
+        ("/api/v1/sources/", {"language": "a" * 60000}, "language"),
+        ("/api/v1/event-types/", {"scheme": "a" * 60000}, "scheme"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_parameter(world, anonymous, url, params, parameter):
@@ -507,3 +512,29 @@ def test_bad_page_size_is_a_400(world, anonymous, page_size):
 def test_page_past_the_end_is_404(world, anonymous):
     """Asking for a page that does not exist is a 404, not an empty 200."""
     assert anonymous.get("/api/v1/sites/", {"page": 99}).status_code == 404
+
+
+def test_a_substring_search_as_long_as_a_search_may_be_runs(world, anonymous):
+    """`q` takes as many characters as `search` (1,000); a longer one is the 400 above."""
+    response = anonymous.get("/api/v1/sites/", {"q": "palmyra".ljust(1000, "x")})
+    assert response.status_code == 200 and response.json()["results"] == []
+    assert [site["slug"] for site in anonymous.get("/api/v1/sites/", {"q": "almyr"}).json()["results"]] == ["palmyra"]
+
+
+TEXT_FILTERS = [
+    (filterset, name, text)
+    for filterset in dict.fromkeys(viewset.filterset_class for _, viewset, _ in router.registry)
+    for name, text in filterset.base_filters.items()
+    if isinstance(text, django_filters.CharFilter)
+]
+
+
+@pytest.mark.parametrize(
+    ("filterset", "name", "text"), TEXT_FILTERS, ids=[f"{fs.__name__}.{name}" for fs, name, _ in TEXT_FILTERS]
+)
+def test_every_text_filter_takes_a_bounded_value(filterset, name, text):
+    """
+    Every text filter takes at most as many characters as its column holds (or a search may have): a longer value
+    could match nothing, and SQLite fails on a case-insensitive match of 50,000 bytes or more.
+    """
+    assert 0 < text.extra.get("max_length", 0) <= 1000

@@ -3,7 +3,6 @@ The API of sources (`/api/v1/sources/`) and cited passages (`/api/v1/citations/`
 on, and the exact words of them that records cite.
 """
 
-import django_filters
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -31,6 +30,7 @@ from .common.filters import (
     search_filter,
     slug_filter,
     term_filter,
+    text_filter,
 )
 from .common.parsers import JSONParser
 from .common.renderers import OneFormatNegotiation, PassthroughRenderer, PlainTextRenderer
@@ -51,15 +51,20 @@ class SourceFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the title, the publisher and the notes.")
     slug = slug_filter()
     kind = term_filter(SourceType, "Source type (/api/v1/source-types/); repeat for any of several.")
-    publisher = django_filters.CharFilter(lookup_expr="iexact", help_text="Publisher, exactly (case-insensitive).")
-    language = django_filters.CharFilter(
-        lookup_expr="iexact", help_text="BCP 47 language tag of the text, exactly (case-insensitive), e.g. ar."
+    publisher = text_filter(Source, "publisher", "Publisher, exactly (case-insensitive).", lookup_expr="iexact")
+    language = text_filter(
+        Source,
+        "language",
+        "BCP 47 language tag of the text, exactly (case-insensitive), e.g. ar.",
+        lookup_expr="iexact",
     )
-    text_sha256 = django_filters.CharFilter(
-        help_text="SHA-256 of the text (hex): whether the database holds this text, and as which source."
+    text_sha256 = text_filter(
+        Source, "text_sha256", "SHA-256 of the text (hex): whether the database holds this text, and as which source."
     )
-    original_sha256 = django_filters.CharFilter(help_text="SHA-256 of the original document's bytes (hex).")
-    original_media_type = django_filters.CharFilter(help_text="Media type of the original, e.g. application/pdf.")
+    original_sha256 = text_filter(Source, "original_sha256", "SHA-256 of the original document's bytes (hex).")
+    original_media_type = text_filter(
+        Source, "original_media_type", "Media type of the original, e.g. application/pdf."
+    )
     supersedes_id, supersedes = fk_filters("supersedes", Source, label="source it corrects")
     ordering = ordering(
         "title", "slug", "publisher", "language", "text_length", "created", "last_updated", kind="kind_id"

@@ -7,13 +7,20 @@ permissions add, change and delete terms like any record. A term records use can
 (`is_active: false`) instead.
 """
 
-import django_filters
 from django.db.models import Q
 
 from .. import selectors
 from ..models import DisturbanceCategory, DisturbanceCause, EventType, QuantityUnit, SiteCondition, SourceType
 from .common.fields import TermField, api_url
-from .common.filters import BaseFilterSet, BooleanFilter, ordering, search_filter, slug_filter, term_filter
+from .common.filters import (
+    BaseFilterSet,
+    BooleanFilter,
+    ordering,
+    search_filter,
+    slug_filter,
+    term_filter,
+    text_filter,
+)
 from .common.serializers import RecordSerializer
 from .common.views import RecordViewSet, document
 
@@ -36,9 +43,9 @@ BRIEF_TERM_FIELDS = ["id", "url", "slug", "label"]
 class TermFilterSet(BaseFilterSet):
     q = search_filter("Case-insensitive search in the labels (English and Arabic) and the scope note.")
     slug = slug_filter()
-    scheme = django_filters.CharFilter(
-        lookup_expr="iexact", help_text="Scheme the term comes from, e.g. EAMENA (case-insensitive)."
-    )
+    scheme = text_filter(
+        EventType, "scheme", "Scheme the term comes from, e.g. EAMENA (case-insensitive).", lookup_expr="iexact"
+    )  # every kind of term has the same columns
     is_active = BooleanFilter(help_text="false: the retired terms only.")
     ordering = ordering("label", "slug", "scheme")
 

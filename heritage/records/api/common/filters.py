@@ -37,6 +37,8 @@ from django.template import loader
 from django_filters.rest_framework import DjangoFilterBackend, FilterSet
 from drf_spectacular.drainage import set_override
 
+from heritage.search.query import MAX_SEARCH_LENGTH
+
 from ...models.base import MAX_QUANTITY
 from ...years import parse_year
 from ..fast.filters import ChoiceKeysMixin, EmptyAsListMixin, FilterSetCopyMixin
@@ -450,8 +452,24 @@ def choice_filter(choices, help_text, field_name=None, *, distinct=False):
     return ChoiceFilter(choices=choices, field_name=field_name, help_text=help_text, distinct=distinct)
 
 
+def text_filter(model, field_name, help_text, **kwargs):
+    """
+    A filter on a text column of `model`, taking no more characters than the column holds: a longer value could
+    match nothing, and is a 400 (on SQLite a case-insensitive match of 50,000 bytes or more would be a 500).
+    """
+    max_length = model._meta.get_field(field_name).max_length
+    text = django_filters.CharFilter(field_name=field_name, max_length=max_length, help_text=help_text, **kwargs)
+    set_override(text, "field", {"type": "string", "maxLength": max_length, "description": help_text})
+    return text
+
+
 def search_filter(help_text):
-    return django_filters.CharFilter(method="filter_q", label="Substring search", help_text=help_text)
+    # Bounded as `search` is: SQLite refuses a LIKE pattern of 50,000 bytes or more (a 500 it would otherwise be).
+    search = django_filters.CharFilter(
+        method="filter_q", label="Substring search", help_text=help_text, max_length=MAX_SEARCH_LENGTH
+    )
+    set_override(search, "field", {"type": "string", "maxLength": MAX_SEARCH_LENGTH, "description": help_text})
+    return search
 
 
 class BaseFilterSet(FilterSetCopyMixin, FilterSet):

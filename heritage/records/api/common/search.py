@@ -11,10 +11,8 @@ from django import forms
 from drf_spectacular.drainage import set_override
 
 from heritage.search import query, snippets
+from heritage.search.query import MAX_SEARCH_LENGTH, MAX_SEARCH_WORDS
 from heritage.search.text import words
-
-MAX_SEARCH_LENGTH = 1000
-MAX_SEARCH_WORDS = 32
 
 
 class SearchField(forms.CharField):
