@@ -3,10 +3,11 @@ Hostile values in the admin's query parameters: every list page of the records, 
 invalid UTF-8 a client would send), huge numbers or any text in its filters, date drill-down, search, ordering and
 page, answers without a server error; so do the add pages given any initial value, and every list of the admin
 given lookups of its own fields that Django builds but the database would fail on, an action on a selection no
-key can be, or a search longer than any the API takes.
+key can be, or a search longer than any the API takes; and every admin form refuses a related record no key can be.
 """
 
 import pytest
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
@@ -15,6 +16,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from heritage.admin_input import KeyChoiceField, KeyMultipleChoiceField
 
 from .admin_helpers import make_user
 from .api.test_fuzz_inputs import hostile_text, query_string
@@ -167,3 +170,35 @@ def test_a_search_as_long_as_the_api_takes_runs_and_an_autocomplete_longer_finds
     autocomplete = "/admin/autocomplete/?app_label=records&model_name=damagereport&field_name=site&term="
     assert client.get(autocomplete + "Palm").json()["results"][0]["text"] == "Palmyra"
     assert client.get(autocomplete + "Palm" * 20000).json() == {"results": [], "pagination": {"more": False}}
+
+
+def relation_fields(model):
+    """The form fields of `model`'s admin forms (a superuser's, to add and to change) that name related records."""
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(is_superuser=True, is_active=True)
+    model_admin = admin.site._registry[model]
+    return {
+        name: type(field)
+        for form in (model_admin.get_form(request), model_admin.get_form(request, model()))
+        for name, field in form.base_fields.items()
+        if isinstance(field, forms.ModelChoiceField)  # ModelMultipleChoiceField is one too
+    }
+
+
+@pytest.mark.parametrize("model", EVERY_ADMIN, ids=[model._meta.label for model in EVERY_ADMIN])
+def test_every_admin_form_names_related_records_by_a_checked_key(model):
+    """Every related-record field of every admin form refuses a value no key can be, before any query."""
+    unchecked = {
+        name: kind.__name__
+        for name, kind in relation_fields(model).items()
+        if not issubclass(kind, KeyChoiceField | KeyMultipleChoiceField)
+    }
+    assert not unchecked
+
+
+def test_a_permission_no_key_can_be_is_a_form_error(client):
+    """A group's permissions (django.contrib.auth's admin) given a number wider than any column: refused, not a 500."""
+    client.force_login(make_user("ada", superuser=True))
+    response = client.post("/admin/auth/group/add/", {"name": "editors", "permissions": ["9" * 30], "_save": "1"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["permissions"] == [f"“{'9' * 30}” is not a valid value."]

@@ -1,8 +1,8 @@
 """
 The admin of the accounts other apps register: users and groups (django.contrib.auth), login attempts (axes),
-registered again with the project's checked list lookups (heritage/changelists.py). No model admin for tokens: each
-user manages their own on the token page (heritage/accounts/views.py). knox registers its own token admin, which
-would list everyone's digests and whose model is swapped out here.
+registered again with the project's checks of what the admin reads (heritage/admin_input.py). No model admin for
+tokens: each user manages their own on the token page (heritage/accounts/views.py). knox registers its own token
+admin, which would list everyone's digests and whose model is swapped out here.
 """
 
 from axes import admin as axes_admin
@@ -12,7 +12,7 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
 from knox.models import AuthToken
 
-from ..changelists import CheckedLookupsMixin
+from ..admin_input import CheckedInputMixin
 
 if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)
@@ -26,4 +26,4 @@ for model, model_admin in [
 ]:
     if admin.site.is_registered(model):  # axes registers its own only when AXES_ENABLE_ADMIN is on
         admin.site.unregister(model)
-        admin.site.register(model, type(model_admin.__name__, (CheckedLookupsMixin, model_admin), {}))
+        admin.site.register(model, type(model_admin.__name__, (CheckedInputMixin, model_admin), {}))

@@ -17,7 +17,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from ...changelists import CheckedLookupsMixin
+from ...admin_input import CheckedInputMixin, KeyChoiceField, KeyMultipleChoiceField, is_valid_key, key_field
 from ..dates import EDTF_HELP, validate_edtf
 from ..models.base import may_view
 from . import uploads
@@ -43,46 +43,12 @@ class ValidKeysOnlyMixin:
         return super().optgroups(name, [v for v in value if is_valid_key(key, v)], attr)
 
 
-def key_field(model, name=None):
-    """The field a relation's values name records by: `name`, or the primary key."""
-    return model._meta.get_field(name) if name else model._meta.pk
-
-
-def is_valid_key(field, value):
-    try:
-        field.run_validators(field.to_python(value))
-    except (ValidationError, TypeError, ValueError):
-        return False
-    return True
-
-
 class SafeAutocompleteSelect(ValidKeysOnlyMixin, AutocompleteSelect):
     pass
 
 
 class SafeAutocompleteSelectMultiple(ValidKeysOnlyMixin, AutocompleteSelectMultiple):
     pass
-
-
-class KeyChoiceField(forms.ModelChoiceField):
-    """A related record by key; a value no key can have (`abc`, a number past the column's range) is refused."""
-
-    def to_python(self, value):
-        key = key_field(self.queryset.model, self.to_field_name)
-        if value not in self.empty_values and not is_valid_key(key, value):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
-class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        key = key_field(self.queryset.model, self.to_field_name)
-        for item in value:
-            if not is_valid_key(key, item):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
-                )
-        return super()._check_values(value)
 
 
 class FormFieldsMixin:
@@ -134,9 +100,7 @@ def is_revert(request):
     return match is not None and match.url_name.endswith("_simple_history")
 
 
-class RecordAdmin(
-    CheckedLookupsMixin, TombstoneAdminMixin, SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin
-):
+class RecordAdmin(CheckedInputMixin, TombstoneAdminMixin, SlugAfterItsSourceMixin, FormFieldsMixin, SimpleHistoryAdmin):
     """
     Base admin of every record: history, read-only timestamps and derived date bounds, EDTF help on date fields,
     autocomplete for citations, and deletions that leave a tombstone saying who and why (deletions.py).

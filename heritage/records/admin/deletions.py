@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.http import HttpResponseRedirect
 
-from ...changelists import CheckedLookupsMixin
+from ...admin_input import CheckedInputMixin
 from ..changes import deleting
 from ..models import Deletion
 from ..models.deletions import TRACKED
@@ -74,7 +74,7 @@ class TombstoneAdminMixin:
 
 
 @admin.register(Deletion)
-class DeletionAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+class DeletionAdmin(CheckedInputMixin, admin.ModelAdmin):
     """The tombstones, as the API's /api/v1/deletions/ lists them, with who deleted each record."""
 
     list_display = ["deleted_at", "record_type", "identifier", "deleted_by", "reason", "public"]

@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from ...changelists import CheckedLookupsMixin
+from ...admin_input import CheckedInputMixin
 from ..models import Release
 
 
 @admin.register(Release)
-class ReleaseAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+class ReleaseAdmin(CheckedInputMixin, admin.ModelAdmin):
     list_display = ["number", "date", "include_drafts", "size", "sha256", "created"]
     list_filter = ["include_drafts"]
     readonly_fields = ["number", "date", "include_drafts", "file", "sha256", "size", "counts", "created"]

@@ -1,5 +1,9 @@
 """
-The admin's lists, for every model admin of the project (records, users and groups, login attempts).
+What the admin reads from a request before it reaches the database, for every model admin of the project (records,
+users and groups, login attempts): keys, list lookups, action selections, searches.
+
+A form's related record is named by its key, and a value no key can have (`abc`, a number past the column's range)
+is refused by the form (`KeyChoiceField`, `KeyMultipleChoiceField`) rather than failing in its query.
 
 Django builds a list's query from the lookups in its address (`?name__icontains=…`, `?created__year=2016`) and
 refuses one it cannot build (the list's "?e=1" page), but some fail only when the query is compiled or run, and were
@@ -11,6 +15,7 @@ action's query, and a search longer than the API allows (SQLite refuses a LIKE p
 search of thousands of words nests too deep for it).
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -23,6 +28,41 @@ from .search.query import MAX_SEARCH_LENGTH, MAX_SEARCH_WORDS
 
 WIDEST_INTEGER = 2**63  # PostgreSQL's bigint and SQLite's integer: signed 64 bits
 REFUSED_LOOKUPS = {"regex", "iregex"}
+
+
+def key_field(model, name=None):
+    """The field a relation's values name records by: `name`, or the primary key."""
+    return model._meta.get_field(name) if name else model._meta.pk
+
+
+def is_valid_key(field, value):
+    """Whether `value`, as a request sends it, is one the key `field` can hold (its type, its column's range)."""
+    try:
+        field.run_validators(field.to_python(value))
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
+class KeyChoiceField(forms.ModelChoiceField):
+    """A related record by key; a value no key can have (`abc`, a number past the column's range) is refused."""
+
+    def to_python(self, value):
+        key = key_field(self.queryset.model, self.to_field_name)
+        if value not in self.empty_values and not is_valid_key(key, value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class KeyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        key = key_field(self.queryset.model, self.to_field_name)
+        for item in value:
+            if not is_valid_key(key, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
 
 
 class CheckedChangeList(ChangeList):
@@ -48,23 +88,21 @@ class CheckedChangeList(ChangeList):
         return queryset
 
 
-def may_be_a_key(field, value):
-    """Whether `value`, as a form sends it, is one the primary key `field` can hold."""
-    try:
-        value = field.to_python(value)
-    except ValidationError:
-        return False
-    if isinstance(value, int):
-        return -WIDEST_INTEGER <= value < WIDEST_INTEGER
-    return value is not None and "\x00" not in str(value)
-
-
-class CheckedLookupsMixin:
+class CheckedInputMixin:
     """
-    For a ModelAdmin: its list is a CheckedChangeList, lookups by regular expression are refused (a 400), an action
-    on a selection naming a record no key can be changes nothing and says so, as Django does for an empty one, and
-    so does a search too long to run (its list, or its autocomplete, is then empty).
+    For a ModelAdmin: its forms' related records are Key fields, its list is a CheckedChangeList, lookups by regular
+    expression are refused (a 400), an action on a selection naming a record no key can be changes nothing and says
+    so, as Django does for an empty one, and so does a search too long to run (its list, or its autocomplete, is
+    then empty).
     """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeyChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeyMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changelist(self, request, **kwargs):
         return CheckedChangeList
@@ -76,7 +114,7 @@ class CheckedLookupsMixin:
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
-        if not all(may_be_a_key(self.model._meta.pk, value) for value in selected):
+        if not all(is_valid_key(self.model._meta.pk, value) for value in selected):
             message = "The selection names records that cannot exist. No items have been changed."
             self.message_user(request, message, messages.ERROR)
             return None  # back to the list, as for an empty selection
