@@ -127,6 +127,31 @@ def test_editing_a_quote_relocates_it(client, palmyra):
     assert source.text[citation.char_start : citation.char_end] == new_quote
 
 
+@pytest.mark.parametrize(
+    ("quote", "offsets", "field", "error"),
+    [
+        ("Palmyra was never occupied", {}, "quote", "This quote does not occur in the source's text."),
+        (None, {"char_end": ""}, None, "Give both offsets, or leave both blank to find them from the quote."),
+    ],
+)
+def test_a_refused_edit_of_a_citation_is_shown_again_with_its_error(client, palmyra, quote, offsets, field, error):
+    """
+    An edit refused after the offsets were cleared (a quote the text does not hold, one offset of two) shows the form
+    again with the error, the quote's context waiting for a save; nothing is written.
+    """
+    client.force_login(make_user("cora", group="Curator"))
+    citation = Citation.objects.get(quote="recaptured the desert city of Palmyra")
+    data = citation_data(
+        citation.source, quote or citation.quote, char_start=citation.char_start, char_end=citation.char_end
+    )
+    response = client.post(reverse("admin:records_citation_change", args=[citation.pk]), {**data, **offsets})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors[field or "__all__"][0].startswith(error)
+    assert "Shown after saving." in response.content.decode()
+    assert Citation.objects.get(pk=citation.pk).quote == "recaptured the desert city of Palmyra"
+
+
 def test_citation_page_shows_the_quote_highlighted_in_context(client, palmyra):
     """The quote is marked within its surrounding words, and the records citing it are listed."""
     client.force_login(make_user("cora", group="Curator"))

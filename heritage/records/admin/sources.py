@@ -85,7 +85,9 @@ class CitationAdmin(RecordAdmin):
 
     @admin.display(description="in context")
     def in_context(self, citation):
-        if citation.pk is None:
+        # A new citation has no offsets yet; nor has one whose form was refused after the quote changed (the offsets
+        # of the old quote were cleared, to be found from the new one).
+        if citation.pk is None or citation.char_start is None or citation.char_end is None:
             return "Shown after saving."
         return quote_in_context(citation)
 
