@@ -125,9 +125,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "import_export",
     "axes",
     "heritage.records",
+    # After the records app, whose `manage.py import` stands in for django-import-export's.
+    "import_export",
     "heritage.search",
     "heritage.synthetic",
     "heritage.accounts",

@@ -1,11 +1,15 @@
 """Import/export of sites, damage reports and occupations: CSV and XLSX, slugs for links, all-or-nothing."""
 
+import io
 import os
+import re
 import time
 
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command, get_commands
+from django.core.management.base import CommandError
 from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -379,3 +383,68 @@ def test_a_bad_identifiers_cell_writes_nothing_and_names_row_and_column(palmyra,
     assert message in invalid.field_specific_errors["identifiers"][0]
     assert not palmyra.identifiers.exists()
     assert Site.objects.get(slug="hatra").name == "Hatra"
+
+
+# --- manage.py import ---------------------------------------------------------------------------------------------
+
+
+def import_command(*args):
+    """`manage.py import --noinput *args`: its output, or the CommandError that refused it."""
+    out = io.StringIO()
+    call_command("import", *args, interactive=False, stdout=out)
+    return out.getvalue()
+
+
+def test_manage_py_import_is_the_projects_own():
+    """`manage.py import` is the records app's, not django-import-export's (which checks nothing and says so badly)."""
+    assert get_commands()["import"] == "heritage.records"
+
+
+def test_manage_py_import_imports_a_file_as_the_admin_does(palmyra, tmp_path):
+    """A good file is imported, saying what it did; importing it again changes nothing; a dry run writes nothing."""
+    path = tmp_path / "sites.csv"
+    path.write_text(sites_csv(GOOD_SITE))
+    assert (
+        import_command("records.Site", str(path), "--dry-run") == "Would import sites: 1 new, 0 updated, 0 unchanged.\n"
+    )
+    assert not Site.objects.filter(slug="hatra").exists()
+    assert import_command("records.Site", str(path)) == "Imported sites: 1 new, 0 updated, 0 unchanged.\n"
+    assert Site.objects.get(slug="hatra").location_certainty == "high"
+    assert import_command("heritage.records.resources.SiteResource", str(path)).endswith(
+        "0 new, 0 updated, 1 unchanged.\n"
+    )
+
+
+def test_manage_py_import_sees_drafts(palmyra, tmp_path):
+    """Whoever runs it sees every record: a row naming a draft report updates it, not a second report's slug."""
+    DamageReportResource().import_data(
+        tablib.Dataset(["draft-report", "palmyra", "looting", "possibly_damaged", "low"], headers=REPORT_HEADERS),
+        dry_run=False,
+    )
+    path = tmp_path / "reports.csv"
+    rows = tablib.Dataset(["draft-report", "palmyra", "looting", "destroyed", "low"], headers=REPORT_HEADERS)
+    path.write_text(rows.export("csv"))
+    assert import_command("records.DamageReport", str(path)).endswith("0 new, 1 updated, 0 unchanged.\n")
+    assert DamageReport.objects.get(slug="draft-report").severity == "destroyed"
+
+
+REPORT_HEADERS = ["slug", "site", "cause", "severity", "certainty"]
+
+
+@pytest.mark.parametrize(
+    ("model", "content", "message"),
+    [
+        ("records.Site", sites_csv(GOOD_SITE, BAD_SITE), "Nothing was imported: row 2, kind: Value 'castle' is not"),
+        ("records.Actor", sites_csv(GOOD_SITE), "'records.Actor' is not something that imports from a file: give one"),
+        ("auth.User", sites_csv(GOOD_SITE), "'auth.User' is not something that imports from a file"),
+        ("records.Site", "\ufffd".encode("utf-16"), "cannot be read as csv"),
+    ],
+)
+def test_manage_py_import_refuses_with_the_reason_and_writes_nothing(palmyra, tmp_path, model, content, message):
+    """A bad row, a model that does not import from files, a file its format cannot read: an error, nothing written."""
+    path = tmp_path / "records.csv"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    before = table_counts()
+    with pytest.raises(CommandError, match=re.escape(message)):
+        import_command(model, str(path))
+    assert table_counts() == before

@@ -114,6 +114,23 @@ class RecordResource(resources.ModelResource):
         return super().import_data(dataset, **kwargs)
 
 
+def import_problems(result, shown=5):
+    """
+    What refused an import (`result` of `import_data`), for a person to read: the first `shown` problems, each with
+    its row and column, and how many more; empty text if there were none.
+    """
+    problems = [
+        f"row {row.number}, {column}: {' '.join(str(error).rstrip('.') for error in errors)}"
+        for row in result.invalid_rows
+        for column, errors in [*row.field_specific_errors.items(), ("row", row.non_field_specific_errors)]
+        if errors
+    ]
+    problems += [f"row {number}: {str(e.error).rstrip('.')}" for number, errors in result.row_errors() for e in errors]
+    problems += [str(error.error).rstrip(".") for error in result.base_errors]
+    more = f"; and {len(problems) - shown:,} more" if len(problems) > shown else ""
+    return "; ".join(problems[:shown]) + more
+
+
 def identifiers_cell(identifiers):
     return "; ".join(f"{identifier.scheme}:{identifier.value}" for identifier in identifiers)
 
@@ -277,3 +294,7 @@ class DamageReportResource(RecordResource):
             "description",
         ]
         export_order = fields
+
+
+# The records that import from files, each by its resource: the admin's imports and `manage.py import`.
+RESOURCES = {resource._meta.model: resource for resource in (SiteResource, DamageReportResource, OccupationResource)}

@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ...admin_input import CheckedInputMixin, KeyChoiceField, KeyMultipleChoiceField, is_valid_key, key_field
 from ..dates import EDTF_HELP, validate_edtf
 from ..models.base import may_view
+from ..resources import import_problems
 from . import uploads
 from .deletions import TombstoneAdminMixin
 from .forms import VersionCheckedForm
@@ -302,17 +303,8 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
         they name was changed meanwhile): the resource then writes none of them, and the curator is told which rows
         and why, rather than django-import-export's "Import finished" with every count at 0.
         """
-        if result.has_errors() or result.has_validation_errors():
-            problems = [
-                f"row {row.number}, {field}: {' '.join(str(error).rstrip('.') for error in errors)}"
-                for row in result.invalid_rows
-                for field, errors in [*row.field_specific_errors.items(), ("row", row.non_field_specific_errors)]
-                if errors
-            ]
-            problems += [f"row {n}: {str(e.error).rstrip('.')}" for n, errors in result.row_errors() for e in errors]
-            problems += [str(error.error).rstrip(".") for error in result.base_errors]
-            more = f"; and {len(problems) - 5:,} more" if len(problems) > 5 else ""
-            return self.upload_again(request, "; ".join(problems[:5]) + more + "; nothing was imported")
+        if problems := import_problems(result):
+            return self.upload_again(request, f"{problems}; nothing was imported")
         return super().process_result(result, request)
 
     def upload_again(self, request, reason):
