@@ -9,7 +9,8 @@ from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from knox.models import AuthToken
 
 from ..admin_input import CheckedInputMixin
@@ -18,7 +19,7 @@ if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)
 
 for model, model_admin in [
-    (User, auth_admin.UserAdmin),
+    (get_user_model(), auth_admin.UserAdmin),
     (Group, auth_admin.GroupAdmin),
     (AccessAttempt, axes_admin.AccessAttemptAdmin),
     (AccessLog, axes_admin.AccessLogAdmin),
