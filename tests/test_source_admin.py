@@ -209,6 +209,21 @@ def test_a_citation_is_attached_to_several_records_at_once(curator_client):
     assert (palmyra.version, report.version) == (versions[0] + 1, versions[1] + 1)
 
 
+@pytest.mark.parametrize("value", ["9" * 30, "x", "-1"])
+def test_attaching_a_record_no_key_can_be_is_a_form_error(curator_client, value):
+    """A record named by a value no key can be, beside a real one: the form names the field; nothing is attached."""
+    source = Source.objects.get()
+    start = source.text.index("the Pearl of the Middle East")
+    citation = Citation.objects.create(source=source, quote="the Pearl of the Middle East", char_start=start,
+                                       char_end=start + len("the Pearl of the Middle East"))  # fmt: skip
+    palmyra = Site.objects.get(slug="palmyra")
+    url = reverse("admin:records_citation_attach", args=[citation.pk])
+    response = curator_client.post(url, {"sites": [palmyra.pk], "threats": [value]})
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["threats"]
+    assert not palmyra.citations.filter(pk=citation.pk).exists()
+
+
 def test_a_quote_typed_across_a_line_break_is_found(curator_client):
     """The browser sends \\r\\n; the text has \\n: the quote is normalised like the text and found."""
     source = Source.objects.get()

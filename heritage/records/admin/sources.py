@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from ...admin_input import KeyMultipleChoiceField
 from .. import selectors, services, texts
 from ..models import Citation, Source
 from ..models.base import CitedRecord
@@ -175,7 +176,7 @@ class AttachForm(forms.Form):
                 continue
             if not model_admin.get_search_fields(None):
                 continue
-            self.fields[relation.name] = forms.ModelMultipleChoiceField(
+            self.fields[relation.name] = KeyMultipleChoiceField(
                 queryset=model.objects.visible_to(user).exclude(citations=citation),
                 required=False,
                 label=model._meta.verbose_name_plural.capitalize(),
