@@ -296,5 +296,6 @@ class DamageReportResource(RecordResource):
         export_order = fields
 
 
-# The records that import from files, each by its resource: the admin's imports and `manage.py import`.
+# The records that import from files, each by its resource (their admins import through the same), for
+# `manage.py import`.
 RESOURCES = {resource._meta.model: resource for resource in (SiteResource, DamageReportResource, OccupationResource)}
