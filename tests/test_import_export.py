@@ -158,7 +158,8 @@ def test_a_refused_admin_import_leaves_no_file_behind(client, palmyra, originals
 def test_an_unconfirmed_import_goes_after_a_day(client, palmyra, originals):
     """A preview nobody confirms does not keep its file for good: the next upload sweeps files over a day old."""
     client.force_login(make_user("cora", group="Curator"))
-    (old,) = (preview(client, GOOD_SITE), waiting(originals))[1]
+    preview(client, GOOD_SITE)
+    (old,) = waiting(originals)
     day_and_a_minute_ago = time.time() - 24 * 3600 - 60
     os.utime(originals.path(old), (day_and_a_minute_ago, day_and_a_minute_ago))
     preview(client, GOOD_SITE)
