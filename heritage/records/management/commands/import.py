@@ -3,36 +3,35 @@ manage.py import: a file of sites, damage reports or occupations, as the admin i
 
 It stands in for django-import-export's own `import` command (heritage.records comes before import_export in
 INSTALLED_APPS for that), which would import any model through a resource that checks nothing, and which reported a
-file refused for a bad row as "Import finished" with its good rows counted, exiting 0.
+file refused for a bad row as "Import finished" with its good rows counted, exiting 0. Its options are kept.
 """
 
-import importlib
 import sys
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 from import_export.command_utils import get_format_class
 from import_export.results import RowResult
 
-from ...resources import RESOURCES, import_problems
-
-LibraryCommand = importlib.import_module("import_export.management.commands.import").Command
-
-
-def resource_named(name):
-    """The resource importing the records `name` stands for: a model's label (records.Site) or a resource's path."""
-    for model, resource in RESOURCES.items():
-        if name.lower() in (model._meta.label_lower, f"{resource.__module__}.{resource.__qualname__}".lower()):
-            return resource
-    labels = ", ".join(model._meta.label for model in RESOURCES)
-    raise CommandError(f"{name!r} is not something that imports from a file: give one of {labels}.")
+from ...resources import import_problems
+from ..record_files import operator, records_named, resource_named
 
 
-class Command(LibraryCommand):
+class Command(BaseCommand):
     help = (
         "Import a CSV or XLSX file of sites, damage reports or occupations (records.Site, records.DamageReport, "
         "records.Occupation), all or nothing, as the admin's import does: any bad row refuses the whole file."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument("resource", help=f"What the file holds: {records_named()} (or their resource's path).")
+        parser.add_argument("import_file_name", metavar="file", help='The file ("-" for standard input).')
+        parser.add_argument(
+            "--noinput", "--no-input", action="store_false", dest="interactive", help="Import without asking first."
+        )
+        parser.add_argument("-n", "--dry-run", action="store_true", help="Say what the file would do; write nothing.")
+        parser.add_argument("--raise-errors", action="store_true", help="Stop at the first error, with its traceback.")
+        parser.add_argument("--format", help="The file's format (csv, xlsx...), where its name does not say it.")
+        parser.add_argument("--encoding", help="The text file's character encoding.")
 
     def handle(self, *args, resource, import_file_name, interactive, dry_run, raise_errors, **options):
         resource = resource_named(resource)
@@ -48,9 +47,7 @@ class Command(LibraryCommand):
             dataset = file_format.create_dataset(data)
         except Exception as exc:  # noqa: BLE001  (whatever a format's reader raises, as the admin's import catches)
             raise CommandError(f"{import_file_name} cannot be read as {file_format.get_title()}: {exc}") from exc
-        # Whoever runs manage.py sees every record, as loaddata and import_eamena do: drafts, exact locations.
-        operator = get_user_model()(is_active=True, is_superuser=True)
-        result = resource(user=operator).import_data(dataset, dry_run=dry_run, raise_errors=raise_errors)
+        result = resource(user=operator()).import_data(dataset, dry_run=dry_run, raise_errors=raise_errors)
         if problems := import_problems(result):
             raise CommandError(f"Nothing was imported: {problems}.")
         totals = result.totals
