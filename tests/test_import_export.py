@@ -432,6 +432,33 @@ def test_manage_py_import_sees_drafts(palmyra, tmp_path):
 REPORT_HEADERS = ["slug", "site", "cause", "severity", "certainty"]
 
 
+NAMED_SITE = ["hatra", "Hatra – al-Ḥaḍr", *GOOD_SITE[2:]]
+NAMED_SITE_1252 = ["hatra", "Hatra – café", *GOOD_SITE[2:]]  # what Windows-1252 can hold
+
+
+@pytest.mark.parametrize(
+    ("site", "content", "options"),
+    [
+        (NAMED_SITE, b"\xef\xbb\xbf" + sites_csv(NAMED_SITE).encode(), []),  # UTF-8 with a byte order mark (Excel's)
+        (NAMED_SITE, sites_csv(NAMED_SITE).encode("utf-16"), ["--encoding", "utf-16"]),
+        (NAMED_SITE_1252, sites_csv(NAMED_SITE_1252).encode("cp1252"), ["--encoding", "cp1252"]),
+    ],
+    ids=["utf-8 with a bom", "utf-16", "windows-1252"],
+)
+@pytest.mark.parametrize("from_stdin", [False, True], ids=["file", "stdin"])
+def test_manage_py_import_reads_text_as_the_admin_does(
+    palmyra, tmp_path, monkeypatch, site, content, options, from_stdin
+):
+    """UTF-8 unless --encoding says otherwise, a byte order mark left out; from a file or from standard input."""
+    path = tmp_path / "sites.csv"
+    path.write_bytes(content)
+    if from_stdin:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(content)))
+    name = "-" if from_stdin else str(path)
+    assert import_command("records.Site", name, "--format", "csv", *options).startswith("Imported sites: 1 new")
+    assert Site.objects.get(slug="hatra").name == site[1]
+
+
 @pytest.mark.parametrize(
     ("model", "content", "message"),
     [
@@ -439,6 +466,7 @@ REPORT_HEADERS = ["slug", "site", "cause", "severity", "certainty"]
         ("records.Actor", sites_csv(GOOD_SITE), "'records.Actor' is not something that imports from or exports to a"),
         ("auth.User", sites_csv(GOOD_SITE), "'auth.User' is not something that imports from or exports to a file"),
         ("records.Site", "\ufffd".encode("utf-16"), "cannot be read as csv"),
+        ("records.Site", sites_csv(GOOD_SITE).encode("utf-16"), "cannot be read as csv: 'utf-8' codec"),
     ],
 )
 def test_manage_py_import_refuses_with_the_reason_and_writes_nothing(palmyra, tmp_path, model, content, message):

@@ -31,7 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("-n", "--dry-run", action="store_true", help="Say what the file would do; write nothing.")
         parser.add_argument("--raise-errors", action="store_true", help="Stop at the first error, with its traceback.")
         parser.add_argument("--format", help="The file's format (csv, xlsx...), where its name does not say it.")
-        parser.add_argument("--encoding", help="The text file's character encoding.")
+        parser.add_argument(
+            "--encoding", help="A text file's character encoding (default UTF-8, with or without a byte order mark)."
+        )
 
     def handle(self, *args, resource, import_file_name, interactive, dry_run, raise_errors, **options):
         resource = resource_named(resource)
@@ -40,10 +42,13 @@ class Command(BaseCommand):
         file_format = get_format_class(options["format"], import_file_name, options["encoding"])
         try:
             if import_file_name == "-":
-                data = (sys.stdin.buffer if file_format.is_binary() else sys.stdin).read()
+                data = sys.stdin.buffer.read()
             else:
-                with open(import_file_name, file_format.get_read_mode()) as file:
+                with open(import_file_name, "rb") as file:
                     data = file.read()
+            if not file_format.is_binary():
+                # As the admin reads an upload: UTF-8 unless told otherwise, a byte order mark (Excel's) left out.
+                data = data.decode(options["encoding"] or "utf-8-sig")
             dataset = file_format.create_dataset(data)
         except Exception as exc:  # noqa: BLE001  (whatever a format's reader raises, as the admin's import catches)
             raise CommandError(f"{import_file_name} cannot be read as {file_format.get_title()}: {exc}") from exc
