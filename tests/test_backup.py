@@ -14,6 +14,7 @@ run's migrated snapshot (tests/databases.py) and of a seeded database (the artic
 
 import collections
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from heritage.records.models import Citation, DamageReport
 
@@ -223,6 +225,20 @@ def test_backup_restores_into_a_fresh_sqlite_database(tmp_path, templates):
     assert "1 original(s), checksums verified" in result.stdout
     assert table_contents(target) == templates["contents"]
     assert stored_originals(target) == templates["originals"]
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [("in a folder that is not there", "No such file or directory"), ("where a folder has its name", "Is a directory")],
+)
+def test_a_backup_that_cannot_be_written_says_why_and_leaves_nothing(db, tmp_path, where, reason):
+    """An archive that cannot be written is an error saying why, not a traceback; no part of it is left behind."""
+    output = tmp_path / "missing" / "backup.zip" if "not there" in where else tmp_path / "backup.zip"
+    if "folder has its name" in where:
+        output.mkdir()
+    with pytest.raises(CommandError, match=f"The backup was not written: .*{reason}"):
+        call_command("backup", str(output), stdout=io.StringIO())
+    assert [path.name for path in tmp_path.rglob("*")] == ([] if "not there" in where else ["backup.zip"])
 
 
 def test_the_records_json_reads_each_named_record_once(db, django_assert_max_num_queries):

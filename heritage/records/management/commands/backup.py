@@ -18,6 +18,11 @@ from ...texts import sha256
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "search"]
 
 
+def remove_if_there(path):
+    if os.path.exists(path):
+        os.remove(path)
+
+
 class Command(BaseCommand):
     help = (
         "Write the whole database (records with their texts, users, groups, history) and every source's original "
@@ -34,11 +39,13 @@ class Command(BaseCommand):
         partial = f"{output}.partial"  # renamed into place once complete: a failed backup leaves no archive behind
         try:
             count = self.write(partial)
+            os.replace(partial, output)
+        except OSError as exc:  # a folder that is not there, a full disk, an original gone from storage
+            remove_if_there(partial)
+            raise CommandError(f"The backup was not written: {exc}.") from exc
         except BaseException:
-            if os.path.exists(partial):
-                os.remove(partial)
+            remove_if_there(partial)
             raise
-        os.replace(partial, output)
         self.stdout.write(f"Wrote {output}: the records and {count} original document(s).")
 
     def write(self, output):
