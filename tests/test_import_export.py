@@ -479,6 +479,22 @@ def test_manage_py_import_refuses_with_the_reason_and_writes_nothing(palmyra, tm
     assert table_counts() == before
 
 
+@pytest.mark.parametrize(
+    ("name", "encoding", "message"),
+    [
+        ("sites.csv", "bogus", "sites.csv cannot be read as csv: unknown encoding: bogus"),
+        ("sites.xlsx", "latin-1", "--encoding is for text files: XLSX is binary"),
+    ],
+)
+def test_manage_py_import_refuses_an_encoding_it_cannot_use(palmyra, tmp_path, name, encoding, message):
+    """An encoding Python does not know, or one given for a binary format, is refused rather than ignored."""
+    path = tmp_path / name
+    path.write_text(sites_csv(GOOD_SITE))
+    with pytest.raises(CommandError, match=re.escape(message)):
+        import_command("records.Site", str(path), "--encoding", encoding)
+    assert not Site.objects.filter(slug="hatra").exists()
+
+
 # --- manage.py export ---------------------------------------------------------------------------------------------
 
 
@@ -534,6 +550,7 @@ def test_manage_py_export_writes_every_record_in_the_columns_import_reads_back(p
         (["nope", "records.Site"], "Cannot import 'nope'"),
         (["csv", "records.Site", "--encoding", "bogus"], "The export cannot be written as 'bogus': unknown encoding"),
         (["csv", "records.Site", "--encoding", "ascii"], "The export cannot be written as 'ascii'"),
+        (["xlsx", "records.Site", "--encoding", "latin-1"], "--encoding is for text formats: XLSX is binary"),
     ],
 )
 def test_manage_py_export_refuses_with_the_reason(palmyra, args, message):

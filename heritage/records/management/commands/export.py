@@ -27,6 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, format, resource, encoding, **options):
         resource = resource_named(resource)
         file_format = get_format_class(format, None, encoding)
+        if file_format.is_binary() and encoding:
+            raise CommandError(f"--encoding is for text formats: {file_format.get_title().upper()} is binary.")
         if file_format.is_binary() and self.stdout.isatty():
             raise CommandError(f"{file_format.get_title().upper()} is a binary format: redirect the output to a file.")
         data = file_format.export_data(resource(user=operator()).export())

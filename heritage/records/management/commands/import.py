@@ -40,6 +40,8 @@ class Command(BaseCommand):
         if interactive and input("Are you sure you want to import the data? [yes/no]: ") != "yes":
             raise CommandError("Import cancelled.")
         file_format = get_format_class(options["format"], import_file_name, options["encoding"])
+        if file_format.is_binary() and options["encoding"]:
+            raise CommandError(f"--encoding is for text files: {file_format.get_title().upper()} is binary.")
         try:
             if import_file_name == "-":
                 data = sys.stdin.buffer.read()
