@@ -33,6 +33,8 @@ def sites_csv(*rows):
 
 GOOD_SITE = ["hatra", "Hatra", "archaeological_site", "IQ", "", "35.587500", "42.718300", "high"]
 BAD_SITE = ["nimrud", "Nimrud", "castle", "IQ", "", "", "", ""]  # "castle" is not a site kind
+NAMED_SITE = ["hatra", "Hatra – al-Ḥaḍr", *GOOD_SITE[2:]]
+NAMED_SITE_1252 = ["hatra", "Hatra – café", *GOOD_SITE[2:]]  # what Windows-1252 can hold
 
 
 def test_exported_columns_use_slugs_and_round_trip_without_changes(palmyra):
@@ -152,6 +154,24 @@ def test_a_refused_admin_import_leaves_no_file_behind(client, palmyra, originals
         assert response.status_code == 200 and response.context.get("confirm_form") is None
         assert reason(response.context)
         assert waiting(originals) == []
+    assert not Site.objects.filter(slug="hatra").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fmt", "message"),
+    [
+        ("sites.csv", sites_csv(NAMED_SITE_1252).encode("cp1252"), "0", "The file is not in UTF-8"),
+        ("sites.xlsx", sites_csv(GOOD_SITE).encode(), "1", "The file cannot be read in the format chosen"),
+    ],
+    ids=["windows-1252 text", "csv sent as xlsx"],
+)
+def test_an_admin_import_that_cannot_be_read_says_what_to_do(client, palmyra, originals, name, content, fmt, message):
+    """A file in another text encoding, or not in the format chosen: the curator is told how to send it again."""
+    client.force_login(make_user("cora", group="Curator"))
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": fmt})
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["import_file"][0]
     assert not Site.objects.filter(slug="hatra").exists()
 
 
@@ -430,10 +450,6 @@ def test_manage_py_import_sees_drafts(palmyra, tmp_path):
 
 
 REPORT_HEADERS = ["slug", "site", "cause", "severity", "certainty"]
-
-
-NAMED_SITE = ["hatra", "Hatra – al-Ḥaḍr", *GOOD_SITE[2:]]
-NAMED_SITE_1252 = ["hatra", "Hatra – café", *GOOD_SITE[2:]]  # what Windows-1252 can hold
 
 
 @pytest.mark.parametrize(

@@ -324,6 +324,21 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
             messages.error(request, f"Nothing was exported: the list's filters were not understood ({exc}).")
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
+    def add_data_read_fail_error_to_form(self, form, e):
+        """What kept an uploaded file from being read, in words a curator can act on (the library names the
+        exception: "'UnicodeDecodeError' encountered while trying to read file")."""
+        if isinstance(e, UnicodeDecodeError):
+            message = (
+                "The file is not in UTF-8, the text encoding imports read: save it again from the spreadsheet as "
+                "“CSV UTF-8” (Excel) or as XLSX, and upload that."
+            )
+        else:
+            message = (
+                "The file cannot be read in the format chosen: choose its format (CSV or XLSX), or save it again "
+                "from the spreadsheet in one of them."
+            )
+        form.add_error("import_file", message)
+
     def import_action(self, request, **kwargs):
         """
         django-import-export keeps an uploaded file in its temporary storage (uploads.PendingImport) until the import
