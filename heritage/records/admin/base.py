@@ -324,6 +324,16 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
             messages.error(request, f"Nothing was exported: the list's filters were not understood ({exc}).")
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
+    def get_valid_export_item_pks(self, request):
+        """
+        The records a selection posted to the export page (`export_items`, from django-import-export's export action,
+        which these lists do not offer) may name: those of the selection the user may see. The library's own,
+        deprecated, lists every key of the table, on every such request.
+        """
+        key = key_field(self.model)
+        named = [value for value in request.POST.getlist("export_items") if is_valid_key(key, value)]
+        return self.get_queryset(request).filter(pk__in=named).values_list("pk", flat=True)
+
     def add_data_read_fail_error_to_form(self, form, e):
         """What kept an uploaded file from being read, in words a curator can act on (the library names the
         exception: "'UnicodeDecodeError' encountered while trying to read file")."""
