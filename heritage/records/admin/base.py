@@ -335,8 +335,10 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
         return self.get_queryset(request).filter(pk__in=named).values_list("pk", flat=True)
 
     def add_data_read_fail_error_to_form(self, form, e):
-        """What kept an uploaded file from being read, in words a curator can act on (the library names the
-        exception: "'UnicodeDecodeError' encountered while trying to read file")."""
+        """
+        What kept an uploaded file from being read, in words a curator can act on (the library names the exception:
+        "'UnicodeDecodeError' encountered while trying to read file").
+        """
         if isinstance(e, UnicodeDecodeError):
             message = (
                 "The file is not in UTF-8, the text encoding imports read: save it again from the spreadsheet as "

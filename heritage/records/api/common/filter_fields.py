@@ -17,19 +17,28 @@ from .fields import MAX_PK
 MIN_YEAR, MAX_YEAR = -1_000_000, 1_000_000
 
 
+def record_id(value):
+    """
+    `value` as a record id: a whole number from 1 that the database can hold (a larger one would crash the query, not
+    just miss); otherwise a form error naming the value.
+    """
+    try:
+        number = int(str(value))
+    except ValueError:
+        number = None
+    if number is None or not 1 <= number <= MAX_PK:
+        raise forms.ValidationError(
+            "%(value)r is not a record id (a whole number from 1).", code="invalid_pk", params={"value": value}
+        )
+    return number
+
+
 class IdChoiceField(EmptyAsListMixin, django_filters.fields.ModelMultipleChoiceField):
-    """Record ids: whole numbers the database can hold (a larger one would crash the query, not just miss)."""
+    """Records named by id."""
 
     def _check_values(self, value):
         for pk in value:
-            try:
-                number = int(str(pk))
-            except ValueError:
-                number = None
-            if number is None or not 1 <= number <= MAX_PK:
-                raise forms.ValidationError(
-                    "%(value)r is not a record id (a whole number from 1).", code="invalid_pk", params={"value": pk}
-                )
+            record_id(pk)
         return super()._check_values(value)
 
 
@@ -70,20 +79,7 @@ class IdListField(forms.CharField):
         value = super().clean(value)
         if value in self.empty_values:
             return None
-        ids = []
-        for part in value.split(","):
-            try:
-                number = int(part.strip())
-            except ValueError:
-                number = None
-            if number is None or not 1 <= number <= MAX_PK:
-                raise forms.ValidationError(
-                    "%(value)r is not a record id (a whole number from 1).",
-                    code="invalid_pk",
-                    params={"value": part.strip()},
-                )
-            ids.append(number)
-        return ids
+        return [record_id(part.strip()) for part in value.split(",")]
 
 
 class StrictBooleanField(forms.NullBooleanField):
