@@ -250,7 +250,15 @@ def test_the_command_reports_what_it_did():
     assert re.search(r"Generated [\d,]+ synthetic rows \(seed 5\)", out.getvalue())
 
 
-@pytest.mark.parametrize(("option", "message"), [({"sites": 0}, "--sites"), ({"reports": -1}, "--reports")])
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ({"sites": 0}, "--sites must be from 1 to 1,000,000"),
+        ({"sites": 10**20}, "--sites must be from 1 to 1,000,000"),
+        ({"reports": -1}, "--reports must be from 0 to 10,000,000"),
+        ({"reports": 10**20}, "--reports must be from 0 to 10,000,000"),
+    ],
+)
 def test_the_command_refuses_impossible_sizes(option, message):
     with pytest.raises(CommandError, match=message):
         call_command("generate_synthetic", **{"sites": 1, "reports": 1, **option}, verbosity=0)

@@ -33,6 +33,11 @@ from .vocabulary import (
     _weighted,
 )
 
+# The most a run makes: a hundred times the benchmark's sites, fifty times its reports (a full-size run takes about
+# 30 s, all in one transaction); a larger count is a typing slip, not a database anyone waits hours for.
+MAX_SITES = 1_000_000
+MAX_REPORTS = 10_000_000
+
 
 class Generator(PlacesMixin, ConflictMixin, DamageMixin):
     """One run of the generator: its random stream, its pools, and the ids of what it has inserted so far."""
@@ -124,8 +129,8 @@ def generate(*, sites, reports, seed=1, force=False, progress=True):
     Everything is inserted in one transaction, the search index rebuilt in it: a failure leaves the database as
     it was.
     """
-    if sites < 1 or reports < 0:
-        raise ValueError("Need at least one site and no negative number of reports.")
+    if not 1 <= sites <= MAX_SITES or not 0 <= reports <= MAX_REPORTS:
+        raise ValueError(f"Need 1 to {MAX_SITES:,} sites and 0 to {MAX_REPORTS:,} damage reports.")
     existing = synthetic_counts()
     if existing:
         raise SyntheticDataPresent(

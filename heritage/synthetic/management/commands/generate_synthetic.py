@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from heritage.synthetic.generation import generate
+from heritage.synthetic.generation import MAX_REPORTS, MAX_SITES, generate
 from heritage.synthetic.marks import CuratedDataPresent, SyntheticDataPresent
 
 
@@ -15,8 +15,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--sites", type=int, default=10000, help="Number of sites (default: 10000).")
-        parser.add_argument("--reports", type=int, default=200000, help="Number of damage reports (default: 200000).")
+        parser.add_argument(
+            "--sites", type=int, default=10000, help=f"Number of sites, 1 to {MAX_SITES:,} (default: 10000)."
+        )
+        parser.add_argument(
+            "--reports",
+            type=int,
+            default=200000,
+            help=f"Number of damage reports, up to {MAX_REPORTS:,} (default: 200000).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed; the same seed gives the same data.")
         parser.add_argument(
             "--force",
@@ -25,10 +32,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, sites, reports, seed, force, verbosity, **options):
-        if sites < 1:
-            raise CommandError("--sites must be at least 1.")
-        if reports < 0:
-            raise CommandError("--reports must not be negative.")
+        if not 1 <= sites <= MAX_SITES:
+            raise CommandError(f"--sites must be from 1 to {MAX_SITES:,}.")
+        if not 0 <= reports <= MAX_REPORTS:
+            raise CommandError(f"--reports must be from 0 to {MAX_REPORTS:,}.")
         started = time.perf_counter()
         try:
             counts = generate(sites=sites, reports=reports, seed=seed, force=force, progress=verbosity >= 1)
