@@ -10,6 +10,7 @@ import copy
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -324,12 +325,61 @@ def test_a_confirmation_without_its_upload_imports_nothing(client):
     assert not Site.objects.filter(slug__startswith="eamena-").exists()
 
 
-def test_only_those_who_may_add_sites_may_import(client):
-    client.force_login(make_user("rhea", group="Researcher"))
+def curator_who_may(username, *, workflow):
+    """A staff user who may add and change what an import writes, and move reports through the workflow or not."""
+    user = make_user(username)
+    written = [Site, SiteName, SiteIdentifier, SiteExtent, DamageReport, Threat, Source, Citation]
+    codenames = [f"{action}_{model._meta.model_name}" for model in written for action in ("add", "change")]
+    if workflow:
+        codenames += ["change_status_damagereport", "change_status_threat"]
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="records", codename__in=codenames))
+    return user
+
+
+@pytest.mark.parametrize("group", ["Researcher", None])
+def test_only_those_who_may_add_and_change_everything_it_writes_may_import(client, group):
+    """Adding sites is not enough: the import changes sites and writes damage reports, threats and citations."""
+    user = make_user("rhea", group=group)
+    user.user_permissions.add(Permission.objects.get(codename="add_site"))
+    client.force_login(user)
     assert client.get(PAGE).status_code == 403
     upload = SimpleUploadedFile("trimmed.geojson", TRIMMED)
     assert client.post(PAGE, {"file": upload, "status": "draft"}).status_code == 403
+    assert client.post(PAGE, {"pending": "0" * 32, "name": "x.geojson", "status": "draft"}).status_code == 403
     assert "Import EAMENA" not in client.get(reverse("admin:records_site_changelist")).content.decode()
+    assert not Site.objects.filter(slug__startswith="eamena-").exists()
+
+
+def test_new_reports_start_as_reported_only_for_those_who_may_move_them_through_the_workflow(client, originals):
+    client.force_login(curator_who_may("dora", workflow=False))
+    assert "Import EAMENA" in client.get(reverse("admin:records_site_changelist")).content.decode()
+    upload = SimpleUploadedFile("trimmed.geojson", TRIMMED)
+    refused = client.post(PAGE, {"file": upload, "status": "reported"})
+    assert refused.status_code == 400 and refused.context["confirm"] is None
+    assert "may import them as reported; import them as drafts" in str(refused.context["form"].errors["status"])
+    checked = client.post(PAGE, {"file": SimpleUploadedFile("trimmed.geojson", TRIMMED), "status": "draft"})
+    confirm = checked.context["confirm"].initial
+    tampered = client.post(PAGE, {**confirm, "status": "reported"}, follow=True)
+    assert "Nothing was imported. The confirmation was refused (status: Only curators" in tampered.content.decode()
+    assert not Site.objects.filter(slug__startswith="eamena-").exists()
+    done = client.post(PAGE, {**confirm, "sensitive": ""})
+    assert done.status_code == 302
+    assert set(DamageReport.objects.filter(site__slug__startswith="eamena-").values_list("status", flat=True)) == {
+        "draft"
+    }
+
+
+def test_a_confirmation_with_a_bad_field_names_it_and_imports_nothing(client, originals):
+    """Not "the upload is no longer waiting": it is, and the curator is told what was wrong with the confirmation."""
+    client.force_login(make_user("cora", group="Curator"))
+    checked = client.post(PAGE, {"file": SimpleUploadedFile("trimmed.geojson", TRIMMED), "status": "draft"})
+    confirm = checked.context["confirm"].initial
+    for field, value in (("name", "x" * 300), ("status", "verified")):
+        response = client.post(PAGE, {**confirm, field: value}, follow=True)
+        page = response.content.decode()
+        assert f"The confirmation was refused ({field}: " in page and "no longer waiting" not in page
+    assert not Site.objects.filter(slug__startswith="eamena-").exists()
+    assert client.post(PAGE, {**confirm, "sensitive": ""}).status_code == 302
 
 
 def test_a_copy_of_the_trimmed_data_is_the_real_data():

@@ -16,6 +16,7 @@ from ..resources import SiteResource
 from ..selectors import site_dossier
 from .base import ImportExportRecordAdmin, RecordAdmin, StackedInline, TabularInline
 from .identifiers import SiteIdentifierInline
+from .imports import may_import
 
 LOCATION_FIELDS = ("latitude", "longitude")
 
@@ -163,6 +164,10 @@ class SiteAdmin(ImportExportRecordAdmin):
     @admin.display(description="damage reports", ordering="damage_report_total")
     def damage_report_count(self, site):
         return site.damage_report_total
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import_eamena": may_import(request.user)}
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         site = self.get_object(request, admin.utils.unquote(object_id))
