@@ -223,8 +223,9 @@ def test_a_confirmation_that_cannot_be_followed_imports_nothing_and_says_why(
     client, palmyra, originals, django_capture_on_commit_callbacks, change, reason
 ):
     """
-    A confirmation sent again (a double click), naming no waiting file, or naming a format or resource the admin
-    does not offer, imports nothing: the curator is sent back to the import page with the reason, never a 500.
+    A confirmation sent again (a double click), naming no waiting file, naming a format or resource the admin does
+    not offer, or a format the file is not in, imports nothing: the curator is sent back to the import page with the
+    reason, never a 500.
     """
     client.force_login(make_user("cora", group="Curator"))
     confirm = {**preview(client, GOOD_SITE).context["confirm_form"].initial}
@@ -239,6 +240,22 @@ def test_a_confirmation_that_cannot_be_followed_imports_nothing_and_says_why(
     assert message.startswith("The import was not confirmed (") and reason in message
     assert message.endswith("upload the file again.")
     assert table_counts() == before
+
+
+@pytest.mark.parametrize(("format", "other"), [("csv", "XLSX"), ("xlsx", "CSV")])
+def test_a_confirmation_naming_a_format_the_file_is_not_in_imports_nothing_and_says_why(
+    client, palmyra, originals, django_capture_on_commit_callbacks, format, other
+):
+    """The file previewed as CSV, confirmed as XLSX (or the other way): refused, and the file does not wait on."""
+    client.force_login(make_user("cora", group="Curator"))
+    confirm = {**preview(client, GOOD_SITE, format=format).context["confirm_form"].initial}
+    confirm["format"] = {"csv": "1", "xlsx": "0"}[format]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:records_site_process_import"), confirm, follow=True)
+    (message,) = [str(message) for message in response.context["messages"]]
+    assert f"(the file cannot be read as {other}): upload the file again." in message
+    assert not Site.objects.filter(slug="hatra").exists()
+    assert waiting(originals) == []
 
 
 def test_a_confirmation_whose_rows_became_invalid_imports_nothing_and_names_them(

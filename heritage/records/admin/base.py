@@ -281,21 +281,36 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
 
     def process_import(self, request, **kwargs):
         """
-        A confirmation whose file is no longer waiting (imported already, over a day old, or never uploaded) or that
-        names a format or resource the admin does not offer imports nothing: the curator is sent back to upload the
-        file again, with the reason.
+        The confirmed import, as django-import-export makes it, but a confirmation that cannot be followed imports
+        nothing, and the curator is sent back to upload the file again with the reason: its file is no longer waiting
+        (imported already, over a day old, or never uploaded), it names a format or resource the admin does not
+        offer, or its file cannot be read in the format it names (a CSV file confirmed as XLSX; the preview read it
+        in the other).
         """
         if request.method != "POST" or not self.has_import_permission(request):
             return super().process_import(request, **kwargs)  # 405 or 403, as django-import-export answers
         form = self.create_confirm_form(request)
-        if form.is_valid():
-            try:
-                return super().process_import(request, **kwargs)
-            except uploads.PendingImport.Gone:
-                reason = "the file is no longer waiting (imported already, or over a day old)"
-        else:
-            reason = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
-        return self.upload_again(request, reason)
+        if not form.is_valid():
+            return self.upload_again(
+                request, "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+            )
+        input_format = self.get_import_formats()[form.cleaned_data["format"]](encoding=self.from_encoding)
+        storage = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"],
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        try:
+            dataset = input_format.create_dataset(storage.read())
+        except uploads.PendingImport.Gone:
+            return self.upload_again(request, "the file is no longer waiting (imported already, or over a day old)")
+        except Exception:  # whatever a format's reader raises on a file it cannot read, as import_action catches
+            storage.remove()
+            return self.upload_again(request, f"the file cannot be read as {input_format.get_title().upper()}")
+        result = self.process_dataset(dataset, form, request, **kwargs)
+        storage.remove()
+        return self.process_result(result, request)
 
     def process_result(self, result, request):
         """
