@@ -14,7 +14,7 @@ from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
 from heritage.records.models import Actor, DamageReport, Occupation, Site, SiteIdentifier
-from heritage.records.resources import DamageReportResource, OccupationResource, SiteResource
+from heritage.records.resources import DamageReportResource, OccupationResource, SiteResource, import_problems
 
 from .admin_helpers import make_user
 from .conftest import stored_files, table_counts
@@ -294,6 +294,73 @@ def test_confirming_an_import_needs_the_import_permission(client, palmyra, origi
         assert response.status_code == 403
     assert table_counts() == before
     assert len(waiting(originals)) == 1
+
+
+def csv_file(*rows):
+    """A CSV file of `rows`, the first naming the columns, as text."""
+    dataset = tablib.Dataset(headers=rows[0])
+    for row in rows[1:]:
+        dataset.append(row)
+    return dataset.export("csv")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "The file is empty: its first row names the columns, one of them slug"),
+        (csv_file(["name", "kind", "country"], ["No slug", "monument", "SY"]), "The file has no slug column: each row"),
+        (
+            csv_file([*SITE_HEADERS[:5], "lattitude", "longitude"], GOOD_SITE[:5] + GOOD_SITE[5:7]),
+            "Unknown column 'lattitude': the columns are condition, condition_assessed, country, damage_extent, ",
+        ),
+        (csv_file(["slug", "name", "name"], ["hatra", "Hatra", "al-Hadr"]), "The column 'name' is given twice"),
+        (
+            csv_file(SITE_HEADERS, GOOD_SITE, ["nimrud", *GOOD_SITE[1:]], ["hatra", "Second", *GOOD_SITE[2:]]),
+            "The slug 'hatra' is on rows 1, 3: a file gives each record once",
+        ),
+    ],
+)
+def test_a_file_whose_columns_or_slugs_cannot_be_followed_is_refused_whole(client, palmyra, content, problem):
+    """
+    Not read as the library would (an unknown column ignored, the last of two rows with one slug winning): refused,
+    saying why, in the admin without a Python traceback, on the command line as an error; nothing written.
+    """
+    before = table_counts()
+    result = SiteResource().import_data(tablib.Dataset().load(content, format="csv") if content else tablib.Dataset())
+    assert problem in import_problems(result)
+    if content:  # an empty upload is refused before it is read ("The submitted file is empty.")
+        client.force_login(make_user("cora", group="Curator"))
+        upload = SimpleUploadedFile("sites.csv", content.encode(), content_type="text/csv")
+        page = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": "0"})
+        assert problem.replace("'", "&#x27;") in page.content.decode() and "Traceback" not in page.content.decode()
+        assert page.context.get("confirm_form") is None
+    assert table_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("latitude", "abc", "latitude: 'abc' is not a number"),
+        ("quantity_min", "abc", "quantity_min: 'abc' is not a whole number"),
+        ("quantity_max", "inf", "quantity_max: 'inf' is not a whole number"),
+        ("quantity_max", "1.5", "quantity_max: '1.5' is not a whole number"),
+        ("description", "a\x00b", "description: Null characters are not allowed"),
+    ],
+)
+def test_a_cell_that_is_not_what_its_column_holds_is_an_error_naming_the_column(palmyra, column, value, problem):
+    """Not "[<class 'decimal.ConversionSyntax'>]", and not 1.5 cut to 1: the row and column, and what is wrong."""
+    before = table_counts()
+    if column == "latitude":
+        resource, content = SiteResource(), csv_file(SITE_HEADERS, [*GOOD_SITE[:5], value, *GOOD_SITE[6:]])
+    else:
+        headers = ["slug", "site", "occupier", "started", "quantity_qualifier", "quantity_min", "quantity_max"]
+        row = {"slug": "held", "site": "palmyra", "occupier": "isis", "started": "2015"}
+        row |= {"quantity_qualifier": "exactly", "quantity_min": "10", "quantity_max": "10", column: value}
+        resource, content = OccupationResource(), csv_file([*headers, "description"], [*map(row.get, headers), "x"])
+        content = content.replace(",x", f",{value}") if column == "description" else content
+    result = resource.import_data(tablib.Dataset().load(content.replace("\\x00", "\x00"), format="csv"))
+    assert f"row 1, {problem}" in import_problems(result)
+    assert table_counts() == before
 
 
 def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(client, palmyra):

@@ -12,15 +12,23 @@ replaces the site's identifiers (an empty cell removes them all), each checked a
 form, and not held by another site), an error naming the row and the column. A file without the column leaves them
 as they are.
 
+A file is refused whole, before any row is read, when its columns are not the resource's (a column unknown, given
+twice, or no `slug` column) or when it gives one slug on two rows: the library would ignore an unknown column and
+let the last of two rows win. A cell is refused, naming its column, when it is not a number where one is wanted (or
+not a whole one), or holds a NUL character, which no text column stores.
+
 Exports hold what the exporting user may see (the records `visible_to` them, a sensitive site's location as
 `coordinates_for` them, its identifiers only for those who may see that location), and text that a spreadsheet
 would run as a formula is escaped (spreadsheets.py); an import takes the escaping off again, and reads an empty cell
 of a text column as empty text, so that an exported file, CSV or XLSX, imports back unchanged.
 """
 
+import collections
+from decimal import Decimal, InvalidOperation
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 
 from .models import (
     Actor,
@@ -52,6 +60,49 @@ class SlugWidget(widgets.ForeignKeyWidget):
             raise ValueError(f"No {self.model._meta.verbose_name} has the slug {value!r}.") from None
 
 
+class TextWidget(widgets.CharWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row=row, **kwargs)
+        if isinstance(text, str) and "\x00" in text:
+            raise ValueError("Null characters are not allowed.")
+        return text
+
+
+class NumberWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except InvalidOperation:  # an ArithmeticError, which the library would not give to this column
+            raise ValueError(f"{value!r} is not a number.") from None
+
+
+class WholeNumberWidget(widgets.IntegerWidget):
+    """A whole number: `1.5` is refused, not cut to 1, and so is a cell that is no number (`abc`, `inf`)."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            number = NumberWidget().clean(value, row=row, **kwargs)
+        except ValueError:
+            number = Decimal("NaN")
+        if number is not None and (not number.is_finite() or number != number.to_integral_value()):
+            raise ValueError(f"{value!r} is not a whole number.")
+        return super().clean(value, row=row, **kwargs)
+
+
+# The library's widget for a model field, and the one these resources use in its place.
+WIDGETS = {
+    widgets.CharWidget: TextWidget,
+    widgets.DecimalWidget: NumberWidget,
+    widgets.IntegerWidget: WholeNumberWidget,
+}
+
+
+class Refusal(results.Error):
+    """What refused a file, for a person: the message, without the Python traceback the library's page would show."""
+
+    traceback = ""
+
+
 def slug_field(attribute, model):
     return fields.Field(attribute=attribute, column_name=attribute, widget=SlugWidget(model))
 
@@ -78,9 +129,38 @@ class RecordResource(resources.ModelResource):
     # the database refuses: text columns of both kinds read empty cells as empty text.
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
-        if isinstance(f, models.TextField):
-            return widgets.CharWidget
-        return super().widget_from_django_field(f, default)
+        widget = widgets.CharWidget if isinstance(f, models.TextField) else super().widget_from_django_field(f, default)
+        return WIDGETS.get(widget, widget)
+
+    def get_error_result_class(self):
+        return Refusal
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        headers = list(dataset.headers or [])
+        if not headers:
+            raise ValueError("The file is empty: its first row names the columns, one of them slug.")
+        known = {field.column_name for field in self.fields.values()}
+        problems = [f"The column {name!r} is given twice." for name, n in collections.Counter(headers).items() if n > 1]
+        if unknown := [name for name in dict.fromkeys(headers) if name not in known]:
+            problems.append(
+                f"Unknown column{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))}: the columns are "
+                f"{', '.join(sorted(known))}."
+            )
+        if "slug" not in headers:
+            problems.append("The file has no slug column: each row is matched to its record by its slug.")
+        else:
+            rows = collections.defaultdict(list)
+            for number, slug in enumerate(dataset["slug"], start=1):
+                rows[unescape_formula(slug)].append(number)
+            problems += [
+                f"The slug {slug!r} is on rows {', '.join(map(str, numbers))}: a file gives each record once."
+                for slug, numbers in rows.items()
+                if len(numbers) > 1 and slug not in (None, "")
+            ]
+        if problems:
+            del dataset[:]  # no row of it is read: its errors would only repeat these
+            raise ValueError(" ".join(problems))
 
     @classmethod
     def widget_kwargs_for_field(cls, field_name, django_field):
