@@ -119,17 +119,26 @@ def test_a_pdf_with_a_text_layer_is_read(curator_client, originals):
 
 
 def test_a_cited_text_cannot_be_edited_in_the_admin(curator_client):
-    """The article is cited: its change form has no text field to send, and a text sent anyway changes nothing."""
+    """
+    The article is cited: its change form has no text field to send. A text sent anyway (from a page opened before a
+    citation fixed it) is refused with the reason, and nothing else of that form is saved; sent unchanged, the rest
+    of the form is saved.
+    """
     source = Source.objects.get()
     url = reverse("admin:records_source_change", args=[source.pk])
     form = curator_client.get(url).context["adminform"].form
     assert "text" not in form.fields
-    data = {**{k: v for k, v in form.initial.items() if v is not None}, "text": "Other words.", "_save": "Save"}
+    data = {**{k: v for k, v in form.initial.items() if v is not None}, "notes": "Checked.", "_save": "Save"}
     data["seen_version"] = source.version
     data.pop("supersedes", None)
     data.pop("retrieved", None)
-    curator_client.post(url, data)
-    assert Source.objects.get().text_sha256 == source.text_sha256
+    refused = curator_client.post(url, {**data, "text": "Other words."})
+    assert refused.status_code == 200
+    assert "A citation has quoted this source since you opened it" in str(refused.context["adminform"].form.errors)
+    assert (Source.objects.get().text_sha256, Source.objects.get().notes) == (source.text_sha256, source.notes)
+    saved = curator_client.post(url, {**data, "text": source.text.replace("\n", "\r\n")})
+    assert saved.status_code == 302
+    assert (Source.objects.get().text_sha256, Source.objects.get().notes) == (source.text_sha256, "Checked.")
 
 
 def reader_text(page):

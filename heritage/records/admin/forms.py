@@ -1,10 +1,18 @@
-"""The admin's record form: refuses an edit based on a version of the record that is no longer current."""
+"""The admin's record forms: an edit based on a version of the record that is no longer current is refused."""
 
 from django import forms
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from ..concurrency import RecordDeleted, StaleVersion, claim_version
+
+
+def https_urls(field, **kwargs):
+    """Form fields for the model's fields, a URL without a scheme meaning https (as the admin's do)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
 
 
 def what_changed(current, seen_version):

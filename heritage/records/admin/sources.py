@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -25,7 +25,7 @@ from ..models import Citation, Source
 from ..models.base import CitedRecord
 from . import uploads
 from .base import RecordAdmin, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
-from .forms import VersionCheckedForm
+from .forms import VersionCheckedForm, https_urls
 
 
 class CitationForm(VersionCheckedForm):
@@ -141,12 +141,11 @@ class CitationAdmin(RecordAdmin):
         if citation.pk is None:
             return "—"
         links = []
-        for relation in Citation._meta.related_objects:
-            if relation.many_to_many and issubclass(relation.related_model, CitedRecord):
-                records = getattr(citation, relation.get_accessor_name()).visible_to(getattr(self, "viewer", None))
-                for record in records:
-                    url = reverse(f"admin:records_{record._meta.model_name}_change", args=[record.pk])
-                    links.append((url, f"{record._meta.verbose_name}: {record}"))
+        for relation in cited_models():
+            records = getattr(citation, relation.get_accessor_name()).visible_to(getattr(self, "viewer", None))
+            for record in records:
+                url = reverse(f"admin:records_{record._meta.model_name}_change", args=[record.pk])
+                links.append((url, f"{record._meta.verbose_name}: {record}"))
         return format_html_join(", ", '<a href="{}">{}</a>', links) or "—"
 
 
@@ -192,13 +191,6 @@ class AttachForm(forms.Form):
                 record.save(update_fields=["version", "last_updated"])
                 attached.append(record)
         return attached
-
-
-def https_urls(field, **kwargs):
-    """Form fields for the model's fields, a URL without a scheme meaning https (as the admin's do)."""
-    if isinstance(field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return field.formfield(**kwargs)
 
 
 class SourceForm(VersionCheckedForm):
@@ -260,6 +252,13 @@ class SourceForm(VersionCheckedForm):
 
     def clean(self):
         cleaned = super().clean()
+        sent = self.data.get(self.add_prefix("text"))
+        # A text sent from a page opened while it was editable, before a citation fixed it.
+        if "text" not in self.fields and sent is not None and texts.normalise(sent) != self.instance.text:
+            raise ValidationError(
+                "A citation has quoted this source since you opened it, so its text can no longer change. "
+                "Nothing was saved: copy your text if you need it, then reload the page."
+            )
         if self.instance.pk is not None or "document" not in self.fields:
             return cleaned
         upload, token, text = cleaned.get("document"), cleaned.get("pending"), cleaned.get("text")
