@@ -630,6 +630,28 @@ def export_command(*args, stdout_class=io.TextIOWrapper):
     return out.buffer.getvalue()
 
 
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        (
+            "sites.yaml",
+            [],
+            "sites.yaml is not named as a file of one of the formats csv, xlsx, tsv, json: give --format",
+        ),
+        ("sites", [], "is not named as a file of one of the formats"),
+        ("-", [], "Standard input has no name to tell its format: give --format (csv, xlsx, tsv, json)."),
+        ("sites.csv", ["--format", "xls"], "'xls' is not one of the formats the records travel in"),
+    ],
+)
+def test_manage_py_import_refuses_a_format_the_records_do_not_travel_in(palmyra, tmp_path, name, options, message):
+    path = tmp_path / name
+    path.write_text(sites_csv(GOOD_SITE))
+    before = table_counts()
+    with pytest.raises(CommandError, match=re.escape(message)):
+        import_command("records.Site", "-" if name == "-" else str(path), *options)
+    assert table_counts() == before
+
+
 def test_manage_py_export_is_the_projects_own():
     """`manage.py export` is the records app's, not django-import-export's (which exports any model, keys and all)."""
     assert get_commands()["export"] == "heritage.records"
@@ -666,7 +688,10 @@ def test_manage_py_export_writes_every_record_in_the_columns_import_reads_back(p
     [
         (["csv", "auth.User"], "'auth.User' is not something that imports from or exports to a file: give one of"),
         (["csv", "records.Actor"], "'records.Actor' is not something that imports from or exports to a file"),
-        (["nope", "records.Site"], "Cannot import 'nope'"),
+        (["nope", "records.Site"], "'nope' is not one of the formats the records travel in: csv, xlsx, tsv, json."),
+        (["yaml", "records.Site"], "'yaml' is not one of the formats"),  # a decimal is more than YAML can write
+        (["xls", "records.Site"], "'xls' is not one of the formats"),  # tablib would need packages not installed
+        (["os.system", "records.Site"], "'os.system' is not one of the formats"),  # a name, not a Python path
         (["csv", "records.Site", "--encoding", "bogus"], "The export cannot be written as 'bogus': unknown encoding"),
         (["csv", "records.Site", "--encoding", "ascii"], "The export cannot be written as 'ascii'"),
         (["xlsx", "records.Site", "--encoding", "latin-1"], "--encoding is for text formats: XLSX is binary"),

@@ -1,7 +1,10 @@
-"""What `manage.py import` and `manage.py export` share: which records travel as files, and who runs them."""
+"""What `manage.py import` and `manage.py export` share: which records travel as files, in what, who runs them."""
+
+from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from import_export.formats.base_formats import CSV, JSON, TSV, XLSX
 
 from ..resources import RESOURCES
 
@@ -19,6 +22,24 @@ def resource_named(name):
     raise CommandError(
         f"{name!r} is not something that imports from or exports to a file: give one of {records_named()}."
     )
+
+
+# The admin's two, and the plain text formats tablib reads and writes with what the project installs: not XLS or
+# ODS (packages it does not install), nor YAML (which cannot represent a decimal).
+FORMATS = {"csv": CSV, "xlsx": XLSX, "tsv": TSV, "json": JSON}
+
+
+def format_named(name, file_name=None, encoding=None):
+    """The file format `name` stands for or, without one, `file_name`'s extension (sites.csv: CSV)."""
+    key = (name or PurePath(file_name or "").suffix.removeprefix(".")).lower()
+    if key in FORMATS:
+        return FORMATS[key](encoding=encoding)
+    formats = ", ".join(FORMATS)
+    if name:
+        raise CommandError(f"{name!r} is not one of the formats the records travel in: {formats}.")
+    if file_name in (None, "-"):
+        raise CommandError(f"Standard input has no name to tell its format: give --format ({formats}).")
+    raise CommandError(f"{file_name} is not named as a file of one of the formats {formats}: give --format.")
 
 
 def operator():

@@ -8,9 +8,8 @@ slugs, in columns no import here reads.
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from import_export.command_utils import get_format_class
 
-from ..record_files import operator, records_named, resource_named
+from ..record_files import format_named, operator, records_named, resource_named
 
 
 class Command(BaseCommand):
@@ -20,13 +19,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("format", help="csv, xlsx, or another format django-import-export writes (tsv, json...).")
+        parser.add_argument("format", help="csv, xlsx, tsv or json.")
         parser.add_argument("resource", help=f"The records: {records_named()} (or their resource's path).")
         parser.add_argument("--encoding", help="A text format's character encoding (default UTF-8).")
 
     def handle(self, *args, format, resource, encoding, **options):
         resource = resource_named(resource)
-        file_format = get_format_class(format, None, encoding)
+        file_format = format_named(format, encoding=encoding)
         if file_format.is_binary() and encoding:
             raise CommandError(f"--encoding is for text formats: {file_format.get_title().upper()} is binary.")
         if file_format.is_binary() and self.stdout.isatty():

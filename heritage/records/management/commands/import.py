@@ -9,11 +9,10 @@ file refused for a bad row as "Import finished" with its good rows counted, exit
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from import_export.command_utils import get_format_class
 from import_export.results import RowResult
 
 from ...resources import import_problems
-from ..record_files import operator, records_named, resource_named
+from ..record_files import format_named, operator, records_named, resource_named
 
 
 class Command(BaseCommand):
@@ -30,7 +29,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("-n", "--dry-run", action="store_true", help="Say what the file would do; write nothing.")
         parser.add_argument("--raise-errors", action="store_true", help="Stop at the first error, with its traceback.")
-        parser.add_argument("--format", help="The file's format (csv, xlsx...), where its name does not say it.")
+        parser.add_argument("--format", help="csv, xlsx, tsv or json, where the file's name does not say it.")
         parser.add_argument(
             "--encoding", help="A text file's character encoding (default UTF-8, with or without a byte order mark)."
         )
@@ -39,7 +38,7 @@ class Command(BaseCommand):
         resource = resource_named(resource)
         if interactive and input("Are you sure you want to import the data? [yes/no]: ") != "yes":
             raise CommandError("Import cancelled.")
-        file_format = get_format_class(options["format"], import_file_name, options["encoding"])
+        file_format = format_named(options["format"], import_file_name, options["encoding"])
         if file_format.is_binary() and options["encoding"]:
             raise CommandError(f"--encoding is for text files: {file_format.get_title().upper()} is binary.")
         try:
