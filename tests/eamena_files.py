@@ -4,6 +4,7 @@ shared by the importer's tests.
 """
 
 import json
+import re
 from pathlib import Path
 
 from heritage.records.importers.eamena import import_eamena
@@ -79,3 +80,9 @@ def a_long_name(features):
 
 def apart(features):
     features.append(features.pop(2))
+
+
+def nested(depth, data=TRIMMED):
+    """The file with its first feature's geometry `depth` arrays deep (`[[[…]]]`), as bytes: json.dumps recurses."""
+    geometry = re.compile(rb'(?<="geometry": )\{.*?\}(?=,\s*"properties")', re.DOTALL)
+    return geometry.sub(b"[" * depth + b"]" * depth, data, count=1)

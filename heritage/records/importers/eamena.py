@@ -10,10 +10,10 @@ same source), or several, one a part, when it is larger than a source may hold (
 cites the passage of the file it comes from. Any refusal, or a dry run (the default), rolls everything back; the
 report counts what was (or would be) created, updated, left unchanged and refused.
 
-Nothing holds the whole file: it is checked in one pass (UTF-8, its type, its checksum), its text is read a part at
-a time, and its features are parsed one at a time by ijson (a parsed feature is a hundred keys of strings, about
-twenty times its size in the file); a place's features and a part's text are dropped once written. Memory does not
-grow with the file.
+Nothing holds the whole file: it is checked in one pass (UTF-8, its type, its checksum, its nesting and its escapes,
+json_scan.py), its text is read a part at a time, and its features are parsed one at a time by ijson (a parsed
+feature is a hundred keys of strings, about twenty times its size in the file); a place's features and a part's text
+are dropped once written. Memory does not grow with the file.
 
 The management command `import_eamena` and the admin's import page both call it.
 """
@@ -33,6 +33,7 @@ from ..texts import max_original_bytes
 from .eamena_parts import Cursor, FileParts, check_file, parts
 from .eamena_places import ID_KEY, PlaceReader, Problem
 from .eamena_writer import PartRefused, Writer
+from .json_scan import MAX_DEPTH
 
 # The record types of the report's table, in its order.
 RECORD_TYPES = ["sources", "sites", "site names", "identifiers", "extents", "damage reports", "threats", "citations"]
@@ -109,11 +110,22 @@ def vocabulary():
 def checked_file(file, report):
     """
     Read `file` once through (eamena_parts.check_file): its `FileCheck` if it is a GeoJSON FeatureCollection in UTF-8
-    without a NUL character, else None with the problem in `report`.
+    without a NUL character, nested at most json_scan.MAX_DEPTH deep and without a lone surrogate, else None with
+    the problem in `report`.
     """
     check = check_file(file)
     if check.invalid_byte is not None:
         report.refuse(Problem("", 0, "", f"The file is not UTF-8 text (byte {check.invalid_byte})."))
+        return None
+    if check.too_deep is not None:
+        message = f"Arrays or objects nested more than {MAX_DEPTH} levels deep (GeoJSON needs ten at most)."
+        report.refuse(Problem(*located(file, check.too_deep), message))
+        return None
+    if check.lone_surrogate is not None:
+        file.seek(check.lone_surrogate)
+        escape = file.read(6).decode("ascii")
+        message = f"{escape} is a lone surrogate: half of a UTF-16 pair, which is no character."
+        report.refuse(Problem(*located(file, check.lone_surrogate), message))
         return None
     try:
         kind = collection_type(check, file)
@@ -138,6 +150,28 @@ def collection_type(check, file):
     if found:
         return found.group(1)
     return next(ijson.items(Cursor(file, json=True), "type"), None)
+
+
+def located(file, offset):
+    """
+    (EAMENA ID, feature index, property) of where byte `offset` of the file is, read by parsing the file up to it
+    (no further: what is there is what the parser must not read). The EAMENA ID is "" when the feature's properties
+    come after that byte; the property is the feature's member ("geometry") or, in its properties, the property's.
+    """
+    feature, eamena_id, member, key = -1, "", "", ""
+    try:
+        for prefix, event, value in ijson.parse(Cursor(file, json=True, end=offset)):
+            if prefix == "features.item" and event in ("start_map", "start_array"):
+                feature, eamena_id, member, key = feature + 1, "", "", ""
+            elif prefix == "features.item" and event in ("map_key", "end_map"):
+                member, key = value or "", ""
+            elif prefix == "features.item.properties" and event == "map_key":
+                key = value
+            elif prefix == f"features.item.properties.{ID_KEY}" and event == "string":
+                eamena_id = value
+    except ijson.JSONError:
+        pass  # the file's end, at `offset`
+    return eamena_id, max(feature, 0), (key if member == "properties" and key else member)
 
 
 def json_error(exc):

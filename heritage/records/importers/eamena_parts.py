@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ..texts import normalise
 from .eamena_passages import FeaturePassages
+from .json_scan import Scan
 
 # Bytes read from the file at a time.
 READ_AT_ONCE = 1 << 20
@@ -34,16 +35,19 @@ class Cursor:
     """
     A reader of `file` at a position of its own, so that two can read one file object in turns (the features'
     parser and the parts' reader). From the start, or (`json`) after a leading byte-order mark, which JSON parsers
-    refuse.
+    refuse; to the end, or to the byte before `end`.
     """
 
-    def __init__(self, file, json=False):
-        self.file, self.position = file, 0
+    def __init__(self, file, json=False, end=None):
+        self.file, self.position, self.end = file, 0, end
         if json:
             file.seek(0)
             self.position = len(codecs.BOM_UTF8) if file.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
 
     def read(self, size=-1):
+        if self.end is not None:
+            left = max(0, self.end - self.position)
+            size = left if size is None or size < 0 else min(size, left)
         self.file.seek(self.position)
         data = self.file.read(size)
         self.position += len(data)
@@ -60,11 +64,13 @@ class FileCheck:
     tail: str = ""
     invalid_byte: int | None = None  # where it stops being UTF-8
     has_nul: bool = False
+    too_deep: int | None = None  # where it nests past json_scan.MAX_DEPTH
+    lone_surrogate: int | None = None  # where it escapes half a UTF-16 pair alone
 
 
 def check_file(file):
     """Read `file` (binary, at its start) once through: a `FileCheck`."""
-    check, digest = FileCheck(), hashlib.sha256()
+    check, digest, scan = FileCheck(), hashlib.sha256(), Scan()
     decoder = codecs.getincrementaldecoder("utf-8")()
     tail = b""
     while data := file.read(READ_AT_ONCE):
@@ -79,6 +85,7 @@ def check_file(file):
                 if not check.head:
                     check.head = normalise(text[:TAIL])
         check.has_nul = check.has_nul or b"\x00" in data
+        scan.feed(data)
         check.size += len(data)
         tail = (tail + data)[-TAIL:]
     if check.invalid_byte is None:
@@ -86,6 +93,8 @@ def check_file(file):
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             check.invalid_byte = check.size - len(decoder.getstate()[0])
+    scan.close()
+    check.too_deep, check.lone_surrogate = scan.too_deep, scan.lone_surrogate
     check.tail = normalise(tail.decode("utf-8", "ignore"))
     check.sha256 = digest.hexdigest()
     return check
