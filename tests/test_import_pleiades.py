@@ -235,6 +235,17 @@ def not_utf8(tmp_path):
     return path
 
 
+def written(data):
+    """A file of `data` (bytes), made as it stands: what json.dumps would not write."""
+
+    def write(tmp_path):
+        path = tmp_path / "668331.json"
+        path.write_bytes(data)
+        return path
+
+    return write
+
+
 def change(**values):
     def apply(record):
         for key, value in values.items():
@@ -259,6 +270,14 @@ BAD = {
     "bbox-inverted": (change(bbox=[38.3, 34.5, 38.2, 34.6]), "bbox: West is east of east"),
     "unknown-language": (change(**{"1.language": "Greek"}), "names/1/language: 'Greek' is not a BCP 47"),
     "year-zero": (change(**{"1.start": 0}), "names/1/start: Year 0"),
+    "year-out-of-range": (change(**{"1.start": 10**30}), "names/1/start: A year is from -2,147,483,647"),
+    "nested-deep": (written(b"[" * 5000 + b"]" * 5000), "nests arrays or objects more than 32 levels deep"),
+    "number-too-long": (written(b'{"@type": "Place", "id": 1' + b"0" * 5000 + b"}"), "more than 4,300 digits"),
+    "nul-in-a-name": (change(**{"1.romanized": "Pal\x00myra"}), "names/1/romanized: A name holds a NUL"),
+    "lone-surrogate-in-a-name": (
+        written(TEXT.replace('"romanized": "Palmyra"', '"romanized": "\\ud800Palmyra"', 1).encode()),
+        "names/0/romanized: A name holds a lone surrogate",
+    ),
 }
 
 

@@ -14,6 +14,7 @@ Pleiades writes years as signed integers without a year 0 (-30 is 30 BC); the re
 import json
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 
 from ..choices import IdentifierScheme as Scheme
@@ -21,6 +22,8 @@ from ..choices import NameKind
 from ..languages import is_language_tag, standard_tag
 from ..models import SiteIdentifier, SiteName
 from ..texts import normalise
+from ..years import MAX_YEAR, MIN_YEAR
+from .json_scan import MAX_DEPTH, Scan
 
 PLACE_URI = "https://pleiades.stoa.org/places/{}"
 # The registers whose identifiers a Pleiades reference carries in its link, and the identifier in each link.
@@ -32,6 +35,8 @@ REGISTER_LINKS = [
 # Names of a people ("Palmyrenes"), not of the place.
 ETHNIC = "ethnic"
 NAME_LENGTH = SiteName._meta.get_field("name").max_length
+# Half of a UTF-16 pair: JSON can escape one alone ("\\ud800"), which is no character and cannot be stored.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -97,20 +102,30 @@ class Place:
 def read_place(data, *, problems=None):
     """
     The `Place` in `data` (the file's bytes). Raises PlaceRefused when the file is not a Pleiades place at all (not
-    UTF-8, not JSON, no "@type": "Place", no ID) or when any part of it cannot be taken (`problems` collects them
-    all first, so one run reports every one).
+    UTF-8, not JSON that can be read, no "@type": "Place", no ID) or when any part of it cannot be taken (`problems`
+    collects them all first, so one run reports every one).
     """
     problems = [] if problems is None else problems
     try:
         text = normalise(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise PlaceRefused([Problem("source", "", f"The file is not UTF-8 text (byte {exc.start}).")]) from None
+    # Python's json recurses a level at a time (RecursionError past about a thousand); a place nests five deep.
+    scan = Scan()
+    scan.feed(data)
+    if scan.too_deep is not None:
+        message = f"The file nests arrays or objects more than {MAX_DEPTH} levels deep (byte {scan.too_deep})."
+        raise PlaceRefused([Problem("source", "", message)])
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlaceRefused(
             [Problem("source", "", f"The file is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.")]
         ) from None
+    except ValueError:
+        # The one other ValueError json raises: int() refuses a number of more digits than sys.int_info allows.
+        message = f"The file holds a number of more than {sys.get_int_max_str_digits():,} digits, which Python refuses."
+        raise PlaceRefused([Problem("source", "", message)]) from None
     if not isinstance(record, dict) or record.get("@type") != "Place":
         raise PlaceRefused([Problem("source", "@type", 'Not a Pleiades place: a JSON object with "@type": "Place".')])
     place_id = record.get("id")
@@ -120,6 +135,9 @@ def read_place(data, *, problems=None):
     title = record.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem("source", "title", "A place needs its title."))
+        title = ""
+    elif error := _text_error(title):
+        problems.append(Problem("source", "title", f"The title {error}."))
         title = ""
     uri = record.get("uri")
     if uri != PLACE_URI.format(place_id):
@@ -131,6 +149,15 @@ def read_place(data, *, problems=None):
     if problems:
         raise PlaceRefused(problems)
     return place
+
+
+def _text_error(text):
+    """Why `text` cannot be a name or a title, as the admin's forms refuse it too; None when it can."""
+    if "\x00" in text:
+        return "holds a NUL character, which no name contains"
+    if surrogate := LONE_SURROGATE.search(text):
+        return f"holds a lone surrogate ({surrogate[0]!r}): half of a UTF-16 pair, which is no character"
+    return None
 
 
 def _number(value):
@@ -203,6 +230,12 @@ def _years(name, path, problems):
                 Problem("site name", f"{path}/{key}", "Year 0 does not exist in Pleiades' years (1 BC, AD 1).")
             )
             years.append(None)
+        elif not MIN_YEAR <= astronomical(year) <= MAX_YEAR:
+            digits = len(str(abs(year)))
+            shown = year if digits <= 12 else f"a number of {digits} digits"
+            message = f"A year is from {MIN_YEAR:,} to {MAX_YEAR:,} (astronomical) here, not {shown}."
+            problems.append(Problem("site name", f"{path}/{key}", message))
+            years.append(None)
         else:
             years.append(astronomical(year))
     start, end = years
@@ -255,6 +288,9 @@ def _read_names(record, place, problems):
             seen.add(form)
             if len(form) > NAME_LENGTH:
                 problems.append(Problem("site name", f"{path}/{key}", f"A name is at most {NAME_LENGTH} characters."))
+                continue
+            if error := _text_error(form):
+                problems.append(Problem("site name", f"{path}/{key}", f"A name {error}."))
                 continue
             # Each group is cited as one passage: a romanized form with the start year that follows it.
             at = ("names", index)
