@@ -130,8 +130,10 @@ def test_the_collections_type_is_found_wherever_it_stands(document):
 
 
 def test_a_deeply_nested_file_is_refused_before_a_parser_builds_it():
-    """Nesting is refused from the file's bytes: a parser's memory grows with the square of the depth (ijson keeps the
-    path of every level: 369 MB at 10,000 levels, a 200 KB file of 100,000 had the process killed)."""
+    """
+    Nesting is refused from the file's bytes: a parser's memory grows with the square of the depth (ijson keeps the
+    path of every level: 369 MB at 10,000 levels, a 200 KB file of 100,000 had the process killed).
+    """
     tracemalloc.start()
     try:
         report = run(data=nested(3000))

@@ -21,8 +21,10 @@ TEXTS = [
 
 @pytest.mark.parametrize(("text", "limit", "too_deep", "lone"), TEXTS)
 def test_the_scan_finds_the_same_places_however_the_text_is_cut(text, limit, too_deep, lone):
-    """Nesting and lone surrogates are found at their byte, strings and escaped backslashes read as JSON reads them,
-    whatever pieces the file is read in (a string, an escape or a surrogate pair cut between two)."""
+    """
+    Nesting and lone surrogates are found at their byte, strings and escaped backslashes read as JSON reads them,
+    whatever pieces the file is read in (a string, an escape or a surrogate pair cut between two).
+    """
     for size in range(1, len(text) + 1):
         scan = Scan(limit)
         for start in range(0, len(text), size):
