@@ -324,6 +324,17 @@ def test_ordering(world, anonymous, basename, ordering, first):
     assert response.json()["results"][0]["slug"] == first
 
 
+@pytest.mark.parametrize("ordering", ["", ",", ",,", ",{}", "{},"])
+@pytest.mark.parametrize(("basename", "field"), [("site", "name"), ("damage-report", "site")])
+def test_commas_without_a_name_add_nothing_to_the_ordering(world, anonymous, basename, ordering, field):
+    """`ordering=,` names no field, as `ordering=` does: the list's own order; `,name` orders by name."""
+    address = reverse(f"api:{basename}-list")
+    response = anonymous.get(address, {"ordering": ordering.format(field)})
+    assert response.status_code == 200
+    expected = anonymous.get(address, {"ordering": field} if "{}" in ordering else {})
+    assert [row["slug"] for row in response.json()["results"]] == [row["slug"] for row in expected.json()["results"]]
+
+
 def test_default_ordering_is_stable_with_ties(world, anonymous):
     """Records equal in the sort key come back in id order, so paging through them never skips or repeats one."""
     for index in range(5):

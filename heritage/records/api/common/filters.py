@@ -247,6 +247,8 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """
 
     def filter(self, qs, value):
+        # `ordering=,` names no field, as `ordering=` does: the list keeps its own order.
+        value = [name for name in value or () if name]
         qs = super().filter(qs, value)
         if value:
             descending = qs.query.order_by[-1].startswith("-")  # the filter orders by names ("-occurred_earliest")
