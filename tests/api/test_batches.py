@@ -47,7 +47,7 @@ def test_one_bad_record_refuses_the_whole_batch(world, curator, bad, field):
     body = response.json()
     assert set(body["errors"]) == {"2"}
     assert field in body["errors"]["2"]
-    assert "No record was saved" in body["detail"]
+    assert body["detail"] == "No record was saved: 1 of 4 records is invalid."
     assert row_counts() == before
 
 
@@ -56,6 +56,7 @@ def test_every_bad_record_is_reported(world, curator):
     response = curator.post(URL, [report("b-1", severity="x"), report("b-2"), report("b-3", site=None)], format="json")
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"0", "2"}
+    assert response.json()["detail"] == "No record was saved: 2 of 3 records are invalid."
 
 
 @pytest.mark.parametrize("body", [[], ["not an object"], [1, 2]])

@@ -41,10 +41,10 @@ class BatchCreateMixin:
                 else:
                     errors[str(position)] = serializer.errors
             if errors:
-                noun = "record is" if len(errors) == 1 else "records are"
+                verb = "is" if len(errors) == 1 else "are"
                 raise ValidationError(
                     {
-                        "detail": f"No record was saved: {len(errors)} of {len(records)} {noun} invalid.",
+                        "detail": f"No record was saved: {len(errors)} of {len(records)} records {verb} invalid.",
                         "errors": errors,
                     }
                 )
