@@ -422,6 +422,9 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# A control character XLSX cannot hold (a vertical tab, as Word's line break pastes) is written there as U+FFFD,
+# rather than the whole export failing; CSV keeps it.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # The site dossier's map: where its tiles come from. Every tile the browser loads tells that server which area is
 # being looked at; for a sensitive site the map shows the public 0.1-degree point unless the viewer may see the

@@ -652,6 +652,22 @@ def test_manage_py_import_refuses_a_format_the_records_do_not_travel_in(palmyra,
     assert table_counts() == before
 
 
+def test_a_control_character_xlsx_cannot_hold_does_not_stop_an_xlsx_export(client, palmyra):
+    """Word's line break (a vertical tab) pasted into a description: U+FFFD in the XLSX, kept in the CSV."""
+    Site.objects.filter(slug="palmyra").update(description="Temple of Bel\x0bcella")
+    client.force_login(make_user("cora", group="Curator"))
+    address = reverse("admin:records_site_export")
+    form = client.get(address).context["form"]
+    ticked = {name: field.initial for name, field in form.fields.items() if field.initial not in (None, False)}
+    page = client.post(address, {**ticked, "format": "1", "resource": "0"})
+    assert page.status_code == 200 and page["Content-Type"].startswith("application/vnd.openxmlformats")
+    for data in (export_command("xlsx", "records.Site"), page.content):
+        dataset = XLSX().create_dataset(data)
+        assert dataset["description"][dataset["slug"].index("palmyra")] == "Temple of Bel\ufffdcella"
+    dataset = tablib.Dataset().load(export_command("csv", "records.Site").decode(), format="csv")
+    assert dataset["description"][dataset["slug"].index("palmyra")] == "Temple of Bel\x0bcella"
+
+
 def test_manage_py_export_is_the_projects_own():
     """`manage.py export` is the records app's, not django-import-export's (which exports any model, keys and all)."""
     assert get_commands()["export"] == "heritage.records"
