@@ -1,5 +1,6 @@
 """Import/export of sites, damage reports and occupations: CSV and XLSX, slugs for links, all-or-nothing."""
 
+import datetime
 import io
 import os
 import re
@@ -361,6 +362,27 @@ def test_a_cell_that_is_not_what_its_column_holds_is_an_error_naming_the_column(
     result = resource.import_data(tablib.Dataset().load(content.replace("\\x00", "\x00"), format="csv"))
     assert f"row 1, {problem}" in import_problems(result)
     assert table_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "problem"),
+    [
+        (
+            "started",
+            datetime.datetime(2015, 5, 1),
+            "started: The spreadsheet made this cell a date or time (2015-05-01",
+        ),
+        ("description", 1.2345678901234567e19, "description: The spreadsheet kept this number only to 15 digits"),
+    ],
+)
+def test_an_xlsx_cell_the_spreadsheet_changed_is_refused_not_stored_as_it_reads(palmyra, column, cell, problem):
+    """Excel reads `2015-05` typed in a cell as the date 1 May 2015, and keeps 15 digits of a long number."""
+    row = {"slug": "held", "site": "palmyra", "occupier": "isis", "started": "2015", "description": "", column: cell}
+    dataset = tablib.Dataset(list(row.values()), headers=list(row))
+    xlsx = XLSX()
+    result = OccupationResource().import_data(xlsx.create_dataset(xlsx.export_data(dataset)))
+    assert f"row 1, {problem}" in import_problems(result)
+    assert not Occupation.objects.filter(slug="held").exists()
 
 
 def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(client, palmyra):

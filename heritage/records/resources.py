@@ -24,6 +24,7 @@ of a text column as empty text, so that an exported file, CSV or XLSX, imports b
 """
 
 import collections
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -61,7 +62,18 @@ class SlugWidget(widgets.ForeignKeyWidget):
 
 
 class TextWidget(widgets.CharWidget):
+    """
+    Text, as typed: a cell a spreadsheet turned into a date (Excel reads `2015-05` as 1 May 2015) is refused, not
+    stored as "2015-05-01 00:00:00", and so is a number past what a cell keeps exactly (2**53).
+    """
+
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.date | datetime.time):
+            raise ValueError(
+                f"The spreadsheet made this cell a date or time ({value}): format the column as text and type it again."
+            )
+        if isinstance(value, float) and not abs(value) < 2**53:
+            raise ValueError(f"The spreadsheet kept this number only to 15 digits ({value}): format it as text.")
         text = super().clean(value, row=row, **kwargs)
         if isinstance(text, str) and "\x00" in text:
             raise ValueError("Null characters are not allowed.")
