@@ -182,13 +182,15 @@ def test_a_deletion_through_the_api_leaves_a_tombstone_with_its_reason(world, de
 
 
 def test_a_refused_deletion_leaves_no_tombstone(world, deleter):
-    """A record others refer to (409), or a reason too long (400), deletes nothing and writes nothing."""
+    """A record others refer to (409), or a reason too long or given twice (400), deletes nothing and writes nothing."""
     before = table_counts()
     url = "/api/v1/sites/hatra/"
     assert deleter.delete(url, **if_match(deleter, url)).status_code == 409
     url = "/api/v1/occupations/pmf-hatra/"
     response = deleter.delete(url + "?reason=" + "x" * 501, **if_match(deleter, url))
     assert response.status_code == 400 and "500 characters" in response.json()["reason"][0]
+    response = deleter.delete(url + "?reason=Duplicate.&reason=Wrong site.", **if_match(deleter, url))
+    assert response.status_code == 400 and response.json()["reason"] == ["Give one reason: the tombstone keeps one."]
     assert table_counts() == before
 
 

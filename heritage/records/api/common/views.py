@@ -229,6 +229,8 @@ class RecordViewSet(
 
     def perform_destroy(self, instance):
         # The deletion leaves a tombstone naming who deleted the record and why (changes.py).
+        if len(self.request.query_params.getlist("reason")) > 1:
+            raise ValidationError({"reason": ["Give one reason: the tombstone keeps one."]})
         reason = self.request.query_params.get("reason", "").strip()
         if len(reason) > REASON_MAX_LENGTH:
             raise ValidationError({"reason": [f"At most {REASON_MAX_LENGTH} characters, not {len(reason)}."]})
