@@ -2,11 +2,12 @@
 manage.py backup / restore: export the whole database (history of edited and deleted records included) and the
 sources' original documents, restore them into a fresh database and storage, and find every table, every row under
 its own primary key, and every original the same, from SQLite to PostgreSQL and back; an archive of the first format
-still restores; and a damaged archive restores nothing.
+still restores; and a damaged or malformed archive restores nothing, saying what is wrong with it.
 
 These tests run the commands in subprocesses against real database files and servers, as an operator would. The
 tests on SQLite files run in the SQLite suite; the journey to PostgreSQL and back runs in the PostgreSQL suite, on its
-server (tests/databases.py). One test, on the records' JSON alone, runs in the test database of either suite.
+server (tests/databases.py). Two run in this process, in the test database of either suite: one on the records'
+JSON alone, and the refusal of malformed archives (refused before anything is restored, or rolled back).
 
 Migrating a fresh database takes most of the time, so it is done once per run: each test starts from copies of the
 run's migrated snapshot (tests/databases.py) and of a seeded database (the article and a user) made from it once.
@@ -32,6 +33,7 @@ from django.core.management.base import CommandError
 from heritage.records.models import Citation, DamageReport
 
 from . import processes
+from .conftest import stored_files
 from .databases import built_once, sqlite_snapshot
 from .processes import run_python
 
@@ -356,3 +358,101 @@ def test_a_damaged_archive_restores_nothing(tmp_path, templates, damage, message
     assert message in result.stderr
     assert table_contents(target) == templates["migrated contents"]
     assert stored_originals(target) == {}
+
+
+def forged(archive, path, member, change):
+    """
+    A copy of the zip `archive` at `path` with `member`'s bytes passed through `change`, and the manifest's checksum
+    of it made to match (unless it is the manifest): an archive rewritten by someone who also rewrote the manifest.
+    """
+    with zipfile.ZipFile(archive) as old, zipfile.ZipFile(path, "w") as new:
+        manifest = json.loads(old.read("manifest.json"))
+        for item in old.infolist():
+            if item.filename == member != "manifest.json":
+                data = change(old.read(member))
+                manifest["sha256"][member] = hashlib.sha256(data).hexdigest()
+                new.writestr(item, data)
+            elif item.filename != "manifest.json":
+                new.writestr(item, old.read(item.filename))
+        manifest = json.dumps(manifest).encode()
+        new.writestr("manifest.json", change(manifest) if member == "manifest.json" else manifest)
+    return path
+
+
+def rows_changed(change):
+    """A change of records.json: its rows, parsed, passed through `change` (in place)."""
+
+    def rewrite(records):
+        rows = json.loads(records)
+        change(rows)
+        return json.dumps(rows).encode()
+
+    return rewrite
+
+
+def without_fields(rows):
+    del rows[0]["fields"]
+
+
+def with_a_long_key(records):
+    rows = json.loads(records)
+    rows[0]["pk"] = "KEY"
+    return json.dumps(rows).encode().replace(b'"KEY"', b"9" * 5_000)
+
+
+NESTED_TOO_DEEP = b"[" * 100_000 + b"]" * 100_000
+
+# {case: (the member changed, how, what the refusal says)}
+MALFORMED = {
+    "a manifest that is a list": ("manifest.json", lambda data: b"[]", "manifest.json .*: it is not a JSON object"),
+    "checksums that are a string": (
+        "manifest.json",
+        lambda data: json.dumps({**json.loads(data), "sha256": "abc"}).encode(),
+        "manifest.json is not a backup's: its sha256 is not",
+    ),
+    "a manifest nested too deep": (
+        "manifest.json",
+        lambda data: NESTED_TOO_DEEP,
+        "manifest.json .*: it is nested too deep",
+    ),
+    "records cut short": (
+        "records.json",
+        lambda data: b"[{",
+        "records.json is not a backup's: it cannot be read as JSON",
+    ),
+    "records that are an object": ("records.json", lambda data: b'{"a": 1}', "records.json .*: it is not a list of"),
+    "a record that is a string": ("records.json", lambda data: b'["x"]', "records.json .*: record 1 is not an object"),
+    "a record without its fields": (
+        "records.json",
+        rows_changed(without_fields),
+        "records.json .*: record 1 is not an",
+    ),
+    "records nested too deep": ("records.json", lambda data: NESTED_TOO_DEEP, "records.json .*: it is nested too deep"),
+    "a key of 5,000 digits": (
+        "records.json",
+        with_a_long_key,
+        "records.json is not a backup's: it cannot be read as JSON",
+    ),
+}
+
+
+def every_row():
+    """Every row of every table, by model: the test database's, in this process."""
+    return {model._meta.label: list(model._base_manager.order_by("pk").values()) for model in apps.get_models()}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_malformed_archive_is_refused_saying_what_is_wrong(empty_database, originals, tmp_path, templates, case):
+    """
+    An archive whose manifest or records are not what `backup` writes, though its checksums match, is refused with a
+    message naming the part and what is wrong with it, not a traceback; the database (the roles `migrate` made
+    included) and storage stay as they were. Restored in this process, into the test database emptied of records.
+    """
+    member, change, message = MALFORMED[case]
+    archive = forged(templates["backup"], tmp_path / "forged.zip", member, change)
+    before = every_row()
+    with pytest.raises(CommandError, match=message):
+        call_command("restore", str(archive), stdout=io.StringIO())
+    assert every_row() == before
+    assert {"Curator", "Researcher"} <= {row["name"] for row in before["auth.Group"]}
+    assert stored_files(originals) == {}

@@ -66,14 +66,18 @@ class Command(BaseCommand):
     def verified_parts(self, archive, folder):
         """The records' fixture (extracted into `folder`) and {storage name: bytes} of the originals, all checked."""
         try:
-            manifest = json.loads(archive.read(MANIFEST))
-            checksums = manifest["sha256"]
-        except (KeyError, ValueError) as exc:
-            raise CommandError(f"The archive has no readable {MANIFEST}: not a backup.") from exc
+            manifest = parsed(MANIFEST, archive.read(MANIFEST))
+        except KeyError:
+            raise CommandError(f"The archive has no {MANIFEST}: not a backup.") from None
+        if not isinstance(manifest, dict):
+            raise CommandError(f"{MANIFEST} is not a backup's: it is not a JSON object.")
         if manifest.get("format") not in READS:
             raise CommandError(
                 f"The archive's format is {manifest.get('format')!r}; this version reads " + " and ".join(READS) + "."
             )
+        checksums = manifest.get("sha256")
+        if not isinstance(checksums, dict) or not all(isinstance(value, str) for value in checksums.values()):
+            raise CommandError(f"{MANIFEST} is not a backup's: its sha256 is not an object of members and checksums.")
         parts = {}
         for member, expected in checksums.items():
             try:
@@ -86,8 +90,8 @@ class Command(BaseCommand):
         if RECORDS not in parts:
             raise CommandError(f"The archive holds no {RECORDS}.")
         originals = {}
-        for record in json.loads(parts[RECORDS]):
-            if record.get("model") != "records.source" or not record["fields"].get("original"):
+        for record in rows_of(parts[RECORDS]):
+            if record["model"] != "records.source" or not record["fields"].get("original"):
                 continue
             name, expected = record["fields"]["original"], record["fields"].get("original_sha256")
             data = parts.get(original_member(name))
@@ -99,3 +103,26 @@ class Command(BaseCommand):
         records = folder / RECORDS
         records.write_bytes(parts[RECORDS])
         return records, originals
+
+
+def parsed(member, data):
+    """The JSON of the archive's `member`; JSON that Python cannot read is a CommandError saying why."""
+    try:
+        return json.loads(data)
+    except ValueError as exc:  # not UTF-8, not JSON, or an integer of more digits than Python converts
+        raise CommandError(f"{member} is not a backup's: it cannot be read as JSON ({exc}).") from exc
+    except RecursionError:
+        raise CommandError(f"{member} is not a backup's: it is nested too deep to be read as JSON.") from None
+
+
+def rows_of(data):
+    """The rows of records.json, each an object with a model and its fields; anything else is refused."""
+    rows = parsed(RECORDS, data)
+    if not isinstance(rows, list):
+        raise CommandError(f"{RECORDS} is not a backup's: it is not a list of records.")
+    for number, row in enumerate(rows, 1):
+        if not (isinstance(row, dict) and isinstance(row.get("model"), str) and isinstance(row.get("fields"), dict)):
+            raise CommandError(
+                f"{RECORDS} is not a backup's: record {number} is not an object with a model and its fields."
+            )
+    return rows
