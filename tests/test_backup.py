@@ -394,6 +394,11 @@ def without_fields(rows):
     del rows[0]["fields"]
 
 
+def named_at_length(rows):
+    [site] = [row for row in rows if row["model"] == "records.site"]
+    site["fields"]["name"] = "ت" * 500
+
+
 def with_a_long_key(records):
     rows = json.loads(records)
     rows[0]["pk"] = "KEY"
@@ -432,6 +437,12 @@ MALFORMED = {
         "records.json",
         with_a_long_key,
         "records.json is not a backup's: it cannot be read as JSON",
+    ),
+    "a site name of 500 characters": (
+        "records.json",
+        rows_changed(named_at_length),
+        r"records.json does not load, so nothing was restored: Could not load records.Site\(pk=\d+\): name: Ensure "
+        "this value has at most 200",
     ),
 }
 

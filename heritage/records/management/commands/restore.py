@@ -1,6 +1,7 @@
 """manage.py restore: load a `backup` archive into an empty, migrated database, with its originals, all or nothing."""
 
 import json
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -10,11 +11,16 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, transaction
 
 from ...backups import MANIFEST, READS, RECORDS, original_member
 from ...models import Source
 from ...texts import sha256
+
+# What loaddata raises for a record it cannot load (the fixture's path before the reason): the record's validation
+# (ValueError, records/signals.py), a value or reference the database refuses, a row the deserializer cannot read.
+NOT_LOADED = (DeserializationError, DatabaseError, ValueError, OverflowError)
 
 
 def tables_with_rows():
@@ -51,7 +57,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     # The groups `migrate` made (the roles) give way to the archive's, which keep their keys.
                     Group.objects.all().delete()
-                    call_command("loaddata", str(records), verbosity=0)
+                    load(records)
                     storage = Source.original.field.storage
                     for name, data in originals.items():
                         if not storage.exists(name):
@@ -126,3 +132,13 @@ def rows_of(data):
                 f"{RECORDS} is not a backup's: record {number} is not an object with a model and its fields."
             )
     return rows
+
+
+def load(records):
+    """loaddata of the records' fixture; a record it cannot load is a CommandError naming the record and why."""
+    try:
+        call_command("loaddata", str(records), verbosity=0)
+    except NOT_LOADED as exc:
+        # loaddata names the fixture by its temporary path, which means nothing once restore has ended
+        reason = re.sub(r"^Problem installing fixtures?(?: '.*?')?: ", "", str(exc))
+        raise CommandError(f"{RECORDS} does not load, so nothing was restored: {reason}") from exc
