@@ -394,6 +394,10 @@ def without_fields(rows):
     del rows[0]["fields"]
 
 
+def without_the_researcher_role(rows):
+    rows[:] = [row for row in rows if (row["model"], row["fields"].get("name")) != ("auth.group", "Researcher")]
+
+
 def named_at_length(rows):
     [site] = [row for row in rows if row["model"] == "records.site"]
     site["fields"]["name"] = "ت" * 500
@@ -437,6 +441,12 @@ MALFORMED = {
         "records.json",
         with_a_long_key,
         "records.json is not a backup's: it cannot be read as JSON",
+    ),
+    "no records": ("records.json", lambda data: b"[]", "records.json is not a backup's: it holds no records"),
+    "no Researcher role": (
+        "records.json",
+        rows_changed(without_the_researcher_role),
+        "records.json is not a backup's: it holds no Researcher group",
     ),
     "a site name of 500 characters": (
         "records.json",

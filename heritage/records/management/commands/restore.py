@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from ...backups import MANIFEST, READS, RECORDS, original_member
+from ...backups import MANIFEST, READS, RECORDS, ROLES, original_member
 from ...models import Source
 from ...texts import sha256
 
@@ -55,7 +55,8 @@ class Command(BaseCommand):
             written = []
             try:
                 with transaction.atomic():
-                    # The groups `migrate` made (the roles) give way to the archive's, which keep their keys.
+                    # The groups `migrate` made (the roles) give way to the archive's, which keep their keys (the
+                    # archive holds the roles: rows_of).
                     Group.objects.all().delete()
                     load(records)
                     storage = Source.original.field.storage
@@ -122,15 +123,27 @@ def parsed(member, data):
 
 
 def rows_of(data):
-    """The rows of records.json, each an object with a model and its fields; anything else is refused."""
+    """
+    The rows of records.json, each an object with a model and its fields, the roles among them. Anything else is not
+    what `backup` writes, and is refused before restore deletes this database's groups to take the archive's.
+    """
     rows = parsed(RECORDS, data)
     if not isinstance(rows, list):
         raise CommandError(f"{RECORDS} is not a backup's: it is not a list of records.")
+    if not rows:
+        raise CommandError(f"{RECORDS} is not a backup's: it holds no records.")
     for number, row in enumerate(rows, 1):
         if not (isinstance(row, dict) and isinstance(row.get("model"), str) and isinstance(row.get("fields"), dict)):
             raise CommandError(
                 f"{RECORDS} is not a backup's: record {number} is not an object with a model and its fields."
             )
+    groups = {row["fields"].get("name") for row in rows if row["model"] == "auth.group"}
+    missing = [role for role in ROLES if role not in groups]
+    if missing:
+        raise CommandError(
+            f"{RECORDS} is not a backup's: it holds no {' or '.join(missing)} group (a backup holds the roles, "
+            "which restore puts in place of this database's)."
+        )
     return rows
 
 
