@@ -23,9 +23,6 @@ FORMAT = "heritage-backup/2"
 READS = ("heritage-backup/1", FORMAT)
 MANIFEST = "manifest.json"
 RECORDS = "records.json"
-# The groups `migrate` makes (records/0003_roles). `backup` writes every group, these among them; restore puts the
-# archive's groups in place of the database's, so it refuses an archive without the roles rather than drop them.
-ROLES = ("Curator", "Researcher")
 # The natural keys the records' writer keeps (Serializer): bounded, so that memory does not grow with the database.
 NATURAL_KEYS_KEPT = 100_000
 

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from ...backups import MANIFEST, READS, RECORDS, ROLES, original_member
+from ...backups import MANIFEST, READS, RECORDS, original_member
 from ...models import Source
 from ...texts import sha256
 
@@ -51,13 +51,14 @@ class Command(BaseCommand):
         except (OSError, zipfile.BadZipFile) as exc:
             raise CommandError(f"{input} is not a backup archive ({exc}).") from exc
         with archive, tempfile.TemporaryDirectory() as folder:
-            records, originals = self.verified_parts(archive, Path(folder))
+            records, originals, groups = self.verified_parts(archive, Path(folder))
             written = []
             try:
                 with transaction.atomic():
-                    # The groups `migrate` made (the roles) give way to the archive's, which keep their keys (the
-                    # archive holds the roles: rows_of).
-                    Group.objects.all().delete()
+                    # The groups `migrate` made (the roles) give way to the archive's, which keep their keys; an
+                    # archive without groups (its database's were all deleted) leaves them.
+                    if groups:
+                        Group.objects.all().delete()
                     load(records)
                     storage = Source.original.field.storage
                     for name, data in originals.items():
@@ -71,7 +72,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Restored {input}: the records and {len(originals)} original(s), checksums verified.")
 
     def verified_parts(self, archive, folder):
-        """The records' fixture (extracted into `folder`) and {storage name: bytes} of the originals, all checked."""
+        """
+        The records' fixture (extracted into `folder`), {storage name: bytes} of the originals, all checked, and
+        whether the records hold groups.
+        """
         try:
             manifest = parsed(MANIFEST, archive.read(MANIFEST))
         except KeyError:
@@ -96,8 +100,8 @@ class Command(BaseCommand):
             parts[member] = data
         if RECORDS not in parts:
             raise CommandError(f"The archive holds no {RECORDS}.")
-        originals = {}
-        for record in rows_of(parts[RECORDS]):
+        originals, rows = {}, rows_of(parts[RECORDS])
+        for record in rows:
             if record["model"] != "records.source" or not record["fields"].get("original"):
                 continue
             name, expected = record["fields"]["original"], record["fields"].get("original_sha256")
@@ -109,7 +113,7 @@ class Command(BaseCommand):
             originals[name] = data
         records = folder / RECORDS
         records.write_bytes(parts[RECORDS])
-        return records, originals
+        return records, originals, any(row["model"] == "auth.group" for row in rows)
 
 
 def parsed(member, data):
@@ -124,8 +128,8 @@ def parsed(member, data):
 
 def rows_of(data):
     """
-    The rows of records.json, each an object with a model and its fields, the roles among them. Anything else is not
-    what `backup` writes, and is refused before restore deletes this database's groups to take the archive's.
+    The rows of records.json, each an object with a model and its fields. Anything else is not what `backup` writes,
+    and is refused before restore deletes this database's groups to take the archive's.
     """
     rows = parsed(RECORDS, data)
     if not isinstance(rows, list):
@@ -137,13 +141,6 @@ def rows_of(data):
             raise CommandError(
                 f"{RECORDS} is not a backup's: record {number} is not an object with a model and its fields."
             )
-    groups = {row["fields"].get("name") for row in rows if row["model"] == "auth.group"}
-    missing = [role for role in ROLES if role not in groups]
-    if missing:
-        raise CommandError(
-            f"{RECORDS} is not a backup's: it holds no {' or '.join(missing)} group (a backup holds the roles, "
-            "which restore puts in place of this database's)."
-        )
     return rows
 
 
