@@ -408,6 +408,11 @@ def with_a_long_key(records):
     return json.dumps(rows).encode().replace(b'"KEY"', b"9" * 5_000)
 
 
+def with_an_original_outside_storage(rows):
+    [source] = [row for row in rows if row["model"] == "records.source" and row["fields"].get("original")]
+    source["fields"]["original"] = "../../outside.txt"
+
+
 NESTED_TOO_DEEP = b"[" * 100_000 + b"]" * 100_000
 
 # {case: (the member changed, how, what the refusal says)}
@@ -440,6 +445,11 @@ MALFORMED = {
         "records.json",
         with_a_long_key,
         "records.json is not a backup's: it cannot be read as JSON",
+    ),
+    "an original named outside storage": (
+        "records.json",
+        rows_changed(with_an_original_outside_storage),
+        "its original's name '../../outside.txt' is not one",
     ),
     "no records": ("records.json", lambda data: b"[]", "records.json is not a backup's: it holds no records"),
     "a site name of 500 characters": (
@@ -486,3 +496,23 @@ def test_an_archive_without_groups_leaves_the_roles_migrate_made(empty_database,
     call_command("restore", str(archive), stdout=io.StringIO())
     assert {"Curator", "Researcher"} <= set(Group.objects.values_list("name", flat=True))
     assert DamageReport.objects.exists()
+
+
+def test_a_member_that_does_not_unpack_is_damage(empty_database, originals, tmp_path, templates):
+    """A byte of records.json changed inside the zip (its CRC no longer holds): refused as damage, not a traceback."""
+    data = bytearray(templates["backup"].read_bytes())
+    with zipfile.ZipFile(templates["backup"]) as archive:
+        start = archive.getinfo("records.json").header_offset
+    # The member's data follows its local header: 30 bytes, then its name and extra field, their lengths at 26-29.
+    start += (
+        30
+        + int.from_bytes(data[start + 26 : start + 28], "little")
+        + int.from_bytes(data[start + 28 : start + 30], "little")
+    )
+    data[start + 10] ^= 0xFF
+    (tmp_path / "damaged.zip").write_bytes(data)
+    before = every_row()
+    with pytest.raises(CommandError, match=r"records.json cannot be unpacked \(.*\): the archive is damaged"):
+        call_command("restore", str(tmp_path / "damaged.zip"), stdout=io.StringIO())
+    assert every_row() == before
+    assert stored_files(originals) == {}

@@ -4,7 +4,8 @@ import json
 import re
 import tempfile
 import zipfile
-from pathlib import Path
+import zlib
+from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -77,7 +78,7 @@ class Command(BaseCommand):
         whether the records hold groups.
         """
         try:
-            manifest = parsed(MANIFEST, archive.read(MANIFEST))
+            manifest = parsed(MANIFEST, member_bytes(archive, MANIFEST))
         except KeyError:
             raise CommandError(f"The archive has no {MANIFEST}: not a backup.") from None
         if not isinstance(manifest, dict):
@@ -92,7 +93,7 @@ class Command(BaseCommand):
         parts = {}
         for member, expected in checksums.items():
             try:
-                data = archive.read(member)
+                data = member_bytes(archive, member)
             except KeyError:
                 raise CommandError(f"The archive lacks {member}, which its manifest lists.") from None
             if sha256(data) != expected:
@@ -105,6 +106,8 @@ class Command(BaseCommand):
             if record["model"] != "records.source" or not record["fields"].get("original"):
                 continue
             name, expected = record["fields"]["original"], record["fields"].get("original_sha256")
+            if not isinstance(name, str) or PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+                raise CommandError(f"Source {record['fields'].get('slug')}: its original's name {name!r} is not one.")
             data = parts.get(original_member(name))
             if data is None:
                 raise CommandError(f"Source {record['fields'].get('slug')}: its original {name} is not in the archive.")
@@ -114,6 +117,14 @@ class Command(BaseCommand):
         records = folder / RECORDS
         records.write_bytes(parts[RECORDS])
         return records, originals, any(row["model"] == "auth.group" for row in rows)
+
+
+def member_bytes(archive, member):
+    """The bytes of the archive's `member` (KeyError if it has none); a member that does not unpack is damage."""
+    try:
+        return archive.read(member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise CommandError(f"{member} cannot be unpacked ({exc}): the archive is damaged.") from exc
 
 
 def parsed(member, data):
