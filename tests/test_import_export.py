@@ -315,6 +315,7 @@ def csv_file(*rows):
             "Unknown column 'lattitude': the columns are condition, condition_assessed, country, damage_extent, ",
         ),
         (csv_file(["slug", "name", "name"], ["hatra", "Hatra", "al-Hadr"]), "The column 'name' is given twice"),
+        (csv_file(["slug", "name", ""], ["hatra", "Hatra", "x"]), "Column 3 has no name but holds values"),
         (
             csv_file(SITE_HEADERS, GOOD_SITE, ["nimrud", *GOOD_SITE[1:]], ["hatra", "Second", *GOOD_SITE[2:]]),
             "The slug 'hatra' is on rows 1, 3: a file gives each record once",
@@ -336,6 +337,17 @@ def test_a_file_whose_columns_or_slugs_cannot_be_followed_is_refused_whole(clien
         assert problem.replace("'", "&#x27;") in page.content.decode() and "Traceback" not in page.content.decode()
         assert page.context.get("confirm_form") is None
     assert table_counts() == before
+
+
+def test_columns_and_rows_a_spreadsheet_leaves_empty_are_left_out(palmyra):
+    """Cells formatted but empty: a column with neither a name nor a value, a row without a value, are no problem."""
+    dataset = tablib.Dataset(headers=[*SITE_HEADERS, None])
+    dataset.append([*GOOD_SITE, None])
+    dataset.append([None] * (len(SITE_HEADERS) + 1))
+    xlsx = XLSX()
+    result = SiteResource().import_data(xlsx.create_dataset(xlsx.export_data(dataset)), dry_run=False)
+    assert import_problems(result) == ""
+    assert Site.objects.get(slug="hatra").name == "Hatra"
 
 
 @pytest.mark.parametrize(

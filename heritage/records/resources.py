@@ -13,9 +13,10 @@ form, and not held by another site), an error naming the row and the column. A f
 as they are.
 
 A file is refused whole, before any row is read, when its columns are not the resource's (a column unknown, given
-twice, or no `slug` column) or when it gives one slug on two rows: the library would ignore an unknown column and
-let the last of two rows win. A cell is refused, naming its column, when it is not a number where one is wanted (or
-not a whole one), or holds a NUL character, which no text column stores.
+twice, unnamed but holding values, or no `slug` column) or when it gives one slug on two rows: the library would
+ignore an unknown column and let the last of two rows win. A cell is refused, naming its column, when it is not a
+number where one is wanted (or not a whole one), holds a NUL character, which no text column stores, or is text that
+the spreadsheet made a date or a rounded number.
 
 Exports hold what the exporting user may see (the records `visible_to` them, a sensitive site's location as
 `coordinates_for` them, its identifiers only for those who may see that location), and text that a spreadsheet
@@ -115,6 +116,23 @@ class Refusal(results.Error):
     traceback = ""
 
 
+def drop_unnamed_empty_columns(dataset):
+    """
+    Leave out the columns with neither a name nor a value, which a spreadsheet writes where cells were formatted
+    (or a CSV's trailing comma makes). A column without a name that holds values is a problem: its words.
+    """
+    headers = list(dataset.headers or [])
+    unnamed = [index for index, name in enumerate(headers) if name is None or str(name).strip() == ""]
+    for index in unnamed:
+        if any(row[index] not in (None, "") for row in dataset):
+            return f"Column {index + 1} has no name but holds values: name it, or remove it."
+    if unnamed:
+        rows = [[value for index, value in enumerate(row) if index not in unnamed] for row in dataset]
+        dataset.wipe()
+        dataset.headers = [name for index, name in enumerate(headers) if index not in unnamed]
+        dataset.extend(rows)
+
+
 def slug_field(attribute, model):
     return fields.Field(attribute=attribute, column_name=attribute, widget=SlugWidget(model))
 
@@ -149,12 +167,16 @@ class RecordResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        unnamed = drop_unnamed_empty_columns(dataset)
         headers = list(dataset.headers or [])
         if not headers:
             raise ValueError("The file is empty: its first row names the columns, one of them slug.")
         known = {field.column_name for field in self.fields.values()}
-        problems = [f"The column {name!r} is given twice." for name, n in collections.Counter(headers).items() if n > 1]
-        if unknown := [name for name in dict.fromkeys(headers) if name not in known]:
+        problems = [unnamed] if unnamed else []
+        problems += [
+            f"The column {name!r} is given twice." for name, n in collections.Counter(headers).items() if n > 1
+        ]
+        if unknown := [name for name in dict.fromkeys(headers) if name not in known and name not in (None, "")]:
             problems.append(
                 f"Unknown column{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))}: the columns are "
                 f"{', '.join(sorted(known))}."
