@@ -326,10 +326,10 @@ def test_a_confirmation_without_its_upload_imports_nothing(client):
 
 
 def curator_who_may(username, *, workflow):
-    """A staff user who may add and change what an import writes, and move reports through the workflow or not."""
+    """A staff user who may add, change and view what an import writes, and move reports through the workflow or not."""
     user = make_user(username)
     written = [Site, SiteName, SiteIdentifier, SiteExtent, DamageReport, Threat, Source, Citation]
-    codenames = [f"{action}_{model._meta.model_name}" for model in written for action in ("add", "change")]
+    codenames = [f"{action}_{model._meta.model_name}" for model in written for action in ("add", "change", "view")]
     if workflow:
         codenames += ["change_status_damagereport", "change_status_threat"]
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="records", codename__in=codenames))
@@ -348,6 +348,19 @@ def test_only_those_who_may_add_and_change_everything_it_writes_may_import(clien
     assert client.post(PAGE, {"pending": "0" * 32, "name": "x.geojson", "status": "draft"}).status_code == 403
     assert "Import EAMENA" not in client.get(reverse("admin:records_site_changelist")).content.decode()
     assert not Site.objects.filter(slug__startswith="eamena-").exists()
+
+
+def test_the_page_asks_for_every_permission_over_what_it_writes(client):
+    """Without any one of adding, changing or viewing one kind of record an import writes, the page is refused."""
+    user = curator_who_may("dora", workflow=False)
+    client.force_login(user)
+    assert client.get(PAGE).status_code == 200
+    for permission in list(user.user_permissions.all()):
+        user.user_permissions.remove(permission)
+        user = type(user).objects.get(pk=user.pk)  # permissions are cached on the user
+        client.force_login(user)
+        assert client.get(PAGE).status_code == 403, permission.codename
+        user.user_permissions.add(permission)
 
 
 def test_new_reports_start_as_reported_only_for_those_who_may_move_them_through_the_workflow(client, originals):

@@ -4,7 +4,8 @@ would do (the dry run's table and every problem by place, feature and property),
 
 The upload waits between the two steps in the originals' storage (uploads.py), so the confirming request carries
 only its token. The import adds and changes sites, their names, identifiers and extents, damage reports, threats,
-sources and citations: only curators who may add and change each of them see the page, and only those who may move
+sources and citations, and its report shows what they hold: only curators who may add, change and view each of them
+(as the CSV import asks of its records) see the page, and only those who may move
 damage reports and threats through the workflow may have new ones start as reported. The import itself is
 importers.eamena's.
 """
@@ -29,7 +30,9 @@ from . import uploads
 STATUSES = [(CurationStatus.DRAFT, "Draft"), (CurationStatus.REPORTED, "Reported")]
 WRITTEN = [*CITED_MODELS, Source, Citation]
 PERMISSIONS = [
-    f"{model._meta.app_label}.{action}_{model._meta.model_name}" for model in WRITTEN for action in ("add", "change")
+    f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+    for model in WRITTEN
+    for action in ("add", "change", "view")
 ]
 
 
