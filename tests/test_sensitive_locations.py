@@ -105,6 +105,22 @@ def test_a_researcher_cannot_flag_a_site_in_the_admin(client, palmyra):
     assert table_counts() == before
 
 
+def test_staff_who_may_change_sites_but_not_see_exact_locations_cannot_untick_the_flag(client, palmyra):
+    """The flag is read-only on their form: unticking it would show them the location it hides."""
+    site = located(palmyra)
+    Site.objects.filter(pk=site.pk).update(is_sensitive=True)
+    user = make_user("chad")
+    user.user_permissions.set(Permission.objects.filter(codename__in=["add_site", "change_site"]))
+    client.force_login(user)
+    url = reverse("admin:records_site_change", args=[site.pk])
+    page = client.get(url)
+    assert 'name="is_sensitive"' not in page.content.decode()
+    response = client.post(url, {k: v for k, v in form_data(page).items() if k != "is_sensitive"})
+    assert response.status_code == 302
+    assert Site.objects.get(pk=site.pk).is_sensitive
+    assert public_coordinates("palmyra") == ("34.600000", "38.300000", None)
+
+
 def test_reverting_to_a_version_from_before_the_flag_keeps_it(client, palmyra):
     """The revert form shows the flag read-only and keeps it, whatever the old version or the POST says."""
     site = located(palmyra)

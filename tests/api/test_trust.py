@@ -280,6 +280,22 @@ def test_changing_a_location_one_may_not_see_is_refused(sensitive):
     assert str(Site.objects.get(slug="hatra").latitude) == "35.588300"
 
 
+@pytest.mark.parametrize("value", [False, True])
+def test_the_sensitivity_flag_is_set_and_cleared_only_by_those_who_see_exact_locations(sensitive, value):
+    """Clearing it would show a user who may change but not view sites the location it hides: a 400, nothing written."""
+    changer = token_client("changer", "add", "change")
+    url = "/api/v1/sites/hatra/"
+    version = Site.objects.get(slug="hatra").version
+    response = changer.patch(url, {"is_sensitive": value}, format="json", **if_match(changer, url))
+    assert response.status_code == 400
+    assert "may see exact locations" in response.json()["is_sensitive"][0]
+    site = Site.objects.get(slug="hatra")
+    assert (site.is_sensitive, site.version) == (True, version)
+    new = {"slug": "new-tell", "name": "New tell", "kind": "archaeological_site", "country": "SY"}
+    assert changer.post("/api/v1/sites/", {**new, "is_sensitive": value}, format="json").status_code == 400
+    assert not Site.objects.filter(slug="new-tell").exists()
+
+
 # --- 16. Every error under /api/ is JSON ----------------------------------------------------------------------
 
 

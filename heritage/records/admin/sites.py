@@ -195,6 +195,9 @@ class SiteAdmin(ImportExportRecordAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
+        if not may_see_exact_locations(request.user) and "is_sensitive" not in fields:
+            # Unticking it would show them the location it hides (the API refuses the same: api/sites.py).
+            fields = [*fields, "is_sensitive"]
         return [*fields, *LOCATION_FIELDS] if getattr(obj, "location_hidden", False) else fields
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):

@@ -215,7 +215,7 @@ class VisibleCoordinateField(serializers.DecimalField):
 class VisibleSensitivityField(serializers.BooleanField):
     """
     Whether a site's location is sensitive, for users who may see exact locations (`may_see_exact_locations`); null
-    for everyone else. Users who may change sites set and clear it.
+    for everyone else. Those of them who may change sites set and clear it.
     """
 
     def __init__(self, **kwargs):
@@ -223,7 +223,7 @@ class VisibleSensitivityField(serializers.BooleanField):
             required=False,
             allow_null=True,
             help_text="Sensitive location: the public sees the coordinates only to 0.1 degree. Shown only to users "
-            "who may see exact locations (null for others); set by users who may change sites.",
+            "who may see exact locations (null for others), and set or cleared only by them.",
         )
         super().__init__(**kwargs)
 
@@ -399,11 +399,21 @@ class SiteSerializer(RecordSerializer):
         return super().validate(attrs)
 
     def validate_is_sensitive(self, value):
+        user = getattr(self.context.get("request"), "user", None)
+        if not may_see_exact_locations(user):
+            # Clearing the flag would show them the location it hides; setting it is refused too, so that the flag
+            # has one rule: it is set and cleared by those who see what it hides. The null they were shown, sent back
+            # (a GET then PUT), leaves it as it is.
+            if value is not None:
+                raise serializers.ValidationError(
+                    "Only users who may see exact locations may set or clear whether a site is sensitive."
+                )
+            return (
+                self.instance.is_sensitive
+                if self.instance is not None
+                else Site._meta.get_field("is_sensitive").get_default()
+            )
         if value is None:
-            # The null a user who may not see exact locations was shown, sent back (a GET then PUT): unchanged.
-            user = getattr(self.context.get("request"), "user", None)
-            if self.instance is not None and not may_see_exact_locations(user):
-                return self.instance.is_sensitive
             raise serializers.ValidationError("Must be true or false.")
         return value
 
