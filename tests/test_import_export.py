@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
-from heritage.records.models import Actor, DamageReport, Occupation, Site, SiteIdentifier
+from heritage.records.models import Actor, DamageReport, DisturbanceCause, Occupation, Site, SiteIdentifier
 from heritage.records.resources import DamageReportResource, OccupationResource, SiteResource, import_problems
 
 from .admin_helpers import make_user
@@ -84,6 +84,21 @@ def test_an_unknown_slug_is_a_row_error_naming_it(palmyra):
     (invalid,) = result.invalid_rows
     assert invalid.field_specific_errors["site"] == ["No site has the slug 'hatra'."]
     assert not Occupation.objects.filter(slug="hatra-2015").exists()
+
+
+def test_an_import_keeps_a_retired_cause_but_cannot_newly_choose_one(palmyra):
+    """A row may keep the retired cause its report has; naming one for another report is an error of the column."""
+    DisturbanceCause.objects.filter(slug__in=["vandalism", "looting"]).update(is_active=False)
+    dataset = tablib.Dataset(headers=["slug", "site", "cause", "severity", "certainty"])
+    dataset.append(["palmyra-defaced-by-isis", "palmyra", "vandalism", "severely_damaged", "medium"])
+    dataset.append(["new-report", "palmyra", "looting", "possibly_damaged", "low"])
+    result = DamageReportResource().import_data(dataset, dry_run=False)
+    (invalid,) = result.invalid_rows
+    assert invalid.number == 2
+    assert invalid.field_specific_errors["cause"] == [
+        "The disturbance cause 'looting' is retired: choose a current one."
+    ]
+    assert not DamageReport.objects.filter(slug="new-report").exists()
 
 
 def test_a_malformed_edtf_date_in_an_import_is_refused(palmyra):

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from heritage.records.models import (
+    DamageReport,
     DisturbanceCategory,
     DisturbanceCause,
     Event,
@@ -135,3 +136,23 @@ def test_a_curator_changes_an_events_kind_in_its_form(client, palmyra):
     response = client.post(url, {**data, "kind": "military_operation"})
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Event.objects.get(pk=event.pk).kind_id == "military_operation"
+
+
+def test_a_form_keeps_a_retired_cause_but_cannot_newly_choose_one(client, palmyra):
+    """The autocomplete does not offer a retired term, and a POST naming one is a form error on the field."""
+    from .test_admin_stale_edit import form_data
+
+    client.force_login(make_user("cora", group="Curator"))
+    report = DamageReport.objects.get(slug="palmyra-defaced-by-isis")
+    DisturbanceCause.objects.filter(slug__in=[report.cause.slug, "looting"]).update(is_active=False)
+    url = reverse("admin:records_damagereport_change", args=[report.pk])
+    data = form_data(client.get(url))
+    refused = client.post(url, {**data, "cause": DisturbanceCause.objects.get(slug="looting").pk})
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors["cause"] == [
+        "The disturbance cause 'looting' is retired: choose a current one."
+    ]
+    assert DamageReport.objects.get(pk=report.pk).cause_id == report.cause_id
+    response = client.post(url, {**data, "description": "Kept its retired cause."})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert DamageReport.objects.get(pk=report.pk).description == "Kept its retired cause."

@@ -133,8 +133,27 @@ def drop_unnamed_empty_columns(dataset):
         dataset.extend(rows)
 
 
+class TermSlugField(fields.Field):
+    """
+    A column naming a term of a managed vocabulary by its slug: a row may keep the retired term its record has, but
+    not newly choose one (models/vocabularies.py), an error of the column.
+    """
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        term = self.clean(row, **kwargs)
+        key = instance._meta.get_field(self.attribute)
+        if (
+            term is not None
+            and term.retired_refusal()
+            and getattr(instance, key.attname) != key.target_field.value_from_object(term)
+        ):
+            raise ValueError(term.retired_refusal())
+        super().save(instance, row, is_m2m, **kwargs)
+
+
 def slug_field(attribute, model):
-    return fields.Field(attribute=attribute, column_name=attribute, widget=SlugWidget(model))
+    field_class = TermSlugField if issubclass(model, Term) else fields.Field
+    return field_class(attribute=attribute, column_name=attribute, widget=SlugWidget(model))
 
 
 def derived_field(attribute):

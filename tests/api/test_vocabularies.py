@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from heritage.records.models import Event, EventType, QuantityUnit, Site
+from heritage.records.models import DamageReport, DisturbanceCause, Event, EventType, QuantityUnit, Site, Threat
 
 from ..conftest import table_counts
 from .base import if_match
@@ -83,6 +83,32 @@ def test_a_retired_term_stays_on_its_records_but_cannot_be_chosen_again(curator,
     assert response.status_code == 400
     assert response.json() == {"kind": ["The event type 'capture' is retired: choose a current one."]}
     assert table_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "model", "slug", "body"),
+    [
+        ("/api/v1/damage-reports/", DamageReport, "palmyra-defaced-by-isis", {"severity": "destroyed"}),
+        ("/api/v1/threats/", Threat, "palmyra-landmines-2016", {"endangers": "people"}),
+    ],
+)
+def test_a_retired_cause_stays_on_its_records_but_cannot_be_chosen_again(curator, palmyra, url, model, slug, body):
+    """As an event type: a report or threat saves unchanged with its retired cause, but no write newly chooses one."""
+    record = model.objects.get(slug=slug)
+    DisturbanceCause.objects.filter(slug__in=[record.cause.slug, "looting"]).update(is_active=False)
+    detail = f"{url}{slug}/"
+    read = curator.get(detail)
+    assert curator.put(detail, read.json(), format="json", HTTP_IF_MATCH=read["ETag"]).status_code == 200
+    before = table_counts()
+    moved = curator.patch(detail, {"cause": "looting"}, format="json", **if_match(curator, detail))
+    assert moved.status_code == 400
+    assert moved.json() == {"cause": ["The disturbance cause 'looting' is retired: choose a current one."]}
+    new = {"slug": "new-record", "site": "palmyra", "cause": "looting", "certainty": "low", **body}
+    created = curator.post(url, new, format="json")
+    assert created.status_code == 400
+    assert created.json() == {"cause": ["The disturbance cause 'looting' is retired: choose a current one."]}
+    assert table_counts() == before
+    assert model.objects.get(slug=slug).cause_id == record.cause_id
 
 
 def test_a_term_in_use_keeps_its_slug(curator, palmyra):

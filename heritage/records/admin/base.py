@@ -23,7 +23,7 @@ from ..models.base import may_view
 from ..resources import import_problems
 from . import uploads
 from .deletions import TombstoneAdminMixin
-from .forms import VersionCheckedForm
+from .forms import TermCheckedForm, VersionCheckedForm
 
 
 def edtf_readonly_fields(model):
@@ -383,6 +383,7 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
 class NoCitationsInline(SlugAfterItsSourceMixin, FormFieldsMixin):
     """Inline rows edit the record itself; its citations are added on the record's own page (show_change_link)."""
 
+    form = TermCheckedForm
     exclude = ["citations"]
     show_change_link = True
     extra = 0

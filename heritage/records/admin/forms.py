@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from ..concurrency import RecordDeleted, StaleVersion, claim_version
+from ..models import Term
 
 
 def https_urls(field, **kwargs):
@@ -29,7 +30,22 @@ def what_changed(current, seen_version):
     return who, [f"{change.field}: “{change.old}” → “{change.new}”" for change in delta.changes]
 
 
-class VersionCheckedForm(forms.ModelForm):
+class TermCheckedForm(forms.ModelForm):
+    """
+    A record's form (or an inline's row): a term it newly chooses must be current. The autocomplete offers only
+    those, but a POST can name any; a retired term the record has already stays (models/vocabularies.py).
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.changed_data:
+            term = cleaned.get(name)
+            if isinstance(term, Term) and term.retired_refusal():
+                self.add_error(name, term.retired_refusal())
+        return cleaned
+
+
+class VersionCheckedForm(TermCheckedForm):
     """
     Carries the version the curator opened (a hidden field) and, on save, claims it (concurrency.claim_version):
     if someone saved the record meanwhile, the form is refused with what they changed, and nothing is written. The

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from .. import selectors, services
 from ..choices import Certainty, CurationStatus, Extent, Severity, ThreatProbability, ThreatTarget
 from ..models import Actor, DamageReport, DisturbanceCategory, DisturbanceCause, Occupation, Site, Structure, Threat
-from .common.fields import BriefRelatedField, QuantityField, UncertainDateField, api_url
+from .common.fields import BriefRelatedField, BriefTermField, QuantityField, UncertainDateField, api_url
 from .common.filters import (
     BaseFilterSet,
     BooleanFilter,
@@ -105,7 +105,7 @@ class DamageReportSerializer(RecordSerializer):
     url = api_url("damage-report")
     site = BriefRelatedField(queryset=Site.objects.all())
     structure = BriefRelatedField(queryset=Structure.objects.all(), allow_null=True, required=False)
-    cause = BriefRelatedField(queryset=DisturbanceCause.objects.all())
+    cause = BriefTermField(queryset=DisturbanceCause.objects.all())
     occurred = UncertainDateField(
         "occurred",
         help_text="When (EDTF). Empty with an occupation: the bounds are then the occupation's, and follow it.",
@@ -165,7 +165,7 @@ class ThreatSerializer(RecordSerializer):
 
     url = api_url("threat")
     site = BriefRelatedField(queryset=Site.objects.all())
-    cause = BriefRelatedField(queryset=DisturbanceCause.objects.all())
+    cause = BriefTermField(queryset=DisturbanceCause.objects.all())
     observed = UncertainDateField("observed", help_text="When the danger was reported to exist (EDTF), with bounds.")
     quantity = QuantityField(help_text="A reported number, e.g. at least 150 mines.")
     citations = citations_field()

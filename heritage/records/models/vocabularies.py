@@ -77,6 +77,16 @@ class Term(SlugNaturalKeyMixin, TimestampedModel):
     def __str__(self):
         return self.label
 
+    def retired_refusal(self):
+        """
+        Why a record cannot newly choose this term, or "" while it is current. Every write path (the API, the admin's
+        forms, the CSV import) asks it only of a term the record does not have already: the records using a retired
+        term keep it, and stay saveable.
+        """
+        if self.is_active:
+            return ""
+        return f"The {self._meta.verbose_name} '{self.slug}' is retired: choose a current one."
+
     def clean(self):
         super().clean()
         if self.pk is None:

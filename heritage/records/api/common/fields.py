@@ -155,6 +155,31 @@ class BriefRelatedField(ReusedBriefMixin, BriefRelatedFieldBase):
     """A related record in brief (one brief serializer per field, on the fast path)."""
 
 
+class BriefTermField(BriefRelatedField):
+    """
+    A term of a managed vocabulary in brief (a damage report's `cause`): as TermField, a retired term stays on the
+    records that have it but cannot be newly chosen.
+    """
+
+    def to_internal_value(self, data):
+        term = super().to_internal_value(data)
+        record = record_being_changed(self)
+        if term.retired_refusal():
+            key = None if record is None else record._meta.get_field(self.source)
+            if key is None or getattr(record, key.attname) != key.target_field.value_from_object(term):
+                raise serializers.ValidationError(term.retired_refusal(), code="retired")
+        return term
+
+
+def record_being_changed(field):
+    """The record `field`'s serializer is changing: None for a new record (or several at once)."""
+    serializer = field.parent
+    while serializer is not None and not isinstance(serializer, serializers.BaseSerializer):
+        serializer = serializer.parent
+    instance = getattr(serializer, "instance", None)
+    return None if isinstance(instance, list | tuple) else instance
+
+
 class ComputedField(serializers.Field):
     """A read value computed from columns of the record (see the module docstring): subclasses give both parts."""
 
@@ -383,10 +408,5 @@ class TermField(serializers.SlugRelatedField):
 
     def current_value(self):
         """The slug the record being changed has now: None for a new record (or several at once)."""
-        serializer = self.parent
-        while serializer is not None and not isinstance(serializer, serializers.BaseSerializer):
-            serializer = serializer.parent
-        instance = getattr(serializer, "instance", None)
-        if instance is None or isinstance(instance, list | tuple):
-            return None
-        return self.get_attribute(instance)
+        instance = record_being_changed(self)
+        return None if instance is None else self.get_attribute(instance)

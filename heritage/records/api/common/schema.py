@@ -169,6 +169,7 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
     """A related record: its brief summary in responses; its id or slug in requests."""
 
     target_class = "heritage.records.api.common.fields.BriefRelatedField"
+    match_subclasses = True  # BriefTermField (a damage report's cause) too
 
     def map_serializer_field(self, auto_schema, direction):
         if direction == "response":
