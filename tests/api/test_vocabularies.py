@@ -124,6 +124,16 @@ def test_a_term_in_use_keeps_its_slug(curator, palmyra):
     assert QuantityUnit.objects.filter(slug="graves").exists()
 
 
+def test_a_cause_in_use_keeps_its_slug(curator, palmyra):
+    """Damage reports and threats hold their cause by id, but name it by slug (`cause=vandalism`): renaming is a 400."""
+    for slug in ("vandalism", "landmines"):  # a damage report's cause, a threat's
+        url = f"/api/v1/disturbance-causes/{slug}/"
+        response = curator.patch(url, {"slug": f"{slug}2"}, format="json", **if_match(curator, url))
+        assert response.status_code == 400
+        assert "cannot change" in response.json()["slug"][0]
+        assert DisturbanceCause.objects.filter(slug=slug).exists()
+
+
 def test_a_term_in_use_cannot_be_deleted(deleter, palmyra):
     """Deleting a term that records use is a 409 naming them; the term stays."""
     url = "/api/v1/event-types/capture/"

@@ -99,11 +99,15 @@ class Term(SlugNaturalKeyMixin, TimestampedModel):
 
     @classmethod
     def used_as(cls, slug):
-        """Whether any record names a term of this vocabulary by `slug` (in a key that holds the slug)."""
+        """
+        Whether any record uses the term of this vocabulary whose slug is `slug`, by any foreign key: those holding the
+        slug (an event's kind) and those holding the id (a damage report's cause), since filters, exports and other
+        databases name the term by its slug either way.
+        """
         return any(
-            relation.related_model._base_manager.filter(**{relation.field.attname: slug}).exists()
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__slug": slug}).exists()
             for relation in cls._meta.related_objects
-            if relation.one_to_many and relation.field.target_field.name == "slug"
+            if relation.one_to_many or relation.one_to_one
         )
 
 
