@@ -51,6 +51,18 @@ def test_a_curator_verifies_a_cited_record_and_who_and_when_are_kept(palmyra, mo
 
 @pytest.mark.django_db
 @both_kinds
+def test_the_etag_a_move_answers_with_is_the_one_to_write_with_next(palmyra, model):
+    """Regression: the move answered with the ETag of the version before it, so the next PATCH sending it got a 412."""
+    client, _ = client_in("Curator")
+    response = client.post(RECORDS[model] + "status/", {"status": "verified", "reason": "ok"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response["ETag"] == client.get(RECORDS[model])["ETag"] == f'"{record_of(model).version}"'
+    patched = client.patch(RECORDS[model], {"description": "Seen."}, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert patched.status_code == 200, patched.content
+
+
+@pytest.mark.django_db
+@both_kinds
 def test_an_uncited_record_cannot_be_verified(palmyra, model):
     client, _ = client_in("Curator")
     record_of(model).citations.clear()

@@ -217,7 +217,9 @@ class WorkflowMixin:
             record = services.change_status(record=record, user=request.user, **change.validated_data)
         except DjangoValidationError as exc:
             raise ValidationError(as_field_errors(exc)) from exc
-        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+        # The move saved a new version: the ETag is stamped from etag_instance, which still holds the one read.
+        self.etag_instance = self.get_queryset().get(pk=record.pk)
+        return Response(self.get_serializer(self.etag_instance).data)
 
 
 def document_status_move(serializer):
