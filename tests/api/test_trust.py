@@ -345,6 +345,19 @@ def draft(world):
     return DamageReport.objects.get(slug="hatra-statues-smashed")
 
 
+def test_a_409_counts_the_drafts_it_may_not_name(draft, deleter):
+    """A user who may delete sites but not view drafts is told a draft blocks the delete, not which one."""
+    url = "/api/v1/sites/hatra/"
+    remover = token_client("remover", "delete")
+    response = remover.delete(url, **if_match(remover, url))
+    assert response.status_code == 409
+    blockers = response.json()["referenced_by"]
+    assert "1 damage report you may not see" in blockers
+    assert f"damage report: {draft}" not in blockers
+    assert f"damage report: {draft}" in deleter.delete(url, **if_match(deleter, url)).json()["referenced_by"]
+    assert Site.objects.filter(slug="hatra").exists()
+
+
 @pytest.mark.parametrize("who", ["anonymous", "stranger", "changer"])
 def test_the_public_never_sees_a_draft(draft, anonymous, who):
     client = {"anonymous": anonymous, "stranger": token_client("stranger"), "changer": token_client("ch", "change")}[

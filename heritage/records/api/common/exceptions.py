@@ -4,6 +4,7 @@ the client's doing becomes a 4xx).
 """
 
 import logging
+from collections import defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
@@ -28,15 +29,38 @@ def as_field_errors(exc):
     return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
 
 
+def referring_records(records, user):
+    """
+    The records that keep one from being deleted, for the 409: named where `user` may see them (`visible_to`),
+    counted where not ("1 damage report you may not see"), so that the refusal shows no draft.
+    """
+    by_model = defaultdict(set)
+    for record in records:
+        by_model[type(record)].add(record)
+    named, hidden = set(), []
+    for model, group in by_model.items():
+        visible_to = getattr(model._default_manager.all(), "visible_to", None)
+        if visible_to is None:
+            shown = group
+        else:
+            pks = set(visible_to(user).filter(pk__in=[record.pk for record in group]).values_list("pk", flat=True))
+            shown = {record for record in group if record.pk in pks}
+        named |= {f"{model._meta.verbose_name}: {record}" for record in shown}
+        if count := len(group) - len(shown):
+            name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+            hidden.append(f"{count} {name} you may not see")
+    return [*sorted(named), *sorted(hidden)]
+
+
 def exception_handler(exc, context):
     """
-    DRF's handler, plus: deleting a record that others still point at (PROTECT) is a 409 Conflict that names them,
-    instead of the 500 an unhandled ProtectedError gives; a write that a concurrent one made violate a unique
-    constraint after validation passed is a 409 too.
+    DRF's handler, plus: deleting a record that others still point at (PROTECT) is a 409 Conflict that names them
+    (and counts those the user may not see), instead of the 500 an unhandled ProtectedError gives; a write that a
+    concurrent one made violate a unique constraint after validation passed is a 409 too.
     """
     if isinstance(exc, ProtectedError | RestrictedError):
         referring = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
-        blockers = sorted({f"{obj._meta.verbose_name}: {obj}" for obj in referring})
+        blockers = referring_records(referring, getattr(context.get("request"), "user", None))
         return Response(
             {"detail": "This record cannot be deleted while other records refer to it.", "referenced_by": blockers},
             status=status.HTTP_409_CONFLICT,
