@@ -83,6 +83,44 @@ def test_a_date_with_no_honest_bounds_is_a_400_on_its_field_and_writes_nothing(w
     assert DamageReport.objects.count() == before
 
 
+DATE_OBJECTS = [
+    # (the date object sent, the keys refused under "occurred")
+    ({"date": "2016-03-27"}, ["date", "edtf"]),
+    ({"edtf": "2016-03", "earliest": "1990-01-01", "colour": "red"}, ["colour", "earliest"]),
+    ({"edtf": "2016-03", "latest": "2016-03-01"}, ["latest"]),
+    ({"edtf": "spring 2016", "earliest": "2016-03-01"}, ["edtf"]),
+]
+
+
+@pytest.mark.parametrize(("sent", "refused"), DATE_OBJECTS)
+def test_a_date_object_with_another_key_no_edtf_or_changed_bounds_is_refused_and_keeps_the_date(
+    world, curator, sent, refused
+):
+    """A mistyped key is not read as an empty date (which would erase it); the bounds are the server's to derive."""
+    url = "/api/v1/events/isis-caliphate-declaration/"
+    response = curator.patch(url, {"occurred": sent}, format="json", **if_match(curator, url))
+    assert response.status_code == 400, response.content
+    assert sorted(response.json()["occurred"]) == refused
+    assert curator.get(url).json()["occurred"]["edtf"] == "2014-06"
+
+
+def test_a_date_object_sent_back_as_read_is_accepted_with_or_without_its_bounds(world, curator):
+    """As read, the bounds may come back: those of the new text, or a report's own that follow its occupation."""
+    url = "/api/v1/events/isis-caliphate-declaration/"
+    for sent in ({"edtf": "2016-03"}, {"edtf": "2016-03", "earliest": "2016-03-01", "latest": "2016-03-31"}):
+        response = curator.patch(url, {"occurred": sent}, format="json", **if_match(curator, url))
+        assert response.status_code == 200, response.content
+        assert response.json()["occurred"] == {"edtf": "2016-03", "earliest": "2016-03-01", "latest": "2016-03-31"}
+
+    DamageReport.objects.filter(slug="hatra-statues-smashed").update(occurred="")
+    url = "/api/v1/damage-reports/hatra-statues-smashed/"
+    curator.patch(url, {"occurred": ""}, format="json", **if_match(curator, url))  # saved: its bounds follow
+    read = curator.get(url).json()["occurred"]
+    assert read == {"edtf": "", "earliest": "2014-06-01", "latest": "2017-04-26"}
+    response = curator.patch(url, {"occurred": read}, format="json", **if_match(curator, url))
+    assert response.status_code == 200, response.content
+
+
 def test_editing_an_occupation_redates_the_reports_dated_by_it(world, curator):
     """Hatra's smashed statues were dated by their own EDTF; dated only by the occupation, they follow it."""
     DamageReport.objects.filter(slug="hatra-statues-smashed").update(occurred="")

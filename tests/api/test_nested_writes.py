@@ -53,6 +53,9 @@ def test_a_site_is_created_with_its_names_designations_and_periods(world, curato
     assert read["designations"][0]["is_current"] is True
 
 
+NOT_A_DATE_PART = "Not a part of a date (edtf, earliest, latest)."
+
+
 @pytest.mark.parametrize(
     ("lists", "errors"),
     [
@@ -72,6 +75,10 @@ def test_a_site_is_created_with_its_names_designations_and_periods(world, curato
         (
             {"designations": [{"kind": "unesco_in_danger"}]},
             {"designations": {"0": {"valid_from": ["This field is required."]}}},
+        ),
+        (
+            {"designations": [{"kind": "unesco_in_danger", "valid_from": {"date": "2015"}}]},
+            {"designations": {"0": {"valid_from": {"date": [NOT_A_DATE_PART], "edtf": ["This field is required."]}}}},
         ),
         (
             {"names": [{"name": "Kalhu", "kind": "historical"}, {"name": "Kalhu", "kind": "variant"}]},

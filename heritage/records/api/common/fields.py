@@ -12,14 +12,16 @@ import re
 from importlib import import_module
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse as django_reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import get_error_detail
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from ...choices import Qualifier
-from ...dates import validate_edtf
+from ...dates import parse_edtf_bounds, validate_edtf
 from ...models import QuantityUnit
 from ...models.base import MAX_QUANTITY, quantity_errors
 from ..fast.serializers import PrefetchedManyMixin, ReusedBriefMixin, TemplateURLMixin
@@ -204,10 +206,14 @@ class UncertainDateField(ComputedField):
     An EDTF date with its derived bounds: `{"edtf": "2015-05~/2016-03-27", "earliest": "2015-05-01", ...}`.
 
     Reads the model's EDTF text field and its two bound columns (named in the model's `edtf_fields`); writes accept the
-    EDTF string alone (or `{"edtf": ...}`): the bounds are always derived from it, never taken from the client.
+    EDTF string alone, or the object with `edtf`: the bounds are always derived from it, never taken from the client.
+    The object may carry them back as read (a PUT of what a GET returned); bounds that differ, a missing `edtf` or any
+    other key are refused under their key, as a quantity's are.
     """
 
     csv_subfields = ["edtf", "earliest", "latest"]
+    unknown_key_message = "Not a part of a date (edtf, earliest, latest)."
+    bounds_message = "Derived from edtf by the server: send it back as read, or leave it out."
 
     def __init__(self, text_field, **kwargs):
         self.text_field = text_field
@@ -227,14 +233,42 @@ class UncertainDateField(ComputedField):
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            data = data.get("edtf")
+            return self.object_to_internal_value(data)
+        return {self.text_field: self.edtf_text(data)}
+
+    def edtf_text(self, data):
         if data is None:
             data = ""
         if not isinstance(data, str):
             raise serializers.ValidationError("Expected an EDTF string such as 2015-05~/2016-03-27.")
         data = data.strip()
         validate_edtf(data)
-        return {self.text_field: data}
+        return data
+
+    def object_to_internal_value(self, data):
+        errors = {key: [self.unknown_key_message] for key in data if key not in self.csv_subfields}
+        if "edtf" not in data:
+            # Read as empty, a mistyped key would erase the date.
+            errors["edtf"] = [serializers.Field.default_error_messages["required"]]
+        else:
+            try:
+                text = self.edtf_text(data["edtf"])
+            except (serializers.ValidationError, DjangoValidationError) as exc:
+                errors["edtf"] = get_error_detail(exc) if isinstance(exc, DjangoValidationError) else exc.detail
+        if "edtf" not in errors:
+            shown = [self.from_values(text, *(parse_edtf_bounds(text) if text else (None, None)))]
+            instance = getattr(self.parent, "instance", None)
+            if self.text_field in getattr(type(instance), "edtf_fields", {}):
+                # Bounds that do not come from the text alone (a report dated by its occupation) are as read too.
+                current = self.to_representation(instance)
+                if current["edtf"] == text:
+                    shown.append(current)
+            for key in ("earliest", "latest"):
+                if key in data and all(data[key] != value[key] for value in shown):
+                    errors[key] = [self.bounds_message]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return {self.text_field: text}
 
 
 class QuantityField(ComputedField):
