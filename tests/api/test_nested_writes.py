@@ -89,6 +89,10 @@ NOT_A_DATE_PART = "Not a part of a date (edtf, earliest, latest)."
             {"periods": {"0": {"period": ["No record with slug 'no-such-period'."]}}},
         ),
         ({"periods": [{"period": "parthian", "citations": [999999]}]}, None),
+        (
+            {"periods": [{"period": "parthian", "citations": {"15": "x"}}]},
+            {"periods": {"0": {"citations": ['Expected a list of items but got type "dict".']}}},
+        ),
         ({"names": "Kalhu"}, None),
     ],
 )

@@ -69,7 +69,13 @@ def api_url(basename, lookup_field="slug"):
 
 
 class PrefetchedManyRelatedField(PrefetchedManyMixin, serializers.ManyRelatedField):
-    """DRF's to-many field (reading the prefetch directly on the fast path)."""
+    """DRF's to-many field (reading the prefetch directly on the fast path), written only as a list."""
+
+    def to_internal_value(self, data):
+        # DRF's takes any iterable: an object would be read as the list of its keys ({} would clear the relation).
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class BriefRelatedFieldBase(serializers.RelatedField):
