@@ -210,6 +210,7 @@ def test_an_event_is_created_with_its_participants_and_figures(world, curator):
     ("lists", "path"),
     [
         ({"participants": [{"actor": "atlantis", "role": "agent"}]}, ("participants", "0", "actor")),
+        ({"participants": [{"actor": {"slug": "isis", "colour": 1}, "role": "agent"}]}, ("participants", "0", "actor")),
         ({"participants": [{"actor": "isis", "role": "agent"}, {"actor": "isis", "role": "agent"}]}, None),
         ({"figures": [{"measure": "sorties"}]}, ("figures", "0", "non_field_errors")),
         (

@@ -98,6 +98,27 @@ def test_related_records_are_written_by_id_or_slug(world, curator):
         assert response.json()["site"]["slug"] == "hatra"
 
 
+@pytest.mark.parametrize(
+    ("summary", "message"),
+    [
+        ({"id": "hatra", "slug": "palmyra"}, "name different records"),
+        (
+            {"slug": "hatra", "colour": "red"},
+            "Not a part of the related record's summary (id, url, slug, name): 'colour'",
+        ),
+        ({"name": "Hatra"}, "Expected an id (integer), a slug (string) or an object with one of them"),
+    ],
+)
+def test_a_summary_naming_no_single_record_is_refused(world, curator, summary, message):
+    """An id and a slug of different records, or a key a summary does not have: a 400, not one of them ignored."""
+    summary = {key: world[value].pk if key == "id" else value for key, value in summary.items()}
+    url = "/api/v1/damage-reports/palmyra-ancient-heritage-destroyed/"
+    response = curator.patch(url, {"site": summary}, format="json", **if_match(curator, url))
+    assert response.status_code == 400, response.content
+    assert message in response.json()["site"][0]
+    assert DamageReport.objects.get(slug="palmyra-ancient-heritage-destroyed").site.slug == "palmyra"
+
+
 def test_deleting_a_record_others_refer_to_is_a_409(world, deleter):
     """PROTECT foreign keys make a delete a 409 Conflict naming what still refers to the record, not a 500."""
     response = deleter.delete("/api/v1/sites/hatra/", **if_match(deleter, "/api/v1/sites/hatra/"))

@@ -84,13 +84,16 @@ class BriefRelatedFieldBase(serializers.RelatedField):
     serializer with only its `Meta.brief_fields` (id, url, slug, name...).
 
     Writing accepts an integer id, a slug string, or an object with "id" or "slug" (so a client can send back what it
-    read). `model` names the related model where there is no queryset (a read-only field).
+    read): the object may hold only the brief form's keys, and an id and a slug in it must name the same record.
+    `model` names the related model where there is no queryset (a read-only field).
     """
 
     default_error_messages = {
         "does_not_exist": "No record with {lookup} {value!r}.",
         "incorrect_type": "Expected an id (integer), a slug (string) or an object with one of them, not {data_type}.",
         "invalid_slug": "{value!r} is not a slug (letters, digits, hyphens, underscores).",
+        "not_in_summary": "Not a part of the related record's summary ({fields}): {keys}.",
+        "id_and_slug_differ": "The id {id} and the slug {slug!r} name different records (id {id} is {actual!r}).",
     }
 
     def __init__(self, model=None, **kwargs):
@@ -125,9 +128,26 @@ class BriefRelatedFieldBase(serializers.RelatedField):
         return self.make_brief().to_representation(value)
 
     def to_internal_value(self, data):
-        queryset = self.get_queryset()
         if isinstance(data, dict):
-            data = data.get("id", data.get("slug"))
+            return self.summary_to_internal_value(data)
+        return self.lookup(data)
+
+    def summary_to_internal_value(self, data):
+        """The record a summary (as read) names, by its id or slug; each of its keys is read, none ignored."""
+        fields = self.brief_serializer.Meta.brief_fields
+        unknown = [key for key in data if key not in fields]
+        if unknown:
+            self.fail("not_in_summary", fields=", ".join(fields), keys=", ".join(map(repr, unknown)))
+        if "id" not in data and "slug" not in data:
+            self.fail("incorrect_type", data_type="dict")
+        record = self.lookup(data["id"] if "id" in data else data["slug"])
+        if "id" in data and "slug" in data and record.slug != data["slug"]:
+            # Either could be the one meant: writing the id's record would ignore the slug.
+            self.fail("id_and_slug_differ", id=data["id"], slug=data["slug"], actual=record.slug)
+        return record
+
+    def lookup(self, data):
+        queryset = self.get_queryset()
         has_slug = any(field.name == "slug" for field in queryset.model._meta.get_fields())
         if isinstance(data, int) and not isinstance(data, bool):
             lookup_name = "id"
