@@ -77,6 +77,10 @@ NOT_A_DATE_PART = "Not a part of a date (edtf, earliest, latest)."
             {"designations": {"0": {"valid_from": ["This field is required."]}}},
         ),
         (
+            {"names": [{"name": 12345678901234567890123, "kind": "historical"}]},
+            {"names": {"0": {"name": ["Not a valid string."]}}},
+        ),
+        (
             {"designations": [{"kind": "unesco_in_danger", "valid_from": {"date": "2015"}}]},
             {"designations": {"0": {"valid_from": {"date": [NOT_A_DATE_PART], "edtf": ["This field is required."]}}}},
         ),

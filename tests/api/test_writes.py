@@ -119,6 +119,18 @@ def test_a_summary_naming_no_single_record_is_refused(world, curator, summary, m
     assert DamageReport.objects.get(slug="palmyra-ancient-heritage-destroyed").site.slug == "palmyra"
 
 
+@pytest.mark.parametrize("raw", [b"5", b"12345678901234567890123", b"1.5", b"true"])
+def test_a_text_field_sent_a_number_is_refused_not_stored_as_its_text(world, curator, raw):
+    """Not stored as str(value): a whole number past 64 bits would be the float the parser made of it, 1.23e+22."""
+    url = "/api/v1/damage-reports/palmyra-ancient-heritage-destroyed/"
+    before = curator.get(url).json()["description"]
+    body = b'{"description": ' + raw + b"}"
+    response = curator.patch(url, body, content_type="application/json", **if_match(curator, url))
+    assert response.status_code == 400, response.content
+    assert response.json() == {"description": ["Not a valid string."]}
+    assert curator.get(url).json()["description"] == before
+
+
 def test_deleting_a_record_others_refer_to_is_a_409(world, deleter):
     """PROTECT foreign keys make a delete a 409 Conflict naming what still refers to the record, not a 500."""
     response = deleter.delete("/api/v1/sites/hatra/", **if_match(deleter, "/api/v1/sites/hatra/"))

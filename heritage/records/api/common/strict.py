@@ -7,6 +7,9 @@ Writes that do what they say: a key in a request body that the serializer cannot
   is not writable: ...". On a create there is no record yet, so any read-only key is refused. In a nested list (a
   site's designations) "as it shows" means as the item would show with the values sent beside it.
 - A field that only a workflow changes (a damage report's `status`) says so, with the workflow's address.
+- A text field takes a JSON string: a number is refused ("Not a valid string."), not stored as its text. DRF would
+  store `str(value)`, and a whole number past 64 bits reaches it as the float the JSON parser made of it
+  (12345678901234567890123 would be stored as "1.2345678901234568e+22").
 
 The check runs in `to_internal_value()`, so single writes, batches (each record) and nested items all get it, in JSON
 and in multipart forms alike.
@@ -21,6 +24,7 @@ from rest_framework import serializers
 from rest_framework.utils.encoders import JSONEncoder
 
 UNKNOWN = "Unknown field."
+NOT_TEXT = serializers.CharField.default_error_messages["invalid"]
 READ_ONLY = "This field is not writable: it is set by the server. Send it back unchanged, or leave it out."
 # A browsable-API form posts Django's CSRF token beside the fields; it is the form's, not the record's.
 FORM_KEYS = {"csrfmiddlewaretoken"}
@@ -45,6 +49,7 @@ class StrictWritesMixin:
         if not isinstance(data, Mapping):
             return super().to_internal_value(data)
         errors = {key: [UNKNOWN] for key in data if key not in self.fields and not self._is_form_key(data, key)}
+        errors.update(self.values_not_text(data))
         try:
             attrs = super().to_internal_value(data)
         except serializers.ValidationError as exc:
@@ -55,6 +60,19 @@ class StrictWritesMixin:
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
+
+    def values_not_text(self, data):
+        """{field: [message]} for each writable text field sent a value that is not a string (a form's all are)."""
+        if isinstance(data, QueryDict):
+            return {}
+        return {
+            name: [NOT_TEXT]
+            for name, value in data.items()
+            if isinstance(self.fields.get(name), serializers.CharField)
+            and not self.fields[name].read_only
+            and value is not None
+            and not isinstance(value, str)
+        }
 
     def changed_read_only_values(self, data, attrs):
         """{field: [message]} for each read-only field sent with a value other than the one the record shows."""
