@@ -68,6 +68,8 @@ BAD_QUANTITIES = [
     ({"min": 0, "qualifier": "more_than", "unit": "objects"}, ["min"], "at least 1"),
     ({"qualifier": "at_least", "unit": "objects"}, ["min"], "at least one bound"),
     ({"min": 3, "max": 3}, ["qualifier", "unit"], "required"),
+    ({"min": 3, "max": 3, "qualifier": "exactly", "unit": ""}, ["unit"], "A quantity needs its unit"),
+    ({"min": 3, "max": 3, "qualifier": "exactly", "unit": None}, ["unit"], "A quantity needs its unit"),
     ({"min": 3, "max": 3, "qualifier": "roughly", "unit": "objects"}, ["qualifier"], "not a valid choice"),
     # The shape before ranges: refused, never read as no quantity.
     ({"value": 3, "qualifier": "exactly", "unit": "objects"}, ["value"], "Not a part of a quantity"),

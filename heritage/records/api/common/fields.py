@@ -343,7 +343,12 @@ class QuantityField(ComputedField):
             "min": serializers.IntegerField(**bound),
             "max": serializers.IntegerField(**bound),
             "qualifier": serializers.ChoiceField(choices=Qualifier.choices),
-            "unit": TermField(queryset=QuantityUnit.objects.all(), attname="quantity_unit_id"),
+            "unit": TermField(
+                queryset=QuantityUnit.objects.all(),
+                attname="quantity_unit_id",
+                # DRF reads a related field's "" as null: not "may not be null" for a unit left empty.
+                error_messages={"null": "A quantity needs its unit (a quantity unit's slug, such as people)."},
+            ),
         }
         errors = {key: ["Not a part of a quantity (min, max, qualifier, unit)."] for key in data if key not in parts}
         values = {}
