@@ -4,11 +4,13 @@ import hashlib
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
 from heritage.records.models import Release
 
+from ..admin_helpers import make_user
 from .base import content_of
 
 
@@ -60,3 +62,19 @@ def test_releases_are_made_on_the_server_not_through_the_api(anonymous, curator,
         assert client.post(reverse("api:release-list"), {"number": 3}, format="json").status_code in (401, 403, 405)
         assert client.delete(reverse("api:release-detail", kwargs={"number": 1})).status_code in (401, 403, 405)
     assert Release.objects.count() == 2
+
+
+def test_the_admin_shows_a_release_with_drafts_only_to_readers_of_drafts(client, made):
+    """Regression: the admin listed every release, drafts' counts included, to anyone who may view releases."""
+    public, with_drafts = made
+    user = make_user("release-viewer")
+    user.user_permissions.add(Permission.objects.get(codename="view_release"))
+    client.force_login(user)
+    listed = client.get(reverse("admin:records_release_changelist"))
+    assert listed.status_code == 200
+    assert list(listed.context["cl"].result_list) == [public]
+    assert client.get(reverse("admin:records_release_change", args=[with_drafts.pk])).status_code == 302
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_damagereport", "view_threat"]))
+    user = type(user).objects.get(pk=user.pk)  # permissions are cached on the instance
+    client.force_login(user)
+    assert client.get(reverse("admin:records_release_change", args=[with_drafts.pk])).status_code == 200
