@@ -61,3 +61,13 @@ def test_bad_input_is_refused_and_issues_nothing(db, args, message):
     with pytest.raises(CommandError, match=message):
         issue(*args)
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("days", ["31", "99999999999"])
+def test_days_past_api_token_days_are_refused_and_issue_nothing(settings, days):
+    """Regression: --days was not bounded, so a token could outlive API_TOKEN_DAYS, and a huge number crashed."""
+    settings.API_TOKEN_DAYS = 30
+    make_user("rhea")
+    with pytest.raises(CommandError, match=rf"--days must be at most 30 \(API_TOKEN_DAYS\), not {days}\."):
+        issue("rhea", "--days", days)
+    assert not ApiToken.objects.exists()
