@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -20,7 +21,7 @@ from heritage.records.models import (
     Structure,
 )
 
-from .admin_helpers import make_user
+from .admin_helpers import make_damage_reports, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,14 @@ def test_damage_report_list_filters(client, palmyra, params):
     response = client.get(reverse("admin:records_damagereport_changelist"), params)
     assert response.status_code == 200
     assert response.context["cl"].result_count >= 1
+
+
+@pytest.mark.parametrize(("codenames", "shown"), [(["view_site"], 2), (["view_site", "view_damagereport"], 3)])
+def test_the_site_list_counts_only_the_damage_reports_the_user_may_see(client, palmyra, codenames, shown):
+    """Regression: the site list's "damage reports" counted drafts for users who may not see drafts."""
+    make_damage_reports(1, site=palmyra, status="draft")
+    user = make_user("site-viewer")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    response = client.get(reverse("admin:records_site_changelist"))
+    assert [site.damage_report_total for site in response.context["cl"].result_list] == [shown]

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.fields import InvalidJSONInput
 from import_export.formats.base_formats import CSV, XLSX
 
-from ..models import Designation, Site, SiteExtent, SiteIdentifier, SiteName, SitePeriod, Structure
+from ..models import DamageReport, Designation, Site, SiteExtent, SiteIdentifier, SiteName, SitePeriod, Structure
+from ..models.base import PUBLIC_STATUSES, may_view
 from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
@@ -150,12 +151,12 @@ class SiteAdmin(ImportExportRecordAdmin):
         return inlines
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(damage_report_total=Count("damage_reports", distinct=True))
-            .prefetch_related("designations")
-        )
+        reports = Count("damage_reports", distinct=True)
+        if not may_view(request.user, DamageReport):
+            # The damage reports they may see (CuratedQuerySet.visible_to): counting drafts would tell how many
+            # there are, and sorting by the count, which sites have them.
+            reports = Count("damage_reports", filter=Q(damage_reports__status__in=PUBLIC_STATUSES), distinct=True)
+        return super().get_queryset(request).annotate(damage_report_total=reports).prefetch_related("designations")
 
     @admin.display(description="designations")
     def designation_kinds(self, site):
