@@ -2,7 +2,8 @@
 The admin of the accounts other apps register: users and groups (django.contrib.auth), login attempts (axes),
 registered again with the project's checks of what the admin reads (heritage/admin_input.py). No model admin for
 tokens: each user manages their own on the token page (heritage/accounts/views.py). knox registers its own token
-admin, which would list everyone's digests and whose model is swapped out here.
+admin, which would list everyone's digests and whose model is swapped out here. The admin's login form refuses a
+username longer than any (forms.LoginForm).
 """
 
 from axes import admin as axes_admin
@@ -14,6 +15,9 @@ from django.contrib.auth.models import Group
 from knox.models import AuthToken
 
 from ..admin_input import CheckedInputMixin
+from .forms import LoginForm
+
+admin.site.login_form = LoginForm
 
 if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)

@@ -1,7 +1,9 @@
-"""The token page's form: what a new token is for and how long it lasts."""
+"""The admin's login form, and the token page's form: what a new token is for and how long it lasts."""
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from .models import ApiToken
 
@@ -24,3 +26,16 @@ class NewTokenForm(forms.Form):
             initial=settings.API_TOKEN_DAYS,
             help_text=f"At most {settings.API_TOKEN_DAYS} days (API_TOKEN_DAYS).",
         )
+
+
+class LoginForm(AdminAuthenticationForm):
+    """
+    The admin's login form, refusing a username longer than any user's before anyone is looked up. Django's sets
+    that length on the input only, so a longer one reached authenticate(), and django-axes' record of the failure,
+    whose column holds 255 characters: on PostgreSQL the login page was then a 500.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
