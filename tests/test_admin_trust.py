@@ -188,6 +188,23 @@ def test_a_verified_report_cannot_drop_its_last_citation_in_the_admin(client, re
     assert report.citations.exists()
 
 
+def test_a_verified_report_cannot_drop_its_last_citation_by_reverting(client, report):
+    """Reverting to a version from before verification: the citations are judged by the status kept, verified."""
+    curator = make_user("cora", group="Curator")
+    client.force_login(curator)
+    url = reverse("admin:records_damagereport_change", args=[report.pk])
+    client.post(url, {**form_data(client.get(url)), "description": "Before verification."})
+    report = change_status(record=report, status="verified", user=curator)
+    version = first_version_url(report)
+    data = form_data(client.get(version))
+    data.pop("citations")
+    response = client.post(version, data)
+    assert response.status_code == 200
+    assert "citations" in response.context["adminform"].form.errors
+    report.refresh_from_db()
+    assert report.status == "verified" and report.citations.exists()
+
+
 def test_the_only_citation_of_a_verified_report_is_not_deleted(client, report):
     """The confirmation page names the report it would leave unsupported, and confirming deletes nothing."""
     admin = make_user("ada", superuser=True)

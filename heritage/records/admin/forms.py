@@ -65,7 +65,7 @@ class VersionCheckedForm(TermCheckedForm):
         cleaned = super().clean()
         if "citations" in self.fields and "citations" in cleaned:
             try:
-                self.instance.clean_citations(cleaned["citations"])
+                self.stored_record().clean_citations(cleaned["citations"])
             except forms.ValidationError as exc:
                 self.add_error(None, exc)
         seen = cleaned.get("seen_version")
@@ -81,6 +81,17 @@ class VersionCheckedForm(TermCheckedForm):
             self.data[self.add_prefix("seen_version")] = stale.current.version
             raise forms.ValidationError(self.stale_message(stale, seen), code="stale") from stale
         return cleaned
+
+    def stored_record(self):
+        """
+        The record as it is stored now (the instance, for a new one): what the rules on its citations are judged
+        against. Reverting edits an old copy of the record, with the status it had then; the save keeps the status
+        it has now (RecordAdmin.save_model), so a verified record reverted to a version from before verification
+        must still keep a citation.
+        """
+        if self.instance.pk is None:
+            return self.instance
+        return type(self.instance)._default_manager.filter(pk=self.instance.pk).first() or self.instance
 
     def stale_message(self, stale, seen):
         current = stale.current
