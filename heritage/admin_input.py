@@ -125,7 +125,7 @@ class CheckedInputMixin:
         if length <= MAX_SEARCH_LENGTH and count <= MAX_SEARCH_WORDS:
             return super().get_search_results(request, queryset, search_term)
         match = request.resolver_match
-        if match is None or match.url_name != "autocomplete":  # an autocomplete answers JSON: no message shown
+        if match is None or not match.url_name.endswith("autocomplete"):  # an autocomplete answers JSON: no message
             this_one = f"{length:,} characters" if length > MAX_SEARCH_LENGTH else f"{count:,} words"
             limits = f"{MAX_SEARCH_LENGTH:,} characters and {MAX_SEARCH_WORDS} words"
             message = f"A search is at most {limits}: this one has {this_one}."

@@ -233,6 +233,36 @@ def test_attaching_a_record_no_key_can_be_is_a_form_error(curator_client, value)
     assert not palmyra.citations.filter(pk=citation.pk).exists()
 
 
+def test_the_attach_pages_autocompletes_offer_the_records_not_citing_the_passage_yet(curator_client):
+    """Each autocomplete searches its kind of record; once a record cites the passage, it is no longer offered."""
+    source = Source.objects.get()
+    start = source.text.index("the Pearl of the Middle East")
+    citation = Citation.objects.create(source=source, quote="the Pearl of the Middle East", char_start=start,
+                                       char_end=start + len("the Pearl of the Middle East"))  # fmt: skip
+    report = DamageReport.objects.first()
+    page = curator_client.get(reverse("admin:records_citation_attach", args=[citation.pk]))
+    widget = page.context["form"].fields["damagereports"].widget
+    url = widget.build_attrs(widget.attrs)["data-ajax--url"]
+    query = {"app_label": "records", "model_name": "citation", "field_name": "damagereports", "term": "Palmyra"}
+
+    found = curator_client.get(url, query)
+    assert found.status_code == 200
+    assert str(report.pk) in [result["id"] for result in found.json()["results"]]
+    report.citations.add(citation)
+    assert str(report.pk) not in [result["id"] for result in curator_client.get(url, query).json()["results"]]
+
+
+def test_the_attach_autocomplete_answers_only_for_kinds_the_user_may_attach_to(client, palmyra):
+    """A researcher may change no record: 403; so is a relation of Citation's that is not a kind of cited record."""
+    citation = Citation.objects.first()
+    url = reverse("admin:records_citation_attach_autocomplete", args=[citation.pk])
+    query = {"app_label": "records", "model_name": "citation", "term": "Palmyra"}
+    client.force_login(make_user("rita", group="Researcher"))
+    assert client.get(url, {**query, "field_name": "damagereports"}).status_code == 403
+    client.force_login(make_user("cora", group="Curator"))
+    assert client.get(url, {**query, "field_name": "source"}).status_code == 403
+
+
 def test_a_quote_typed_across_a_line_break_is_found(curator_client):
     """The browser sends \\r\\n; the text has \\n: the quote is normalised like the text and found."""
     source = Source.objects.get()

@@ -19,12 +19,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from ...admin_input import KeyMultipleChoiceField
 from .. import selectors, services, texts
 from ..models import Citation, Source
-from ..models.base import CitedRecord
 from . import uploads
-from .base import RecordAdmin, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
+from .attach import AttachAutocompleteView, AttachForm, cited_models
+from .base import RecordAdmin, SafeAutocompleteSelect
 from .forms import VersionCheckedForm, https_urls
 
 
@@ -109,14 +108,25 @@ class CitationAdmin(RecordAdmin):
         attach = path(
             "<path:object_id>/attach/", self.admin_site.admin_view(self.attach_view), name="records_citation_attach"
         )
-        return [attach, *super().get_urls()]
+        autocomplete = path(
+            "<path:object_id>/attach/autocomplete/",
+            self.admin_site.admin_view(self.attach_autocomplete_view),
+            name="records_citation_attach_autocomplete",
+        )
+        return [attach, autocomplete, *super().get_urls()]
 
     def attach_view(self, request, object_id):
         """Attach this citation to any number of records, of every kind the user may change, in one step."""
         citation = self.get_object(request, unquote(object_id))
         if citation is None:
             raise Http404("No such citation.")
-        form = AttachForm(request.POST or None, citation=citation, user=request.user, admin_site=self.admin_site)
+        form = AttachForm(
+            request.POST or None,
+            citation=citation,
+            user=request.user,
+            admin_site=self.admin_site,
+            autocomplete_url=reverse("admin:records_citation_attach_autocomplete", args=[citation.pk]),
+        )
         if not form.fields:
             raise PermissionDenied
         if request.method == "POST" and form.is_valid():
@@ -136,6 +146,13 @@ class CitationAdmin(RecordAdmin):
         }
         return TemplateResponse(request, "admin/records/citation/attach.html", context)
 
+    def attach_autocomplete_view(self, request, object_id):
+        """The search behind each of the attach page's autocompletes (attach.py)."""
+        citation = self.get_object(request, unquote(object_id))
+        if citation is None:
+            raise Http404("No such citation.")
+        return AttachAutocompleteView.as_view(admin_site=self.admin_site, citation=citation)(request)
+
     @admin.display(description="records citing it")
     def cited_by(self, citation):
         if citation.pk is None:
@@ -147,50 +164,6 @@ class CitationAdmin(RecordAdmin):
                 url = reverse(f"admin:records_{record._meta.model_name}_change", args=[record.pk])
                 links.append((url, f"{record._meta.verbose_name}: {record}"))
         return format_html_join(", ", '<a href="{}">{}</a>', links) or "—"
-
-
-def cited_models():
-    """The kinds of records that cite passages, as Citation's reverse relations to them, in a fixed order."""
-    return [
-        relation
-        for relation in Citation._meta.related_objects
-        if relation.many_to_many and issubclass(relation.related_model, CitedRecord)
-    ]
-
-
-class AttachForm(forms.Form):
-    """
-    One autocomplete per kind of record the user may change (damage reports, sites, events...): the citation is
-    added to every record chosen, each record's version raised (an edit form opened before this one is then refused
-    as stale rather than dropping the citation), and its history noting the change.
-    """
-
-    def __init__(self, *args, citation, user, admin_site, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.citation = citation
-        for relation in cited_models():
-            model = relation.related_model
-            model_admin = admin_site._registry.get(model)
-            if model_admin is None or not user.has_perm(f"records.change_{model._meta.model_name}"):
-                continue
-            if not model_admin.get_search_fields(None):
-                continue
-            self.fields[relation.name] = KeyMultipleChoiceField(
-                queryset=model.objects.visible_to(user).exclude(citations=citation),
-                required=False,
-                label=model._meta.verbose_name_plural.capitalize(),
-                widget=SafeAutocompleteSelectMultiple(relation, admin_site),
-            )
-
-    @transaction.atomic
-    def attach(self):
-        attached = []
-        for records in self.cleaned_data.values():
-            for record in records:
-                record.citations.add(self.citation)
-                record.save(update_fields=["version", "last_updated"])
-                attached.append(record)
-        return attached
 
 
 class SourceForm(VersionCheckedForm):
