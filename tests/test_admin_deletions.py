@@ -59,6 +59,19 @@ def test_the_admin_refuses_a_reason_too_long_and_deletes_nothing(boss):
     assert table_counts() == before
 
 
+def test_the_admin_refuses_a_reason_holding_a_nul_and_deletes_nothing(boss):
+    """PostgreSQL cannot store a NUL: the reason is refused, saying why, on both confirmation pages."""
+    site = Site.objects.create(slug="kept", name="Kept", kind="monument", country="SY")
+    before = table_counts()
+    url = reverse("admin:records_site_delete", args=[site.pk])
+    response = boss.post(url, {"post": "yes", "reason": "Entered\x00twice."}, follow=True)
+    assert "The reason holds a NUL character" in response.content.decode()
+    changelist = reverse("admin:records_site_changelist")
+    data = {"action": "delete_selected", "_selected_action": [site.pk], "post": "yes", "reason": "\x00"}
+    assert "The reason holds a NUL character" in boss.post(changelist, data, follow=True).content.decode()
+    assert table_counts() == before
+
+
 def test_the_admin_delete_page_of_a_list_item_does_not_ask(boss, palmyra):
     """A site's name has no tombstone of its own (its site is updated): no reason is asked for."""
     name = palmyra.names.first()

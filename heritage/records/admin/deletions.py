@@ -22,7 +22,7 @@ def posted_reason(request):
 
 def delete_selected_with_reason(modeladmin, request, queryset):
     """Django's "Delete selected" action, whose confirmation also asks why."""
-    if request.POST.get("post") and modeladmin.refuse_long_reason(request):
+    if request.POST.get("post") and modeladmin.refuse_bad_reason(request):
         return None  # back to the list, which shows the message
     response = delete_selected(modeladmin, request, queryset)
     if response is not None:  # the confirmation page, rendered after this
@@ -39,20 +39,23 @@ class TombstoneAdminMixin:
             self.delete_confirmation_template = "admin/records/tombstone_delete_confirmation.html"
             self.delete_selected_confirmation_template = "admin/records/tombstone_delete_selected_confirmation.html"
 
-    def refuse_long_reason(self, request):
-        """Whether the posted reason is too long to keep; if so, the user is told and nothing is deleted."""
+    def refuse_bad_reason(self, request):
+        """
+        Whether the posted reason cannot be kept (too long, or holding a NUL character, which PostgreSQL cannot
+        store: the tombstone's write would fail with a 500); if so, the user is told why and nothing is deleted.
+        """
         reason = posted_reason(request)
-        if len(reason) <= REASON_MAX_LENGTH:
+        if "\x00" in reason:
+            problem = "The reason holds a NUL character, which no text column can store."
+        elif len(reason) > REASON_MAX_LENGTH:
+            problem = f"The reason is {len(reason)} characters long; at most {REASON_MAX_LENGTH} are kept."
+        else:
             return False
-        self.message_user(
-            request,
-            f"The reason is {len(reason)} characters long; at most {REASON_MAX_LENGTH} are kept. Nothing was deleted.",
-            messages.ERROR,
-        )
+        self.message_user(request, f"{problem} Nothing was deleted.", messages.ERROR)
         return True
 
     def delete_view(self, request, object_id, extra_context=None):
-        if request.method == "POST" and self.refuse_long_reason(request):
+        if request.method == "POST" and self.refuse_bad_reason(request):
             return HttpResponseRedirect(request.get_full_path())
         extra_context = {"reason_max_length": REASON_MAX_LENGTH, **(extra_context or {})}
         return super().delete_view(request, object_id, extra_context)
