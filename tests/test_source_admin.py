@@ -85,6 +85,19 @@ def test_an_upload_is_shown_for_confirmation_before_anything_is_saved(
     assert list(stored_files(originals)) == [source.original.name]  # the waiting copy is gone
 
 
+def test_text_pasted_beside_a_waiting_upload_is_refused_not_dropped(curator_client, originals):
+    """Text typed on the confirmation page is refused on the text field; nothing is saved, the upload still waits."""
+    upload = SimpleUploadedFile("hatra.html", HATRA_HTML.encode(), content_type="text/html")
+    token = curator_client.post(ADD, source_data(document=upload)).context["adminform"].form.data["pending"]
+    counts = table_counts()
+    data = source_data(pending=token, pending_name="hatra.html", confirmed="on", text="My own words.")
+    response = curator_client.post(ADD, data)
+    assert response.status_code == 200
+    assert "not both" in " ".join(response.context["adminform"].form.errors["text"])
+    assert table_counts() == counts
+    assert list(stored_files(originals)) == [f"pending/{token}"]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [

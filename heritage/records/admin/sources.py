@@ -236,7 +236,16 @@ class SourceForm(VersionCheckedForm):
             return cleaned
         upload, token, text = cleaned.get("document"), cleaned.get("pending"), cleaned.get("text")
         if upload is not None and text:
-            raise ValidationError("Paste the text or upload the document, not both.")
+            self.add_error("text", "Paste the text or upload the document, not both.")
+            return cleaned
+        if token and text:
+            # Typed on the confirmation page, it would be dropped for the waiting document's text.
+            self.add_error(
+                "text",
+                "A document is waiting for you to confirm its text: paste the text or upload the document, not both. "
+                "Empty this box to save the document's text, or open a new page to save yours.",
+            )
+            return cleaned
         try:
             if upload is not None:
                 if token:
