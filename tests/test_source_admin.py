@@ -8,6 +8,7 @@ import html
 import re
 
 import pytest
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -274,6 +275,21 @@ def test_the_attach_autocomplete_answers_only_for_kinds_the_user_may_attach_to(c
     assert client.get(url, {**query, "field_name": "damagereports"}).status_code == 403
     client.force_login(make_user("cora", group="Curator"))
     assert client.get(url, {**query, "field_name": "source"}).status_code == 403
+
+
+def test_a_citations_records_are_listed_as_its_pages_user_sees_them_whoever_asks_meanwhile(rf, palmyra):
+    """The admin is shared by every request: a curator's page built meanwhile does not show a draft to another user."""
+    citation = Citation.objects.filter(damagereports__isnull=False).first()
+    DamageReport.objects.filter(pk__in=citation.damagereports.all()).update(status="draft")
+    citation_admin = admin.site.get_model_admin(Citation)
+    curator_request, other_request = rf.get("/"), rf.get("/")
+    curator_request.user = make_user("cora", group="Curator")
+    other_request.user = make_user("sid")  # staff, may view no damage report: sees no draft
+    theirs, curators = Citation.objects.get(pk=citation.pk), Citation.objects.get(pk=citation.pk)
+    citation_admin.get_form(other_request, theirs)
+    citation_admin.get_form(curator_request, curators)  # another thread's request, between theirs and its page
+    assert "damage report" in citation_admin.cited_by(curators)
+    assert "damage report" not in citation_admin.cited_by(theirs)
 
 
 def test_a_quote_typed_across_a_line_break_is_found(curator_client):

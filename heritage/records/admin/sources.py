@@ -101,7 +101,10 @@ class CitationAdmin(RecordAdmin):
         return deleted, counts, perms_needed, protected
 
     def get_form(self, request, obj=None, **kwargs):
-        self.viewer = request.user  # for cited_by, which the admin calls with the citation only
+        if obj is not None:
+            # For cited_by, which the admin calls with the citation only. Kept on the citation, not on this admin,
+            # which every request (and thread) shares: another user's request would otherwise choose what it lists.
+            obj.viewer = request.user
         return super().get_form(request, obj, **kwargs)
 
     def get_urls(self):
@@ -159,7 +162,7 @@ class CitationAdmin(RecordAdmin):
             return "—"
         links = []
         for relation in cited_models():
-            records = getattr(citation, relation.get_accessor_name()).visible_to(getattr(self, "viewer", None))
+            records = getattr(citation, relation.get_accessor_name()).visible_to(getattr(citation, "viewer", None))
             for record in records:
                 url = reverse(f"admin:records_{record._meta.model_name}_change", args=[record.pk])
                 links.append((url, f"{record._meta.verbose_name}: {record}"))
