@@ -1,6 +1,7 @@
 """Every model is in the admin, and its list, add, change and history pages open for a curator."""
 
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -45,11 +46,16 @@ def test_every_record_model_is_registered():
 
 
 def test_releases_are_listed_read_only(client, palmyra, releases):
-    """Releases are made by manage.py release: the admin lists them, and offers no add form."""
+    """Releases are made by manage.py release: the admin lists them, offers no add form, and links each file."""
     call_command("release", stdout=io.StringIO())
     client.force_login(make_user("root", superuser=True))
     assert client.get(reverse("admin:records_release_changelist")).status_code == 200
     assert client.get(reverse("admin:records_release_add")).status_code == 403
+    release = Release.objects.get()
+    page = client.get(reverse("admin:records_release_change", args=[release.pk])).content.decode()
+    (link,) = re.findall(r'href="([^"]+)">' + re.escape(release.file_name), page)
+    download = client.get(link)
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
 
 
 @pytest.mark.parametrize("model", record_models(), ids=lambda m: m.__name__)

@@ -4,6 +4,8 @@ release that holds drafts is shown only to those who may read drafts, as in the 
 """
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from ...admin_input import CheckedInputMixin
 from ..models import Release
@@ -13,7 +15,7 @@ from ..models import Release
 class ReleaseAdmin(CheckedInputMixin, admin.ModelAdmin):
     list_display = ["number", "date", "include_drafts", "size", "sha256", "created"]
     list_filter = ["include_drafts"]
-    readonly_fields = ["number", "date", "include_drafts", "file", "sha256", "size", "counts", "created"]
+    readonly_fields = ["number", "date", "include_drafts", "download", "sha256", "size", "counts", "created"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -26,3 +28,9 @@ class ReleaseAdmin(CheckedInputMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="file")
+    def download(self, release):
+        # The API serves the file (to those who may read the release); the storage has no address of its own.
+        url = reverse("api:release-file", kwargs={"number": release.number})
+        return format_html('<a href="{}">{}</a>', url, release.file_name)
