@@ -11,7 +11,6 @@ from django.forms.fields import InvalidJSONInput
 from import_export.formats.base_formats import CSV, XLSX
 
 from ..models import DamageReport, Designation, Site, SiteExtent, SiteIdentifier, SiteName, SitePeriod, Structure
-from ..models.base import PUBLIC_STATUSES, may_view
 from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
@@ -151,11 +150,10 @@ class SiteAdmin(ImportExportRecordAdmin):
         return inlines
 
     def get_queryset(self, request):
-        reports = Count("damage_reports", distinct=True)
-        if not may_view(request.user, DamageReport):
-            # The damage reports they may see (CuratedQuerySet.visible_to): counting drafts would tell how many
-            # there are, and sorting by the count, which sites have them.
-            reports = Count("damage_reports", filter=Q(damage_reports__status__in=PUBLIC_STATUSES), distinct=True)
+        # The damage reports the user may see: counting drafts would tell those who may not see them how many there
+        # are, and sorting by the count, which sites have them.
+        visible = DamageReport.objects.visible_to(request.user).values("pk")
+        reports = Count("damage_reports", filter=Q(damage_reports__in=visible), distinct=True)
         return super().get_queryset(request).annotate(damage_report_total=reports).prefetch_related("designations")
 
     @admin.display(description="designations")
