@@ -105,3 +105,22 @@ def test_the_same_user_edits_the_extents_of_a_site_that_is_not_sensitive(changer
     SiteExtent.objects.create(site=palmyra, position=1, geometry=WALLS)
     page = changer_client.get(reverse("admin:records_site_change", args=[palmyra.pk])).content.decode()
     assert 'name="extents-TOTAL_FORMS"' in page
+
+
+@pytest.mark.parametrize("sensitive", [True, False], ids=["sensitive", "not sensitive"])
+def test_a_deleted_extents_history_follows_its_sites_sensitivity(client, palmyra, sensitive):
+    """
+    Staff who may view extents but not exact locations read a deleted extent's history (its last shape) only where
+    the site's location is public.
+    """
+    user = User.objects.create_user("extent-viewer", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="view_siteextent"))
+    client.force_login(user)
+    Site.objects.filter(pk=palmyra.pk).update(is_sensitive=sensitive)
+    extent = SiteExtent.objects.create(site=palmyra, position=1, geometry=WALLS)
+    pk, version = extent.pk, extent.history.latest().history_id
+    extent.delete()
+    history = client.get(reverse("admin:records_siteextent_history", args=[pk]))
+    one_version = client.get(reverse("admin:records_siteextent_simple_history", args=[pk, version]))
+    assert history.status_code == one_version.status_code == (404 if sensitive else 200)
+    assert ("38.26" in one_version.content.decode()) is not sensitive

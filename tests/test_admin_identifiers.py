@@ -94,3 +94,21 @@ def test_a_sensitive_sites_identifiers_are_not_shown_to_those_who_may_not_see_it
     assert "668331" not in page.content.decode()
     listed = client.get(reverse("admin:records_siteidentifier_changelist"))
     assert listed.status_code == 200 and "668331" not in listed.content.decode()
+
+
+def test_a_deleted_identifier_of_a_sensitive_site_keeps_no_history_for_those_who_may_not_see_its_location(
+    client, palmyra
+):
+    """Its value (a gazetteer's entry, which says where the place is) stays out of its history page too."""
+    from django.contrib.auth.models import Permission
+
+    identifier = SiteIdentifier.objects.create(site=palmyra, scheme="pleiades", value="668331")
+    Site.objects.filter(pk=palmyra.pk).update(is_sensitive=True)
+    pk = identifier.pk
+    identifier.delete()
+    user = make_user("viewer")
+    user.user_permissions.add(*Permission.objects.filter(codename="view_siteidentifier"))
+    client.force_login(user)
+    assert client.get(reverse("admin:records_siteidentifier_history", args=[pk])).status_code == 404
+    client.force_login(make_user("cora", group="Curator"))
+    assert "668331" in client.get(reverse("admin:records_siteidentifier_history", args=[pk])).content.decode()

@@ -19,7 +19,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ...admin_input import CheckedInputMixin, KeyChoiceField, KeyMultipleChoiceField, is_valid_key, key_field
 from ..dates import EDTF_HELP, validate_edtf
+from ..models import Site
 from ..models.base import may_view
+from ..models.sites import may_see_exact_locations
 from ..resources import import_problems
 from . import uploads
 from .deletions import TombstoneAdminMixin
@@ -166,8 +168,12 @@ class RecordAdmin(CheckedInputMixin, TombstoneAdminMixin, SlugAfterItsSourceMixi
         """
         if self.get_queryset(request).filter(pk=pk).exists():
             return
-        if self.model._default_manager.filter(pk=pk).exists() or not may_view(request.user, self.model):
+        if self.model._default_manager.filter(pk=pk).exists() or not self.deleted_history_visible(request, pk):
             raise Http404(f"No {self.model._meta.verbose_name} with the id {pk}.")
+
+    def deleted_history_visible(self, request, pk):
+        """Whether the user may read the history of the deleted record `pk` (see check_history_visible)."""
+        return may_view(request.user, self.model)
 
     def history_view(self, request, object_id, extra_context=None):
         pk = self.record_pk(object_id)
@@ -202,6 +208,21 @@ class RecordAdmin(CheckedInputMixin, TombstoneAdminMixin, SlugAfterItsSourceMixi
         if obj is not None and not self.model._default_manager.filter(pk=obj.pk).exists():
             return True  # deleted: see history_form_view
         return super().revert_disabled(request, obj) or not self.has_change_permission(request, obj)
+
+
+class SiteLocatedAdminMixin:
+    """
+    For records that say where their site is (its shapes, its entries in gazetteers): the history of a deleted one is
+    shown to those who may not see exact locations only where its site's location is public.
+    """
+
+    def deleted_history_visible(self, request, pk):
+        if not super().deleted_history_visible(request, pk):
+            return False
+        if may_see_exact_locations(request.user):
+            return True
+        last = self.model.history.filter(id=pk).order_by("-history_date", "-history_id").values("site_id").first()
+        return last is not None and Site.objects.filter(pk=last["site_id"], is_sensitive=False).exists()
 
 
 # Django's messages put a record's name in quotes ("The citation “…” was added successfully."); a name that holds

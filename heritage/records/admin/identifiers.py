@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from ..models import ActorIdentifier, PeriodIdentifier, SiteIdentifier
-from .base import RecordAdmin, TabularInline
+from .base import RecordAdmin, SiteLocatedAdminMixin, TabularInline
 from .forms import VersionCheckedForm
 
 
@@ -77,7 +77,7 @@ class IdentifierAdmin(RecordAdmin):
 
 
 @admin.register(SiteIdentifier)
-class SiteIdentifierAdmin(IdentifierAdmin):
+class SiteIdentifierAdmin(SiteLocatedAdminMixin, IdentifierAdmin):
     list_display = ["__str__", "site", "link"]
     search_fields = ["value", "site__name", "site__slug"]
     list_select_related = ["site"]

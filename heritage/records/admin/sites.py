@@ -14,7 +14,7 @@ from ..models import DamageReport, Designation, Site, SiteExtent, SiteIdentifier
 from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
-from .base import ImportExportRecordAdmin, RecordAdmin, StackedInline, TabularInline
+from .base import ImportExportRecordAdmin, RecordAdmin, SiteLocatedAdminMixin, StackedInline, TabularInline
 from .identifiers import SiteIdentifierInline
 from .imports import may_import
 
@@ -264,7 +264,7 @@ class SitePeriodAdmin(RecordAdmin):
 
 
 @admin.register(SiteExtent)
-class SiteExtentAdmin(RecordAdmin):
+class SiteExtentAdmin(SiteLocatedAdminMixin, RecordAdmin):
     """
     An extent's own page, where its citations are added. Those who may not see exact locations see no extent of a
     sensitive site: not in the list, its page, its history or an autocomplete (all start from get_queryset()).
