@@ -156,3 +156,22 @@ def test_a_form_keeps_a_retired_cause_but_cannot_newly_choose_one(client, palmyr
     response = client.post(url, {**data, "description": "Kept its retired cause."})
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert DamageReport.objects.get(pk=report.pk).description == "Kept its retired cause."
+
+
+def test_a_terms_use_count_leaves_out_the_drafts_its_reader_may_not_see(client, palmyra):
+    """Staff who may view causes but not damage reports: a cause's count is of the reports they could read."""
+    from django.contrib.auth.models import Permission
+
+    from .admin_helpers import a_cause, make_damage_reports, make_sites
+
+    cause = a_cause()
+    drafted, reported = make_sites(2, prefix="used")
+    make_damage_reports(2, site=drafted, cause=cause, status="draft")
+    make_damage_reports(1, site=reported, cause=cause, status="reported")
+    viewer = make_user("viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_disturbancecause"))
+    url = reverse("admin:records_disturbancecause_changelist")
+    for user, count in ((viewer, 1), (make_user("cora", group="Curator"), 3)):
+        client.force_login(user)
+        causes = client.get(url, {"q": cause.label}).context["cl"].result_list
+        assert [term.usage_total for term in causes] == [count]

@@ -12,11 +12,15 @@ from ..models import DisturbanceCategory, DisturbanceCause, EventType, QuantityU
 from .base import RecordAdmin
 
 
-def usage_count(relation):
-    """How many records use the term through `relation` (a reverse foreign key): one subquery, no join of lists."""
+def usage_count(relation, user):
+    """
+    How many records that `user` may see use the term through `relation` (a reverse foreign key): one subquery, no
+    join of lists.
+    """
     field = relation.field
     rows = (
-        field.model._default_manager.filter(**{field.name: OuterRef(field.target_field.attname)})
+        field.model._default_manager.visible_to(user)
+        .filter(**{field.name: OuterRef(field.target_field.attname)})
         .order_by()
         .values(field.name)
         .annotate(total=Count("pk"))
@@ -38,7 +42,7 @@ class TermAdmin(RecordAdmin):
 
     def get_queryset(self, request):
         relations = [relation for relation in self.model._meta.related_objects if relation.one_to_many]
-        usage = sum((usage_count(relation) for relation in relations), Value(0))
+        usage = sum((usage_count(relation, request.user) for relation in relations), Value(0))
         return super().get_queryset(request).annotate(usage_total=usage)
 
     @admin.display(description="in use by", ordering="usage_total")
