@@ -5,6 +5,7 @@ import io
 import os
 import re
 import time
+import zipfile
 
 import pytest
 import tablib
@@ -12,10 +13,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, get_commands
 from django.core.management.base import CommandError
 from django.urls import reverse
-from import_export.formats.base_formats import CSV, XLSX
+from django.utils.html import escape
+from import_export.formats.base_formats import CSV
 
 from heritage.records.models import Actor, DamageReport, DisturbanceCause, Occupation, Site, SiteIdentifier
 from heritage.records.resources import DamageReportResource, OccupationResource, SiteResource, import_problems
+from heritage.records.spreadsheets import XLSX
 
 from .admin_helpers import make_user
 from .conftest import stored_files, table_counts
@@ -410,6 +413,56 @@ def test_an_xlsx_cell_the_spreadsheet_changed_is_refused_not_stored_as_it_reads(
     result = OccupationResource().import_data(xlsx.create_dataset(xlsx.export_data(dataset)))
     assert f"row 1, {problem}" in import_problems(result)
     assert not Occupation.objects.filter(slug="held").exists()
+
+
+def xlsx_with_formula(formula, computed=None):
+    """An XLSX file of GOOD_SITE with `formula` as its description, as openpyxl writes it: `computed` kept, or none."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(SITE_HEADERS)
+    book.active.append([*GOOD_SITE[:4], formula, *GOOD_SITE[5:]])
+    content = io.BytesIO()
+    book.save(content)
+    if computed is None:
+        return content.getvalue()
+    # What a spreadsheet saves beside the formula: the value it computed (openpyxl writes none).
+    with zipfile.ZipFile(content) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = (
+        members[sheet]
+        .replace(b'<c r="E2"><f>', b'<c r="E2" t="str"><f>')
+        .replace(b"<v></v>", f"<v>{computed}</v>".encode())
+    )
+    saved = io.BytesIO()
+    with zipfile.ZipFile(saved, "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return saved.getvalue()
+
+
+def test_an_xlsx_formula_without_its_value_is_refused_not_read_as_empty(client, palmyra):
+    """
+    A file a program wrote (openpyxl, pandas) can hold a formula with no value computed for it: refused, naming the
+    row, the column and the formula, not imported with the cell empty; a formula whose value the file keeps is read
+    as that value.
+    """
+    before = table_counts()
+    problem = 'Row 1, column \'description\': the cell holds a formula (=CONCAT("Walls ", "down")) but not its value'
+    uncomputed = xlsx_with_formula('=CONCAT("Walls ", "down")')
+    assert problem in import_problems(SiteResource().import_data(XLSX().create_dataset(uncomputed)))
+    client.force_login(make_user("cora", group="Curator"))
+    upload = SimpleUploadedFile("sites.xlsx", uncomputed)
+    page = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": ADMIN_FORMATS["xlsx"]})
+    assert escape(problem) in page.content.decode() and page.context.get("confirm_form") is None
+    assert table_counts() == before
+    computed = xlsx_with_formula('=CONCAT("Walls ", "down")', computed="Walls down")
+    SiteResource().import_data(XLSX().create_dataset(computed), dry_run=False)
+    assert Site.objects.get(slug="hatra").description == "Walls down"
+    computed_empty = xlsx_with_formula('=IF(1, "", "x")', computed="")
+    SiteResource().import_data(XLSX().create_dataset(computed_empty), dry_run=False)
+    assert Site.objects.get(slug="hatra").description == ""
 
 
 def test_admin_import_with_a_bad_row_shows_row_and_field_and_offers_no_confirm(client, palmyra):

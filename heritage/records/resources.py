@@ -45,7 +45,7 @@ from .models import (
     Term,
 )
 from .models.identifiers import parse_identifier
-from .spreadsheets import escape_formula, unescape_formula
+from .spreadsheets import UncomputedFormula, escape_formula, unescape_formula
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -200,6 +200,13 @@ class RecordResource(resources.ModelResource):
                 f"Unknown column{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))}: the columns are "
                 f"{', '.join(sorted(known))}."
             )
+        problems += [
+            f"Row {number}, column {name!r}: the cell holds a formula ({cell}) but not its value, which the program "
+            "that wrote the file did not compute: open the file in a spreadsheet and save it, or type the value."
+            for number, row in enumerate(dataset, start=1)
+            for name, cell in zip(headers, row, strict=False)
+            if isinstance(cell, UncomputedFormula)
+        ]
         if "slug" not in headers:
             problems.append("The file has no slug column: each row is matched to its record by its slug.")
         else:

@@ -1,10 +1,11 @@
 """Occupations of sites and the events around them, with their participants and reported figures."""
 
 from django.contrib import admin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 
 from ..models import Event, EventFigure, EventParticipant, Occupation
 from ..resources import OccupationResource
+from ..spreadsheets import XLSX
 from .base import ImportExportRecordAdmin, RecordAdmin, TabularInline
 
 

@@ -3,12 +3,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 
 from ..choices import CurationStatus
 from ..models import DamageReport, Threat
 from ..resources import DamageReportResource
 from ..services import change_status, may_change_status
+from ..spreadsheets import XLSX
 from .base import ImportExportRecordAdmin, RecordAdmin
 
 

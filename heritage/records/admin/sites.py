@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.forms.fields import InvalidJSONInput
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import CSV
 
 from ..models import DamageReport, Designation, Site, SiteExtent, SiteIdentifier, SiteName, SitePeriod, Structure
 from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
+from ..spreadsheets import XLSX
 from .base import ImportExportRecordAdmin, RecordAdmin, SiteLocatedAdminMixin, StackedInline, TabularInline
 from .identifiers import SiteIdentifierInline
 from .imports import may_import

@@ -4,9 +4,10 @@ from pathlib import PurePath
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from import_export.formats.base_formats import CSV, JSON, TSV, XLSX
+from import_export.formats.base_formats import CSV, JSON, TSV
 
 from ..resources import RESOURCES
+from ..spreadsheets import XLSX
 
 
 def records_named():
