@@ -18,7 +18,7 @@ from import_export.formats.base_formats import CSV
 
 from heritage.records.models import Actor, DamageReport, DisturbanceCause, Occupation, Site, SiteIdentifier
 from heritage.records.resources import DamageReportResource, OccupationResource, SiteResource, import_problems
-from heritage.records.spreadsheets import XLSX
+from heritage.records.spreadsheets import XLSX, UncomputedFormula
 
 from .admin_helpers import make_user
 from .conftest import stored_files, table_counts
@@ -445,17 +445,22 @@ def xlsx_with_formula(formula, computed=None):
 def test_an_xlsx_formula_without_its_value_is_refused_not_read_as_empty(client, palmyra):
     """
     A file a program wrote (openpyxl, pandas) can hold a formula with no value computed for it: refused, naming the
-    row, the column and the formula, not imported with the cell empty; a formula whose value the file keeps is read
-    as that value.
+    row, the column and the formula (the first five), not imported with the cell empty; a formula whose value the
+    file keeps is read as that value, empty text included.
     """
     before = table_counts()
-    problem = 'Row 1, column \'description\': the cell holds a formula (=CONCAT("Walls ", "down")) but not its value'
+    problem = (
+        "Formulas without their values (the program that wrote the file did not compute them): row 1, column "
+        """'description' (=CONCAT("Walls ", "down")). Open the file in a spreadsheet and save it, or type the values"""
+    )
     uncomputed = xlsx_with_formula('=CONCAT("Walls ", "down")')
     assert problem in import_problems(SiteResource().import_data(XLSX().create_dataset(uncomputed)))
     client.force_login(make_user("cora", group="Curator"))
     upload = SimpleUploadedFile("sites.xlsx", uncomputed)
     page = client.post(reverse("admin:records_site_import"), {"import_file": upload, "format": ADMIN_FORMATS["xlsx"]})
     assert escape(problem) in page.content.decode() and page.context.get("confirm_form") is None
+    many = tablib.Dataset(*[[f"site-{n}", UncomputedFormula("=A1")] for n in range(7)], headers=["slug", "name"])
+    assert "row 5, column 'name' (=A1) and 2 more. Open" in import_problems(SiteResource().import_data(many))
     assert table_counts() == before
     computed = xlsx_with_formula('=CONCAT("Walls ", "down")', computed="Walls down")
     SiteResource().import_data(XLSX().create_dataset(computed), dry_run=False)

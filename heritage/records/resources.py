@@ -200,13 +200,17 @@ class RecordResource(resources.ModelResource):
                 f"Unknown column{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))}: the columns are "
                 f"{', '.join(sorted(known))}."
             )
-        problems += [
-            f"Row {number}, column {name!r}: the cell holds a formula ({cell}) but not its value, which the program "
-            "that wrote the file did not compute: open the file in a spreadsheet and save it, or type the value."
+        if uncomputed := [
+            f"row {number}, column {name!r} ({cell})"
             for number, row in enumerate(dataset, start=1)
             for name, cell in zip(headers, row, strict=False)
             if isinstance(cell, UncomputedFormula)
-        ]
+        ]:
+            more = f" and {len(uncomputed) - 5} more" if len(uncomputed) > 5 else ""
+            problems.append(
+                f"Formulas without their values (the program that wrote the file did not compute them): "
+                f"{'; '.join(uncomputed[:5])}{more}. Open the file in a spreadsheet and save it, or type the values."
+            )
         if "slug" not in headers:
             problems.append("The file has no slug column: each row is matched to its record by its slug.")
         else:
