@@ -631,6 +631,30 @@ def test_manage_py_import_is_the_projects_own():
     assert get_commands()["import"] == "heritage.records"
 
 
+@pytest.mark.parametrize(
+    ("file", "answer", "message"),
+    [
+        ("sites.csv", "no\n", "Import cancelled."),
+        ("sites.csv", "", "Nobody answered: standard input is closed. Give --no-input to import without asking."),
+        ("-", "yes\n", "The file comes on standard input, which cannot also answer: give --no-input."),
+    ],
+    ids=["no", "nobody at the terminal", "the file on standard input"],
+)
+def test_manage_py_import_asks_first_and_imports_nothing_without_a_yes(
+    palmyra, tmp_path, monkeypatch, file, answer, message
+):
+    """Asked, it imports only after a yes; where nobody can answer (cron, `< /dev/null`), an error says what to give."""
+    (tmp_path / "sites.csv").write_text(sites_csv(GOOD_SITE))
+    monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+    before = table_counts()
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import", "records.Site", file if file == "-" else str(tmp_path / file), stdout=io.StringIO())
+    assert table_counts() == before
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\n"))
+    call_command("import", "records.Site", str(tmp_path / "sites.csv"), stdout=io.StringIO())
+    assert Site.objects.filter(slug="hatra").exists()
+
+
 def test_manage_py_import_imports_a_file_as_the_admin_does(palmyra, tmp_path):
     """A good file is imported, saying what it did; importing it again changes nothing; a dry run writes nothing."""
     path = tmp_path / "sites.csv"

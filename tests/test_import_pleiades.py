@@ -7,6 +7,7 @@ every bad input is refused, naming where and why, with nothing written.
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -217,6 +218,33 @@ def test_a_match_by_name_needs_confirmation(palmyra, originals):
         data=RECORD.read_bytes(), filename=RECORD.name, confirm=lambda site: asked.append(site) or True, commit=True
     )
     assert asked == [palmyra] and outcome.site == palmyra
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("answer", "refusal"),
+    [
+        ("n\n", "refused; nothing was written"),
+        ("", "Nobody answered: standard input is closed. Give --site palmyra if it is, or --no-input."),
+    ],
+    ids=["no", "the terminal closed"],
+)
+def test_a_match_by_name_asked_at_a_terminal_imports_nothing_without_a_yes(
+    palmyra, originals, monkeypatch, answer, refusal
+):
+    """No, or the terminal closed (Ctrl-D) at the question: nothing written, and an error, not a traceback."""
+    monkeypatch.setattr("sys.stdin", Terminal(answer))
+    before = table_counts()
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=re.escape(refusal)):
+        call_command("import_pleiades", str(RECORD), "--commit", stdout=io.StringIO(), stderr=err)
+    assert ("No site matched by name was confirmed" in err.getvalue()) is bool(answer)
+    assert table_counts() == before
 
 
 def add_hatra():

@@ -12,7 +12,10 @@ from django.core.management.base import BaseCommand, CommandError
 from import_export.results import RowResult
 
 from ...resources import import_problems
+from ..prompts import ask
 from ..record_files import format_named, operator, records_named, resource_named
+
+WITHOUT_ASKING = "Give --no-input to import without asking."
 
 
 class Command(BaseCommand):
@@ -36,8 +39,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, resource, import_file_name, interactive, dry_run, raise_errors, **options):
         resource = resource_named(resource)
-        if interactive and input("Are you sure you want to import the data? [yes/no]: ") != "yes":
-            raise CommandError("Import cancelled.")
+        if interactive:
+            if import_file_name == "-":
+                raise CommandError("The file comes on standard input, which cannot also answer: give --no-input.")
+            if ask("Are you sure you want to import the data? [yes/no]: ", without_asking=WITHOUT_ASKING) != "yes":
+                raise CommandError("Import cancelled.")
         file_format = format_named(options["format"], import_file_name, options["encoding"])
         if file_format.is_binary() and options["encoding"]:
             raise CommandError(f"--encoding is for text files: {file_format.get_title().upper()} is binary.")

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ...importers.pleiades import ImportRefused, import_place
+from ..prompts import ask
 
 
 def dataset_path(directory, place_id):
@@ -63,5 +64,8 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written. Run again with --commit to write it.")
 
     def confirm(self, site):
-        answer = input(f"Is this place the site {site.name!r} ({site.slug})? [y/N] ")
+        answer = ask(
+            f"Is this place the site {site.name!r} ({site.slug})? [y/N] ",
+            without_asking=f"Give --site {site.slug} if it is, or --no-input.",
+        )
         return answer.strip().lower() in ("y", "yes")
