@@ -74,7 +74,7 @@ def holds_formula(archive, name):
         while part := xml.read(1 << 20):
             if FORMULA_ELEMENT.search(tail + part):
                 return True
-            tail = part[-16:]  # an element's start cut between two parts
+            tail = part[-64:]  # an element's start (with its namespace prefix) cut between two parts
     return False
 
 
