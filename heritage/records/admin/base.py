@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -278,7 +279,7 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
     """
     A record admin that also imports and exports CSV and XLSX (see resources.py). An import adds records and changes
     existing ones, and its preview shows their current values: it needs the add, change and view permissions. The
-    resources see what the user may see.
+    resources see what the user may see, and take at most ADMIN_IMPORT_MAX_ROWS rows (a request has only so long).
     """
 
     tmp_storage_class = uploads.PendingImport
@@ -292,6 +293,9 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "max_rows": settings.ADMIN_IMPORT_MAX_ROWS}
 
     def get_confirm_form_kwargs(self, request, import_form=None):
         return {
