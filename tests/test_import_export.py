@@ -306,12 +306,14 @@ def test_the_admin_imports_at_most_its_number_of_rows_and_the_command_any(
     client, palmyra, originals, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     """
-    A file longer than ADMIN_IMPORT_MAX_ROWS is refused by the admin, saying how to import it, before any row is read
-    (a preview takes about 6 ms a row, and a request only so long); manage.py import takes it.
+    The import page says how long a file it takes; a longer one is refused, saying how to import it, before any row is
+    read (a preview takes about 6 ms a row, and a request only so long); manage.py import takes it.
     """
     settings.ADMIN_IMPORT_MAX_ROWS = 2
     rows = [GOOD_SITE, ["nimrud", "Nimrud", *GOOD_SITE[2:]], ["ashur", "Ashur", *GOOD_SITE[2:]]]
     client.force_login(make_user("cora", group="Curator"))
+    page = client.get(reverse("admin:records_site_import")).content.decode()
+    assert "At most 2 rows; import a longer file on the server with manage.py import." in page
     before = table_counts()
     with django_capture_on_commit_callbacks(execute=True):
         page = preview(client, *rows)

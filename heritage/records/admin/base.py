@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import SafeData, mark_safe
 from import_export.admin import ImportExportModelAdmin
-from import_export.forms import ConfirmImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from ...admin_input import CheckedInputMixin, KeyChoiceField, KeyMultipleChoiceField, is_valid_key, key_field
@@ -275,6 +275,15 @@ class PendingImportConfirmForm(ConfirmImportForm):
         )
 
 
+class RecordsImportForm(ImportForm):
+    """django-import-export's upload form, saying how long a file it takes (see ImportExportRecordAdmin)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit, upload = settings.ADMIN_IMPORT_MAX_ROWS, self.fields["import_file"]
+        upload.help_text = f"At most {limit:,} rows; import a longer file on the server with manage.py import."
+
+
 class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
     """
     A record admin that also imports and exports CSV and XLSX (see resources.py). An import adds records and changes
@@ -283,6 +292,7 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
     """
 
     tmp_storage_class = uploads.PendingImport
+    import_form_class = RecordsImportForm
     confirm_form_class = PendingImportConfirmForm
 
     def has_import_permission(self, request):
