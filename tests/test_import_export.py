@@ -525,6 +525,24 @@ def test_an_admin_export_holds_the_lists_filtered_rows(client, palmyra):
     assert export_page_csv(client, f"{export}?slug=palmyra")["slug"] == ["palmyra"]
 
 
+def test_the_admin_exports_at_most_its_number_of_records(client, palmyra, settings):
+    """A list longer than ADMIN_EXPORT_MAX_ROWS is not exported (a request has only so long): filtered, it is."""
+    client.force_login(make_user("cora", group="Curator"))
+    SiteResource().import_data(tablib.Dataset().load(sites_csv(GOOD_SITE), format="csv"), dry_run=False)
+    settings.ADMIN_EXPORT_MAX_ROWS = 1
+    export = reverse("admin:records_site_export")
+    form = client.get(export).context["form"]
+    data = {name: field.initial for name, field in form.fields.items() if field.initial not in (None, False)}
+    response = client.post(export, {**data, "format": "0", "resource": "0"})
+    assert "Content-Disposition" not in response
+    (message,) = [str(message) for message in response.context["messages"]]
+    assert message == (
+        "Nothing was exported: the list holds 2 sites, more than the 1 an export here writes. Filter the list, or "
+        "export on the server with manage.py export."
+    )
+    assert export_page_csv(client, f"{export}?slug=palmyra")["slug"] == ["palmyra"]
+
+
 @pytest.mark.parametrize("model", ["site", "damagereport", "occupation"])
 @pytest.mark.parametrize("query", ["format=x", "id__in=x", "no_such_field=1", "created__year=0"])
 def test_an_admin_export_given_filters_the_list_refuses_says_why(client, palmyra, model, query):

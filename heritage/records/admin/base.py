@@ -288,7 +288,8 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
     """
     A record admin that also imports and exports CSV and XLSX (see resources.py). An import adds records and changes
     existing ones, and its preview shows their current values: it needs the add, change and view permissions. The
-    resources see what the user may see, and take at most ADMIN_IMPORT_MAX_ROWS rows (a request has only so long).
+    resources see what the user may see. A request has only so long: an import takes at most ADMIN_IMPORT_MAX_ROWS
+    rows, an export writes at most ADMIN_EXPORT_MAX_ROWS records.
     """
 
     tmp_storage_class = uploads.PendingImport
@@ -361,6 +362,16 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
         """Back to the import page, saying why the confirmed import was not made."""
         messages.error(request, f"The import was not confirmed ({reason}): upload the file again.")
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # django-import-export shows a ValueError's message on the export page, and exports nothing.
+        limit = settings.ADMIN_EXPORT_MAX_ROWS
+        if (count := queryset.count()) > limit:
+            raise ValueError(
+                f"Nothing was exported: the list holds {count:,} {self.opts.verbose_name_plural}, more than the "
+                f"{limit:,} an export here writes. Filter the list, or export on the server with manage.py export."
+            )
+        return super().get_export_data(file_format, request, queryset, **kwargs)
 
     def export_action(self, request):
         """
