@@ -18,7 +18,6 @@ Markdown on stdout, progress on stderr; `--json FILE` writes the numbers too. No
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -43,12 +42,7 @@ def main():
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    env = bench_run.database_env(args)
-    bench_run.build_database(args, env)
-    os.environ.update(bench_run.server_env(env, "heritage.settings"))
-    import django
-
-    django.setup()
+    bench_run.setup_django_here(args)
     import tablib
     from django.conf import settings
     from django.contrib.auth.models import User

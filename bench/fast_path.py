@@ -15,7 +15,6 @@ numbers too. Nothing here is part of the unit suite.
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -71,12 +70,7 @@ def main():
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    env = bench_run.database_env(args)
-    bench_run.build_database(args, env)
-    os.environ.update(bench_run.server_env(env, "heritage.settings"))
-    import django
-
-    django.setup()
+    bench_run.setup_django_here(args)
     from django.conf import settings
     from django.test import Client
 

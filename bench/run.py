@@ -116,6 +116,19 @@ def server_env(env, settings_module):
     }
 
 
+def setup_django_here(args):
+    """
+    For the benchmarks that measure in their own process (through Django's test client): the database built, and
+    Django set up on it in this process, as a production server's settings would have it.
+    """
+    env = database_env(args)
+    build_database(args, env)
+    os.environ.update(server_env(env, "heritage.settings"))
+    import django
+
+    django.setup()
+
+
 def gunicorn(name, env, settings_module, threads, workers=1, port=None):
     command = [
         str(VENV_BIN / "gunicorn"),

@@ -19,7 +19,6 @@ Markdown on stdout, progress on stderr; `--json FILE` writes the numbers too. No
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -51,12 +50,7 @@ def main():
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    env = bench_run.database_env(args)
-    bench_run.build_database(args, env)
-    os.environ.update(bench_run.server_env(env, "heritage.settings"))
-    import django
-
-    django.setup()
+    bench_run.setup_django_here(args)
     from django.contrib.auth.models import Permission, User
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
