@@ -313,7 +313,8 @@ RELEASE_TITLE = os.environ.get("RELEASE_TITLE", "Heritage damage record")
 RELEASE_LICENSE = os.environ.get("RELEASE_LICENSE", "CC-BY-4.0")
 RELEASE_LICENSE_URL = os.environ.get("RELEASE_LICENSE_URL", "https://creativecommons.org/licenses/by/4.0/")
 RELEASE_URL = os.environ.get("RELEASE_URL", "")
-# The largest document (or pasted text, as UTF-8) a source takes: 20 MB unless SOURCE_MAX_BYTES says otherwise.
+# The largest document (or pasted text, as UTF-8) a source takes, and the largest file (XLSX: unpacked) an admin import
+# takes: 20 MB unless SOURCE_MAX_BYTES says otherwise.
 # Request bodies may be that large, plus room for the record's other fields.
 SOURCE_MAX_BYTES = env_int("SOURCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SOURCE_MAX_BYTES + 1024 * 1024

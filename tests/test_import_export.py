@@ -302,29 +302,6 @@ def test_a_confirmation_whose_rows_became_invalid_imports_nothing_and_names_them
     assert table_counts() == before
 
 
-def test_the_admin_imports_at_most_its_number_of_rows_and_the_command_any(
-    client, palmyra, originals, settings, tmp_path, django_capture_on_commit_callbacks
-):
-    """
-    The import page says how long a file it takes; a longer one is refused, saying how to import it, before any row is
-    read (a preview takes about 6 ms a row, and a request only so long); manage.py import takes it.
-    """
-    settings.ADMIN_IMPORT_MAX_ROWS = 2
-    rows = [GOOD_SITE, ["nimrud", "Nimrud", *GOOD_SITE[2:]], ["ashur", "Ashur", *GOOD_SITE[2:]]]
-    client.force_login(make_user("cora", group="Curator"))
-    page = client.get(reverse("admin:records_site_import")).content.decode()
-    assert "At most 2 rows; import a longer file on the server with manage.py import." in page
-    before = table_counts()
-    with django_capture_on_commit_callbacks(execute=True):
-        page = preview(client, *rows)
-    problem = "The file has 3 rows; at most 2 are imported here at once: split it, or import it on the server with "
-    assert escape(problem) in page.content.decode() and page.context.get("confirm_form") is None
-    assert table_counts() == before and waiting(originals) == []
-    assert preview(client, *rows[:2]).context["confirm_form"] is not None
-    (tmp_path / "sites.csv").write_text(sites_csv(*rows))
-    assert import_command("records.Site", str(tmp_path / "sites.csv")).startswith("Imported sites: 3 new")
-
-
 def test_confirming_an_import_needs_the_import_permission(client, palmyra, originals):
     """A user who may not import gets 403 from the confirmation, whatever it names; nothing is written."""
     client.force_login(make_user("cora", group="Curator"))

@@ -170,10 +170,9 @@ class RecordResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
-    def __init__(self, user=None, max_rows=None, **kwargs):
+    def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
-        self.max_rows = max_rows  # the most rows a file may have here (the admin's), or no limit
 
     # The library reads an empty cell of a CharField column as "", but of a TextField (a description) as None, which
     # the database refuses: text columns of both kinds read empty cells as empty text.
@@ -193,11 +192,6 @@ class RecordResource(resources.ModelResource):
             raise ValueError("The file is empty: its first row names the columns, one of them slug.")
         known = {field.column_name for field in self.fields.values()}
         problems = [unnamed] if unnamed else []
-        if self.max_rows is not None and len(dataset) > self.max_rows:
-            problems.append(
-                f"The file has {len(dataset):,} rows; at most {self.max_rows:,} are imported here at once: split it, "
-                "or import it on the server with manage.py import."
-            )
         problems += [
             f"The column {name!r} is given twice." for name, n in collections.Counter(headers).items() if n > 1
         ]

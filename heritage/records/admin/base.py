@@ -1,6 +1,8 @@
 """Building blocks of the model admins: history, EDTF date fields, citations, import/export."""
 
+import functools
 import re
+import zipfile
 
 from django import forms
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.safestring import SafeData, mark_safe
 from import_export.admin import ImportExportModelAdmin
@@ -19,6 +22,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from ...admin_input import CheckedInputMixin, KeyChoiceField, KeyMultipleChoiceField, is_valid_key, key_field
+from .. import spreadsheets, texts
 from ..dates import EDTF_HELP, validate_edtf
 from ..models import Site
 from ..models.base import may_view
@@ -276,12 +280,34 @@ class PendingImportConfirmForm(ConfirmImportForm):
 
 
 class RecordsImportForm(ImportForm):
-    """django-import-export's upload form, saying how long a file it takes (see ImportExportRecordAdmin)."""
+    """
+    django-import-export's upload form, saying how long a file it takes (see ImportExportRecordAdmin), and refusing a
+    file larger than an upload may be (SOURCE_MAX_BYTES), or an XLSX file whose parts unpack to more: a few
+    kilobytes of XLSX can unpack to gigabytes of sheet, which the reader would take minutes to go through.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit, upload = settings.ADMIN_IMPORT_MAX_ROWS, self.fields["import_file"]
         upload.help_text = f"At most {limit:,} rows; import a longer file on the server with manage.py import."
+
+    def clean_import_file(self):
+        upload, limit = self.cleaned_data["import_file"], texts.max_original_bytes()
+        if upload.size > limit:
+            raise ValidationError(
+                f"The file is {filesizeformat(upload.size)}; at most {filesizeformat(limit)} is accepted."
+            )
+        if zipfile.is_zipfile(upload):
+            # The sizes an archive declares are the most Python's zipfile unpacks (more is a damaged file).
+            with zipfile.ZipFile(upload) as archive:
+                unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > limit:
+                raise ValidationError(
+                    f"The file unpacks to {filesizeformat(unpacked)}; at most {filesizeformat(limit)} is accepted. "
+                    "Split it, or import it on the server with manage.py import."
+                )
+        upload.seek(0)
+        return upload
 
 
 class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
@@ -295,6 +321,12 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
     tmp_storage_class = uploads.PendingImport
     import_form_class = RecordsImportForm
     confirm_form_class = PendingImportConfirmForm
+    formats = [spreadsheets.CSV, spreadsheets.XLSX]
+
+    def get_import_formats(self):
+        # Each reads at most ADMIN_IMPORT_MAX_ROWS rows: a longer file is refused as soon as it is known to be.
+        limit = settings.ADMIN_IMPORT_MAX_ROWS
+        return [functools.partial(reader, max_rows=limit) for reader in super().get_import_formats()]
 
     def has_import_permission(self, request):
         return all(
@@ -304,9 +336,6 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "max_rows": settings.ADMIN_IMPORT_MAX_ROWS}
 
     def get_confirm_form_kwargs(self, request, import_form=None):
         return {
@@ -400,7 +429,9 @@ class ImportExportRecordAdmin(ImportExportModelAdmin, RecordAdmin):
         What kept an uploaded file from being read, in words a curator can act on (the library names the exception:
         "'UnicodeDecodeError' encountered while trying to read file").
         """
-        if isinstance(e, UnicodeDecodeError):
+        if isinstance(e, spreadsheets.Unreadable):
+            message = str(e)
+        elif isinstance(e, UnicodeDecodeError):
             message = (
                 "The file is not in UTF-8, the text encoding imports read: save it again from the spreadsheet as "
                 "“CSV UTF-8” (Excel) or as XLSX, and upload that."

@@ -1,18 +1,15 @@
 """Occupations of sites and the events around them, with their participants and reported figures."""
 
 from django.contrib import admin
-from import_export.formats.base_formats import CSV
 
 from ..models import Event, EventFigure, EventParticipant, Occupation
 from ..resources import OccupationResource
-from ..spreadsheets import XLSX
 from .base import ImportExportRecordAdmin, RecordAdmin, TabularInline
 
 
 @admin.register(Occupation)
 class OccupationAdmin(ImportExportRecordAdmin):
     resource_classes = [OccupationResource]
-    formats = [CSV, XLSX]
     list_display = ["__str__", "site", "occupier", "started", "ended", "started_earliest", "ended_latest", "end_kind"]
     list_filter = [
         "site__country",

@@ -3,13 +3,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from import_export.formats.base_formats import CSV
 
 from ..choices import CurationStatus
 from ..models import DamageReport, Threat
 from ..resources import DamageReportResource
 from ..services import change_status, may_change_status
-from ..spreadsheets import XLSX
 from .base import ImportExportRecordAdmin, RecordAdmin
 
 
@@ -75,7 +73,6 @@ class WorkflowAdminMixin:
 class DamageReportAdmin(WorkflowAdminMixin, ImportExportRecordAdmin):
     resource_classes = [DamageReportResource]
     ordering = ["site__name", "occurred_earliest", "slug"]  # explicit: the annotated queryset drops Meta.ordering
-    formats = [CSV, XLSX]
     list_display = [
         "slug",
         "site",

@@ -8,13 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.forms.fields import InvalidJSONInput
-from import_export.formats.base_formats import CSV
 
 from ..models import DamageReport, Designation, Site, SiteExtent, SiteIdentifier, SiteName, SitePeriod, Structure
 from ..models.sites import may_see_exact_locations, public_coordinate
 from ..resources import SiteResource
 from ..selectors import site_dossier
-from ..spreadsheets import XLSX
 from .base import ImportExportRecordAdmin, RecordAdmin, SiteLocatedAdminMixin, StackedInline, TabularInline
 from .identifiers import SiteIdentifierInline
 from .imports import may_import
@@ -121,7 +119,6 @@ class SiteAdmin(ImportExportRecordAdmin):
     change_list_template = "admin/records/site/change_list.html"  # links the EAMENA import page
     revert_protected_fields = ("is_sensitive",)
     ordering = ["name"]  # explicit: the annotated (GROUP BY) queryset drops Meta.ordering
-    formats = [CSV, XLSX]
     list_display = ["name", "kind", "country", "designation_kinds", "damage_report_count", "location_certainty"]
     list_filter = ["country", "kind", "designations__kind", ("periods", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "slug", "names__name", "description"]
