@@ -1,5 +1,7 @@
 """Documents for the intake tests, made in memory: PDFs with and without a text layer, HTML pages, plain text."""
 
+import zlib
+
 LINES_PER_PAGE = 45
 
 
@@ -33,6 +35,30 @@ def pdf(*lines):
             "/Resources << /Font << /F1 3 0 R >> >> >>".encode()
         )
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    return _written(objects)
+
+
+def packed_pdf(pages, lines):
+    """
+    A PDF of a few kilobytes whose `pages` pages all draw one compressed content stream of `lines` lines of text: as
+    slow to read, and as large unpacked, as a document of pages * lines lines.
+    """
+    content = zlib.compress(b"BT /F1 12 Tf 72 712 Td (Hatra) Tj ET\n" * lines, 9)
+    kids = " ".join(f"{4 + n} 0 R" for n in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+        b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
+    ] * pages
+    return _written(objects)
+
+
+def _written(objects):
+    """A PDF file of `objects`, numbered from 1 in their order, the first its catalog."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

@@ -4,7 +4,9 @@ compared with the quotes that cite them.
 
 - `extract()` turns an uploaded document into its text: plain text must be UTF-8; HTML is reduced to its main text
   by trafilatura (the article, without menus and footers; the whole page's text when it finds no article); PDF
-  text is read from its text layer by pypdf. A document that yields no text is refused, never stored empty.
+  text is read from its text layer by pypdf. A document that yields no text is refused, never stored empty. HTML and
+  PDF are read in a process of their own, stopped past SOURCE_EXTRACT_SECONDS of computing or READING_MEMORY of
+  memory (`read_apart()`).
 - `normalise()` is the one intake rule for every text and typed quote: line endings become `\\n` (a browser submits
   `\\r\\n`), and a leading byte-order mark goes. Nothing else is changed, so offsets into the text stay the
   offsets of the words as received.
@@ -17,9 +19,14 @@ rapidfuzz gives an alignment of a quote against the best-matching span of a long
 between them, in C, so a 600-character quote against a long report answers in milliseconds.
 """
 
+import contextlib
+import functools
 import hashlib
+import importlib
 import io
+import multiprocessing
 import re
+import resource
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -137,8 +144,7 @@ def extract(data, *, name, declared_type=None, field="file"):
         raise ValidationError(
             {field: f"{name!r} is not a document intake reads: upload plain text (.txt, UTF-8), HTML or PDF."}
         )
-    reader = {PLAIN: _plain_text, HTML: _html_text, PDF: _pdf_text}[media_type]
-    text = normalise(reader(data, field))
+    text = normalise(_plain_text(data, field) if media_type == PLAIN else read_apart(media_type, data, field))
     try:
         check_text(text, field)
     except ValidationError:
@@ -183,6 +189,79 @@ def _pdf_text(data, field):
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise ValidationError({field: f"The PDF cannot be read ({exc.__class__.__name__}: {exc})."}) from None
+
+
+# --- Reading a document apart -----------------------------------------------------------------------------------
+
+# Each media type's reader, the library it reads with, and what the document is called in a refusal.
+READERS = {HTML: ("_html_text", "trafilatura", "page"), PDF: ("_pdf_text", "pypdf", "PDF")}
+# Memory a document's reading may take beyond what the process had when it began: a PDF of a few megabytes can hold
+# streams that unpack to gigabytes (pypdf keeps each one it has unpacked).
+READING_MEMORY = 2 * 1024**3
+
+
+def read_apart(media_type, data, field):
+    """
+    The text of an HTML or PDF document, read in a forked process of its own, which is stopped after
+    SOURCE_EXTRACT_SECONDS of CPU time or when it asks for READING_MEMORY more memory: a PDF of 35 KB can hold a
+    hundred pages that take pypdf minutes each to read, and a request has only so long (gunicorn's timeout is 30 s).
+    ValidationError on `field` for a document it refuses, stopped or not.
+    """
+    seconds, (reader, _, kind) = settings.SOURCE_EXTRACT_SECONDS, READERS[media_type]
+    _prepare(media_type)
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_read_in_child, args=(reader, data, field, seconds, sending))
+    process.start()
+    sending.close()
+    try:
+        # The CPU limit stops the child; the wall clock, at most twice as long (two busy cores), stops waiting for it.
+        outcome = receiving.recv() if receiving.poll(2 * seconds + 5) else None
+    except EOFError:  # stopped by its limit
+        outcome = None
+    finally:
+        receiving.close()
+        process.kill()
+        process.join()
+    if outcome is None or outcome[0] == "memory":
+        limit = "memory" if outcome else f"{seconds} second{'s' * (seconds != 1)} of computing"
+        raise ValidationError(
+            {field: f"Reading this {kind} took more than the {limit} a document may take: paste its text instead."}
+        )
+    if outcome[0] == "refused":
+        raise ValidationError(outcome[1])
+    if outcome[0] == "failed":
+        raise ValidationError({field: f"The {kind} cannot be read ({outcome[1]})."})
+    return outcome[1]
+
+
+@functools.cache
+def _prepare(media_type):
+    """
+    Once a process, before its first child: the reader's library imported, and for HTML a page read, which loads what
+    trafilatura reads with (0.3 s) here rather than in each child.
+    """
+    importlib.import_module(READERS[media_type][1])
+    if media_type == HTML:
+        _html_text(b"<html><body><article><p>A page.</p></article></body></html>", None)
+
+
+def _read_in_child(reader, data, field, seconds, sending):
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    with contextlib.suppress(OSError):  # Linux's count of the memory mapped; elsewhere no limit on it
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + READING_MEMORY, mapped + READING_MEMORY))
+    try:
+        outcome = ("text", globals()[reader](data, field))
+    except ValidationError as exc:
+        outcome = ("refused", exc.message_dict)
+    except MemoryError:
+        outcome = ("memory", None)
+    except Exception as exc:  # noqa: BLE001  (a reader's library failing on a strange document: a refusal, not a 500)
+        outcome = ("failed", f"{exc.__class__.__name__}: {exc}"[:300])
+    sending.send(outcome)
 
 
 # --- Quotes that do not occur -------------------------------------------------------------------------------------

@@ -5,14 +5,16 @@ refused, naming the field, with nothing written to the database or to storage.
 """
 
 import hashlib
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from heritage.records import texts
 from heritage.records.models import Citation, DamageReport, Source
 
 from ..conftest import stored_files, table_counts
-from ..documents import HATRA_HTML, NIMRUD_TEXT, pdf
+from ..documents import HATRA_HTML, NIMRUD_TEXT, packed_pdf, pdf
 from .base import if_match
 
 pytestmark = pytest.mark.django_db
@@ -291,6 +293,63 @@ def test_bad_intake_is_refused_naming_the_field_and_writes_nothing(palmyra, cura
     assert words in " ".join(errors[field]), errors
     assert table_counts() == counts
     assert stored_files(originals) == files
+
+
+@pytest.mark.parametrize(
+    ("pages", "lines", "limit"),
+    [(100, 200_000, "1 second of computing"), (1, 2_000_000, "memory")],
+    ids=["a hundred pages of minutes each", "a stream that unpacks to 74 MB"],
+)
+def test_a_document_past_what_its_reading_may_take_is_refused_in_time(
+    palmyra, curator, originals, settings, monkeypatch, pages, lines, limit
+):
+    """
+    A PDF of a few kilobytes can take pypdf an hour to read, or unpack to gigabytes: its reading, in a process of
+    its own, is stopped at SOURCE_EXTRACT_SECONDS of computing or READING_MEMORY (both made small here), and the
+    upload refused on `file`, with nothing written. A document within them reads as before.
+    """
+    settings.SOURCE_EXTRACT_SECONDS = 1
+    monkeypatch.setattr(texts, "READING_MEMORY", 64 * 1024**2)
+    counts, files = table_counts(), stored_files(originals)
+    record = {"slug": "packed", "title": "A packed PDF", "kind": "report", "language": "en"}
+    started = time.monotonic()
+    response = curator.post(
+        "/api/v1/sources/",
+        {**record, "file": document("packed.pdf", packed_pdf(pages, lines), "application/pdf")},
+        format="multipart",
+    )
+    assert time.monotonic() - started < 10
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "file": [f"Reading this PDF took more than the {limit} a document may take: paste its text instead."]
+    }
+    assert table_counts() == counts and stored_files(originals) == files
+    response = curator.post(
+        "/api/v1/sources/",
+        {**record, "file": document("packed.pdf", packed_pdf(2, 100), "application/pdf")},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    assert Source.objects.get(slug="packed").text.startswith("HatraHatra")
+
+
+def test_a_library_failing_on_a_document_is_a_refusal_naming_its_error(palmyra, curator, originals, monkeypatch):
+    """An error the reader does not expect of its library (pypdf's limits raise their own) is a 400 on `file`."""
+    import pypdf
+    from pypdf.errors import LimitReachedError
+
+    def limit_reached(stream):
+        raise LimitReachedError("Reached maximum number of tokens per stream.")
+
+    monkeypatch.setattr(pypdf, "PdfReader", limit_reached)
+    record = {"slug": "limited", "title": "A PDF", "kind": "report", "language": "en"}
+    file = document("limited.pdf", pdf("Hatra."), "application/pdf")
+    response = curator.post("/api/v1/sources/", {**record, "file": file}, format="multipart")
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "file": ["The PDF cannot be read (LimitReachedError: Reached maximum number of tokens per stream.)."]
+    }
+    assert not Source.objects.filter(slug="limited").exists()
 
 
 def test_a_document_cannot_be_replaced_on_a_saved_source(palmyra, curator, originals):
