@@ -8,6 +8,10 @@ the file and the record ("Problem installing fixture 'x.json': Could not load re
 ...") and, inside its transaction, loads nothing.
 """
 
+import contextlib
+import contextvars
+from collections import defaultdict
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models.signals import pre_save
 from django.dispatch import Signal, receiver
@@ -32,6 +36,28 @@ def describe(error):
 # {model: [the records inserted]}, and `cited`, {model: {id: [citations newly cited]}}, with which what a new record
 # holds need not be read back.
 written_in_bulk = Signal()
+
+_together = contextvars.ContextVar("records_written_together", default=None)
+
+
+@contextlib.contextmanager
+def written_together():
+    """
+    Saves made within are derived from once, together: a post_save receiver that keeps something derived per record
+    (the search index) adds the record to `together()`, {model: ids}, instead of deriving from it at once, and the
+    block's owner sends written_in_bulk with them all when they are to be kept (an import's rows, when it commits).
+    """
+    written = defaultdict(set)
+    token = _together.set(written)
+    try:
+        yield written
+    finally:
+        _together.reset(token)
+
+
+def together():
+    """What the innermost written_together() collects, {model: ids}; None outside one."""
+    return _together.get()
 
 
 @receiver(pre_save, dispatch_uid="records_mark_raw_saves")

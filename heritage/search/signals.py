@@ -3,7 +3,8 @@ The search index follows every write: a record's entry is written when the recor
 names, an actor's aliases), its citations or a cited passage's words change, and the entries of records that show its
 name (a site's damage reports, threats and occupations) when its names change. A deleted record's entry goes with it
 (`search_entries`, a generic relation). Raw saves (loaddata, restore) and bulk inserts (synthetic data) skip the
-signals; they end with `index.rebuild()`. An importer's bulk batches send `written_in_bulk` with what they wrote.
+signals; they end with `index.rebuild()`. An importer's bulk batches send `written_in_bulk` with what they wrote, as
+does a file import, whose rows are saved one by one within `written_together()` and indexed together at its end.
 """
 
 from collections import defaultdict
@@ -16,7 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.dispatch import receiver
 
 from heritage.records.models import Citation
-from heritage.records.signals import written_in_bulk
+from heritage.records.signals import together, written_in_bulk
 
 from . import index
 from .documents import DOCUMENTS, PARTS
@@ -55,6 +56,9 @@ def cited_through(model):
 @receiver(post_save, dispatch_uid="records_search_record_saved")
 def record_saved(sender, instance, raw=False, **kwargs):
     if raw:
+        return
+    if (sender in DOCUMENTS or sender in PARTS) and (written := together()) is not None:
+        written[sender].add(instance.pk)  # indexed with the others written together (records.signals)
         return
     if sender in DOCUMENTS:
         queryset = sender._base_manager.using(instance._state.db).filter(pk=instance.pk)

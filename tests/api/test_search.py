@@ -7,6 +7,7 @@ import json
 import unicodedata
 
 import pytest
+import tablib
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from heritage.records.api.urls import router
 from heritage.records.models import Citation, DamageReport, Site, SiteName
+from heritage.records.resources import SiteResource, import_problems
 from heritage.search import index
 from heritage.search import text as folding
 from heritage.search.documents import DOCUMENTS
@@ -140,6 +142,34 @@ def test_renaming_a_site_reindexes_its_damage_reports(curator, world):
     site.save()
     assert slugs(curator, "damage-reports", search="fortress")
     assert not slugs(curator, "damage-reports", search="hatra", site="hatra")
+
+
+def test_a_file_imports_rows_into_the_index_together_once_it_is_taken(curator, world, monkeypatch):
+    """
+    A file import's new and renamed sites are found once it is imported, and the damage reports that show a renamed
+    site's name by the new one; its rows are indexed together at the end (one write of entries for the file), and a
+    dry run writes none.
+    """
+    hatra = world["hatra"]
+    headers = ["slug", "name", "kind", "country", "description", "latitude", "longitude", "location_certainty"]
+    rows = [
+        [hatra.slug, "Al-Hadr Fortress", hatra.kind, str(hatra.country), hatra.description, "", "", ""],
+        ["nineveh", "Nineveh", "archaeological_site", "IQ", "", "", "", ""],
+        ["ashur", "Ashur", "archaeological_site", "IQ", "", "", "", ""],
+    ]
+    writes = []
+    monkeypatch.setattr(
+        index, "write_entries", lambda *args, real=index.write_entries: writes.append(args[0]) or real(*args)
+    )
+    dataset = tablib.Dataset(*rows, headers=headers)
+    assert not import_problems(SiteResource(user=None).import_data(dataset, dry_run=True))
+    assert writes == [] and slugs(curator, "sites", search="nineveh") == []
+    assert not import_problems(SiteResource(user=None).import_data(dataset, dry_run=False))
+    assert slugs(curator, "sites", search="nineveh") == ["nineveh"]
+    assert slugs(curator, "sites", search="ashur") == ["ashur"]
+    assert slugs(curator, "sites", search="fortress") == ["hatra"]
+    assert slugs(curator, "damage-reports", search="fortress")
+    assert [content_type.model for content_type in writes].count("site") == 1
 
 
 def test_a_new_site_is_indexed_without_looking_for_records_that_show_its_name():
