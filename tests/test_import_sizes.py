@@ -10,6 +10,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import CommandError
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import escape
@@ -20,7 +21,7 @@ from heritage.records.spreadsheets import XLSX
 
 from .admin_helpers import make_user
 from .conftest import table_counts
-from .test_import_export import ADMIN_FORMATS, GOOD_SITE, SITE_HEADERS, import_command, preview, waiting
+from .test_import_export import ADMIN_FORMATS, GOOD_SITE, SITE_HEADERS, import_command, preview, sites_csv, waiting
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +83,8 @@ def test_the_admin_imports_at_most_its_number_of_rows_and_the_command_any(
     assert escape(problem) in page.content.decode() and page.context.get("confirm_form") is None
     assert table_counts() == before and waiting(originals) == []
     assert preview(client, *SITES[:2], format=format).context["confirm_form"] is not None
-    (tmp_path / f"sites.{format}").write_bytes(xlsx(*SITES) if format == "xlsx" else preview_csv(*SITES))
+    (tmp_path / f"sites.{format}").write_bytes(xlsx(*SITES) if format == "xlsx" else sites_csv(*SITES).encode())
     assert import_command("records.Site", str(tmp_path / f"sites.{format}")).startswith("Imported sites: 3 new")
-
-
-def preview_csv(*rows):
-    return "\n".join(",".join(row) for row in [SITE_HEADERS, *rows]).encode()
 
 
 def test_rows_a_spreadsheet_only_formatted_are_not_rows(client, palmyra, settings):
@@ -106,7 +103,7 @@ def test_rows_a_spreadsheet_only_formatted_are_not_rows(client, palmyra, setting
 def test_an_empty_row_between_rows_keeps_the_row_numbers_of_the_sheet(palmyra, tmp_path):
     """An error is named by its row in the sheet, counting an empty row above it."""
     (tmp_path / "sites.xlsx").write_bytes(xlsx(GOOD_SITE, [None] * len(SITE_HEADERS), [*SITES[1][:2], "castle"]))
-    with pytest.raises(Exception, match=re.escape("row 3")):
+    with pytest.raises(CommandError, match=re.escape("Nothing was imported: row 3, kind:")):
         import_command("records.Site", str(tmp_path / "sites.xlsx"))
     assert not Site.objects.filter(slug__in=["hatra", "nimrud"]).exists()
 
@@ -145,7 +142,7 @@ def test_a_file_larger_than_an_upload_may_be_is_refused_packed_or_unpacked(clien
     """
     settings.SOURCE_MAX_BYTES = 65536
     client.force_login(make_user("cora", group="Curator"))
-    long_csv = preview_csv(*[[f"site-{n}", *GOOD_SITE[1:]] for n in range(1200)])
+    long_csv = sites_csv(*[[f"site-{n}", *GOOD_SITE[1:]] for n in range(1200)]).encode()
     limit = filesizeformat(65536)
     assert refusal(upload(client, "sites.csv", long_csv)) == (
         f"The file is {filesizeformat(len(long_csv))}; at most {limit} is accepted."

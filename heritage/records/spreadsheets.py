@@ -12,7 +12,8 @@ left as they are. Text that already begins with apostrophes before such a charac
 Why not defusedcsv: it only wraps the csv module (not XLSX), and it also rewrites `|` inside cells, which an
 import could not undo.
 
-Reading XLSX, a formula cell is read as the value last computed for it (XLSX, below).
+The readers below are the import's: the admin's take at most ADMIN_IMPORT_MAX_ROWS rows and stop reading past them,
+and XLSX is read as its cells are, whatever else the file claims, a formula cell as the value last computed for it.
 """
 
 import csv
