@@ -1,10 +1,13 @@
 """
-Project-wide middleware: the API answers every error in JSON, and no NUL character gets past the door.
+Project-wide middleware: the API answers every error in JSON, no body larger than any the app takes is read, and no
+NUL character gets past the door.
 """
 
 from http import HTTPStatus
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from rest_framework.response import Response
 
 # Where the researchers' API is mounted (heritage/urls.py): errors under it are JSON.
@@ -67,3 +70,28 @@ class RefuseNULMiddleware:
         if is_api(request):
             return JsonResponse({where: [NUL_MESSAGE]}, status=400)
         return HttpResponseBadRequest(f"{where}: {NUL_MESSAGE}", content_type="text/plain; charset=utf-8")
+
+
+class RefuseLargeBodiesMiddleware:
+    """
+    A request whose body is larger than any the app takes (DATA_UPLOAD_MAX_MEMORY_SIZE: the largest upload,
+    SOURCE_MAX_BYTES, and room for a form's other fields) is a 413 before any of it is read. Django's own limit counts
+    a form's fields, not its files: an upload of any size would first be written whole to a temporary file, and only
+    then refused by the view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads such a request as having no body
+        if limit is None or length <= limit:
+            return self.get_response(request)
+        message = f"The request is {filesizeformat(length)}; at most {filesizeformat(limit)} is accepted."
+        if is_api(request):
+            return JsonResponse({"detail": message}, status=413)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

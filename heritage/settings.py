@@ -138,6 +138,8 @@ MIDDLEWARE = [
     # Outermost: every error under /api/ leaves as JSON, whichever layer made it (the URL resolver's 404, a
     # request body over the size limit, a server error).
     "heritage.middleware.APIErrorsAsJSONMiddleware",
+    # A body larger than any the app takes is refused before anything reads it (uploads included).
+    "heritage.middleware.RefuseLargeBodiesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # A NUL in the path or the query string is refused here, once, before any view or database sees it.

@@ -333,6 +333,39 @@ def test_a_document_past_what_its_reading_may_take_is_refused_in_time(
     assert Source.objects.get(slug="packed").text.startswith("HatraHatra")
 
 
+def test_a_request_larger_than_any_upload_is_refused_before_it_is_read(
+    palmyra, curator, client, originals, settings, monkeypatch
+):
+    """
+    Django limits a form's fields, not its files: without a limit of its own the app would write an upload of any size
+    to a temporary file before refusing it. A body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 unread, in JSON under
+    /api/, in words in the admin; one within it is taken as before.
+    """
+    from django.contrib.auth.models import Group, User
+    from django.http.multipartparser import MultiPartParser
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4096
+    record = {"slug": "big", "title": "A big report", "kind": "report", "language": "en"}
+    parse = MultiPartParser.parse
+    monkeypatch.setattr(MultiPartParser, "parse", lambda parser: pytest.fail("the body was read"))
+    counts, files = table_counts(), stored_files(originals)
+    big = document("big.txt", b"Hatra was damaged. " * 400, "text/plain")
+    response = curator.post("/api/v1/sources/", {**record, "file": big}, format="multipart")
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("The request is 7.")
+    assert response.json()["detail"].endswith("; at most 4.0\xa0KB is accepted.")
+    user = User.objects.create_user("cora", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curator"))
+    client.force_login(user)
+    big.seek(0)
+    response = client.post("/admin/records/source/add/", {**record, "document": big})
+    assert response.status_code == 413 and response["Content-Type"] == "text/plain; charset=utf-8"
+    assert table_counts() == counts and stored_files(originals) == files
+    monkeypatch.setattr(MultiPartParser, "parse", parse)
+    small = document("small.txt", b"Hatra was damaged.", "text/plain")
+    assert curator.post("/api/v1/sources/", {**record, "file": small}, format="multipart").status_code == 201
+
+
 def test_a_library_failing_on_a_document_is_a_refusal_naming_its_error(palmyra, curator, originals, monkeypatch):
     """An error the reader does not expect of its library (pypdf's limits raise their own) is a 400 on `file`."""
     import pypdf
