@@ -320,7 +320,7 @@ RELEASE_URL = os.environ.get("RELEASE_URL", "")
 # Request bodies may be that large, plus room for the record's other fields.
 SOURCE_MAX_BYTES = env_int("SOURCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SOURCE_MAX_BYTES + 1024 * 1024
-# The CPU time reading an uploaded HTML or PDF document may take (texts.read_apart): within a request's time (gunicorn's
+# The seconds reading an uploaded HTML or PDF document may take (texts.read_apart): within a request's time (gunicorn's
 # timeout is 30 s), and ample for real documents.
 SOURCE_EXTRACT_SECONDS = env_int("SOURCE_EXTRACT_SECONDS", 15, minimum=1)
 # The most rows a CSV or XLSX import through the admin takes: its preview takes about 6 ms a row, and its confirmation

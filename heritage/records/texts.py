@@ -5,8 +5,8 @@ compared with the quotes that cite them.
 - `extract()` turns an uploaded document into its text: plain text must be UTF-8; HTML is reduced to its main text
   by trafilatura (the article, without menus and footers; the whole page's text when it finds no article); PDF
   text is read from its text layer by pypdf. A document that yields no text is refused, never stored empty. HTML and
-  PDF are read in a process of their own, stopped past SOURCE_EXTRACT_SECONDS of computing or READING_MEMORY of
-  memory (`read_apart()`).
+  PDF are read in a process of their own, stopped past SOURCE_EXTRACT_SECONDS or READING_MEMORY of memory
+  (`read_apart()`).
 - `normalise()` is the one intake rule for every text and typed quote: line endings become `\\n` (a browser submits
   `\\r\\n`), and a leading byte-order mark goes. Nothing else is changed, so offsets into the text stay the
   offsets of the words as received.
@@ -203,9 +203,9 @@ READING_MEMORY = 2 * 1024**3
 def read_apart(media_type, data, field):
     """
     The text of an HTML or PDF document, read in a forked process of its own, which is stopped after
-    SOURCE_EXTRACT_SECONDS of CPU time or when it asks for READING_MEMORY more memory: a PDF of 35 KB can hold a
-    hundred pages that take pypdf minutes each to read, and a request has only so long (gunicorn's timeout is 30 s).
-    ValidationError on `field` for a document it refuses, stopped or not.
+    SOURCE_EXTRACT_SECONDS or when it asks for READING_MEMORY more memory: a PDF of 35 KB can hold a hundred pages
+    that take pypdf minutes each to read, and a request has only so long (gunicorn's timeout is 30 s, and a worker
+    stopped by it answers nothing). ValidationError on `field` for a document it refuses, stopped or not.
     """
     seconds, (reader, _, kind) = settings.SOURCE_EXTRACT_SECONDS, READERS[media_type]
     _prepare(media_type)
@@ -215,19 +215,16 @@ def read_apart(media_type, data, field):
     process.start()
     sending.close()
     try:
-        # The CPU limit stops the child; the wall clock, at most twice as long (two busy cores), stops waiting for it.
-        outcome = receiving.recv() if receiving.poll(2 * seconds + 5) else None
-    except EOFError:  # stopped by its limit
+        outcome = receiving.recv() if receiving.poll(seconds) else None
+    except EOFError:  # stopped by a limit of its own
         outcome = None
     finally:
         receiving.close()
         process.kill()
         process.join()
     if outcome is None or outcome[0] == "memory":
-        limit = "memory" if outcome else f"{seconds} second{'s' * (seconds != 1)} of computing"
-        raise ValidationError(
-            {field: f"Reading this {kind} took more than the {limit} a document may take: paste its text instead."}
-        )
+        took = "more memory than" if outcome else f"longer than the {seconds} second{'s' * (seconds != 1)}"
+        raise ValidationError({field: f"Reading this {kind} took {took} a document may take: paste its text instead."})
     if outcome[0] == "refused":
         raise ValidationError(outcome[1])
     if outcome[0] == "failed":
@@ -247,6 +244,7 @@ def _prepare(media_type):
 
 
 def _read_in_child(reader, data, field, seconds, sending):
+    # Its CPU time limited too: a child whose parent was stopped meanwhile (by gunicorn) stops itself.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     with contextlib.suppress(OSError):  # Linux's count of the memory mapped; elsewhere no limit on it
