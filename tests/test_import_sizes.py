@@ -152,3 +152,18 @@ def test_a_file_larger_than_an_upload_may_be_is_refused_packed_or_unpacked(clien
     assert refusal(upload(client, "sites.xlsx", packed)).startswith("The file unpacks to ")
     assert waiting(originals) == [] and not Site.objects.filter(slug="site-1").exists()
     assert upload(client, "sites.xlsx", xlsx(GOOD_SITE)).context["confirm_form"] is not None
+
+
+def test_a_damaged_archive_is_refused_not_a_server_error(
+    client, palmyra, originals, django_capture_on_commit_callbacks
+):
+    """An XLSX file whose archive directory is damaged (here: a version of zip Python does not read) is refused."""
+    damaged = bytearray(xlsx(GOOD_SITE))
+    directory = damaged.find(b"PK\x01\x02")
+    damaged[directory + 4 : directory + 6] = b"\x41\x41"  # the version that made it
+    damaged[directory + 6 : directory + 8] = b"\x41\x41"  # the version needed to unpack it
+    client.force_login(make_user("cora", group="Curator"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, "sites.xlsx", bytes(damaged))
+    assert "cannot be read" in refusal(response)
+    assert waiting(originals) == [] and not Site.objects.filter(slug="hatra").exists()

@@ -56,6 +56,24 @@ class UncomputedFormula(str):
 FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
+# What Python's zipfile raises on a file that is not a readable archive (a damaged directory, a method it lacks).
+ARCHIVE_ERRORS = (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError)
+
+
+def unpacked_size(file):
+    """
+    The bytes an archive (an XLSX file, an open file object) unpacks to, as its directory declares them, which are the
+    most zipfile unpacks (more is a damaged file); None for a file that is not a readable archive.
+    """
+    try:
+        with zipfile.ZipFile(file) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except ARCHIVE_ERRORS:
+        return None
+    finally:
+        file.seek(0)
+
+
 def has_formulas(in_stream):
     """
     Whether an XLSX file's sheets hold a formula: read from the sheets' XML, a twentieth of the time openpyxl takes to
@@ -65,8 +83,8 @@ def has_formulas(in_stream):
         with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
             sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
             return any(holds_formula(archive, name) for name in sheets)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False  # not a file of this format: the library's reader says so
+    except ARCHIVE_ERRORS:
+        return False  # not a file of this format: the reader says so
 
 
 def holds_formula(archive, name):

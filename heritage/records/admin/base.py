@@ -2,7 +2,6 @@
 
 import functools
 import re
-import zipfile
 
 from django import forms
 from django.conf import settings
@@ -297,16 +296,11 @@ class RecordsImportForm(ImportForm):
             raise ValidationError(
                 f"The file is {filesizeformat(upload.size)}; at most {filesizeformat(limit)} is accepted."
             )
-        if zipfile.is_zipfile(upload):
-            # The sizes an archive declares are the most Python's zipfile unpacks (more is a damaged file).
-            with zipfile.ZipFile(upload) as archive:
-                unpacked = sum(member.file_size for member in archive.infolist())
-            if unpacked > limit:
-                raise ValidationError(
-                    f"The file unpacks to {filesizeformat(unpacked)}; at most {filesizeformat(limit)} is accepted. "
-                    "Split it, or import it on the server with manage.py import."
-                )
-        upload.seek(0)
+        if (unpacked := spreadsheets.unpacked_size(upload)) is not None and unpacked > limit:
+            raise ValidationError(
+                f"The file unpacks to {filesizeformat(unpacked)}; at most {filesizeformat(limit)} is accepted. "
+                "Split it, or import it on the server with manage.py import."
+            )
         return upload
 
 
