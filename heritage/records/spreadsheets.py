@@ -119,7 +119,6 @@ class TooManyRows(Unreadable):
     """A file longer than its reader was told to take (the admin's ADMIN_IMPORT_MAX_ROWS)."""
 
     def __init__(self, limit):
-        self.limit = limit
         super().__init__(
             f"The file has more than {limit:,} rows; at most {limit:,} are imported here at once: split it, or import "
             "it on the server with manage.py import."
