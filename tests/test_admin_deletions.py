@@ -4,11 +4,12 @@ reason (kept with the tombstone, refused when too long, with nothing deleted); a
 """
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from heritage.records.models import Deletion, Site
+from heritage.records.models import DamageReport, Deletion, DisturbanceCause, Site
 
-from .admin_helpers import make_user
+from .admin_helpers import make_damage_reports, make_user
 from .conftest import table_counts
 
 
@@ -77,6 +78,55 @@ def test_the_admin_delete_page_of_a_list_item_does_not_ask(boss, palmyra):
     name = palmyra.names.first()
     page = boss.get(reverse("admin:records_sitename_delete", args=[name.pk])).content.decode()
     assert 'name="reason"' not in page
+
+
+@pytest.mark.parametrize("page", ["delete page", "bulk action"])
+def test_a_delete_confirmation_names_no_draft_the_user_may_not_see(db, client, page):
+    """
+    Regression: a user who may delete sites and damage reports but not view reports was shown, as what protects the
+    site, the name of each draft report on it (its damage type, severity and site) with a link to it. Those they may
+    see are named; the others are counted.
+    """
+    site = Site.objects.create(slug="hatra", name="Hatra", kind="archaeological_site", country="IQ")
+    [public] = make_damage_reports(1, site=site)
+    secret = DisturbanceCause.objects.create(
+        slug="night-digging", label="Digging by night", category_id="military-armed-conflict"
+    )
+    draft = DamageReport.objects.create(
+        slug="hatra-draft", site=site, cause=secret, severity="severe", certainty="low", status="draft"
+    )
+    user = make_user("site-remover")
+    granted = ["view_site", "delete_site", "delete_damagereport"]
+    user.user_permissions.add(*Permission.objects.filter(codename__in=granted))
+    client.force_login(user)
+    if page == "delete page":
+        response = client.get(reverse("admin:records_site_delete", args=[site.pk]))
+    else:
+        response = client.post(
+            reverse("admin:records_site_changelist"), {"action": "delete_selected", "_selected_action": [site.pk]}
+        )
+    shown = response.content.decode()
+    assert str(public) in shown
+    assert "1 damage report you may not see" in shown
+    assert "Digging by night" not in shown
+    assert reverse("admin:records_damagereport_change", args=[draft.pk]) not in shown
+    assert DamageReport.objects.filter(pk__in=[public.pk, draft.pk]).count() == 2
+
+
+def test_a_delete_confirmation_names_no_identifier_that_would_locate_a_sensitive_site(db, client):
+    """
+    What a deletion takes with it is listed with the same care: a sensitive site's identifiers (a Pleiades place says
+    where the site is) only for those who may see its exact location.
+    """
+    site = Site.objects.create(slug="hidden", name="Hidden", kind="monument", country="SY", is_sensitive=True)
+    identifier = site.identifiers.create(scheme="pleiades", value="668331")
+    user = make_user("site-remover")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["delete_site", "delete_siteidentifier"]))
+    client.force_login(user)
+    shown = client.get(reverse("admin:records_site_delete", args=[site.pk])).content.decode()
+    assert "668331" not in shown
+    assert "Site identifier you may not see" in shown
+    assert reverse("admin:records_siteidentifier_change", args=[identifier.pk]) not in shown
 
 
 def test_curators_read_the_tombstones_in_the_admin_and_no_one_writes_them(client, palmyra):

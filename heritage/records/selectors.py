@@ -9,6 +9,7 @@ coordinates they may see of a sensitive site, `Site.coordinates_for(user)`, and 
 """
 
 import itertools
+from collections import defaultdict
 
 from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
@@ -183,6 +184,39 @@ def site_points(sites, user):
         latitude, longitude = site.coordinates_for(user)
         points[site.pk] = None if latitude is None else [float(longitude), float(latitude)]
     return points
+
+
+def visible_among(records, user):
+    """
+    Those of `records` (instances of any models) that `user` may see, by each model's `visible_to`; a model without
+    one is all visible. A query for each model and 500 records.
+    """
+    by_model = defaultdict(list)
+    for record in records:
+        by_model[type(record)].append(record)
+    visible = set()
+    for model, group in by_model.items():
+        queryset = model._default_manager.all()
+        if not hasattr(queryset, "visible_to"):
+            visible.update(group)
+            continue
+        for start in range(0, len(group), 500):
+            chunk = group[start : start + 500]
+            pks = set(queryset.visible_to(user).filter(pk__in=[r.pk for r in chunk]).values_list("pk", flat=True))
+            visible.update(record for record in chunk if record.pk in pks)
+    return visible
+
+
+def unseen_counts(records, visible):
+    """Those of `records` not in `visible`, counted by kind and never named: ["1 damage report you may not see"]."""
+    counts = defaultdict(int)
+    for record in records:
+        if record not in visible:
+            counts[record._meta] += 1
+    return sorted(
+        f"{count} {opts.verbose_name if count == 1 else opts.verbose_name_plural} you may not see"
+        for opts, count in counts.items()
+    )
 
 
 def releases(user):

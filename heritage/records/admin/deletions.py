@@ -1,14 +1,20 @@
 """
 Deleting in the admin leaves a tombstone (changes.py) naming the curator and, if they say, why: the confirmation
-pages of the kinds of record the API lists ask for a reason. The tombstones themselves are listed, read-only, for
-those who may view them (the Curator group).
+pages of the kinds of record the API lists ask for a reason, and name only the records the user may see. The
+tombstones themselves are listed, read-only, for those who may view them (the Curator group).
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import NestedObjects, quote
+from django.db import router
 from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from ...admin_input import CheckedInputMixin
+from .. import selectors
 from ..changes import deleting
 from ..models import Deletion
 from ..models.deletions import TRACKED
@@ -59,6 +65,43 @@ class TombstoneAdminMixin:
             return HttpResponseRedirect(request.get_full_path())
         extra_context = {"reason_max_length": REASON_MAX_LENGTH, **(extra_context or {})}
         return super().delete_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """
+        As Django's (what the deletion takes with it, and what keeps it from happening), but a record the user may
+        not see (a draft, for one who may not view its kind) is neither named nor linked: "Damage report you may
+        not see" among what goes with it, "1 damage report you may not see" among what protects it.
+        """
+        collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        collected = [*(obj for group in collector.data.values() for obj in group), *collector.protected]
+        visible = selectors.visible_among(collected, request.user)
+        perms_needed = set()
+
+        def format_callback(obj):
+            opts = obj._meta
+            registered = self.admin_site.is_registered(type(obj))
+            if registered and not self.admin_site.get_model_admin(type(obj)).has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            if obj not in visible:
+                return f"{capfirst(opts.verbose_name)} you may not see"
+            try:
+                url = reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+            except NoReverseMatch:
+                registered = False
+            if not registered:
+                return f"{capfirst(opts.verbose_name)}: {obj}"
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+        to_delete = collector.nested(format_callback)
+        protecting = list(collector.protected)
+        named = [format_callback(obj) for obj in protecting]  # each noting the permission its deletion would need
+        protected = [
+            *(name for obj, name in zip(protecting, named, strict=True) if obj in visible),
+            *selectors.unseen_counts(protecting, visible),
+        ]
+        model_count = {model._meta.verbose_name_plural: len(group) for model, group in collector.model_objs.items()}
+        return to_delete, model_count, perms_needed, protected
 
     def delete_model(self, request, obj):
         with deleting(user=request.user, reason=posted_reason(request)):

@@ -4,7 +4,6 @@ the client's doing becomes a 4xx).
 """
 
 import logging
-from collections import defaultdict
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
@@ -14,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from ... import selectors
 
 logger = logging.getLogger(__name__)
 
@@ -31,25 +32,13 @@ def as_field_errors(exc):
 
 def referring_records(records, user):
     """
-    The records that keep one from being deleted, for the 409: named where `user` may see them (`visible_to`),
-    counted where not ("1 damage report you may not see"), so that the refusal shows no draft.
+    The records that keep one from being deleted, for the 409: named where `user` may see them, counted where not
+    ("1 damage report you may not see"), so that the refusal shows no draft.
     """
-    by_model = defaultdict(set)
-    for record in records:
-        by_model[type(record)].add(record)
-    named, hidden = set(), []
-    for model, group in by_model.items():
-        visible_to = getattr(model._default_manager.all(), "visible_to", None)
-        if visible_to is None:
-            shown = group
-        else:
-            pks = set(visible_to(user).filter(pk__in=[record.pk for record in group]).values_list("pk", flat=True))
-            shown = {record for record in group if record.pk in pks}
-        named |= {f"{model._meta.verbose_name}: {record}" for record in shown}
-        if count := len(group) - len(shown):
-            name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
-            hidden.append(f"{count} {name} you may not see")
-    return [*sorted(named), *sorted(hidden)]
+    records = set(records)
+    visible = selectors.visible_among(records, user)
+    named = sorted(f"{record._meta.verbose_name}: {record}" for record in visible)
+    return [*named, *selectors.unseen_counts(records, visible)]
 
 
 def exception_handler(exc, context):
