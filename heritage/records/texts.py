@@ -45,6 +45,17 @@ def max_original_bytes():
     return settings.SOURCE_MAX_BYTES
 
 
+def too_large(size, says="The file is {size}"):
+    """
+    The refusal of something of `size` bytes larger than intake accepts ("The file is 30.0 MB; at most 20.0 MB is
+    accepted.", `says` naming what it is), or None if it fits.
+    """
+    limit = max_original_bytes()
+    if size <= limit:
+        return None
+    return f"{says.format(size=filesizeformat(size))}; at most {filesizeformat(limit)} is accepted."
+
+
 def normalise(text):
     """
     The text with line endings as `\\n` and no leading byte-order mark: the one change made at intake. A text with
@@ -95,11 +106,8 @@ def check_text(text, field="text", size=None):
         raise ValidationError({field: "The text holds a NUL character, which no document's words contain."})
     if size is None:
         size = len(text) if text.isascii() else sum(map(len, utf8_pieces(text, "surrogatepass")))
-    limit = max_original_bytes()
-    if size > limit:
-        raise ValidationError(
-            {field: f"The text is {filesizeformat(size)} of UTF-8; at most {filesizeformat(limit)} is accepted."}
-        )
+    if problem := too_large(size, "The text is {size} of UTF-8"):
+        raise ValidationError({field: problem})
 
 
 @dataclass(frozen=True, repr=False)
@@ -132,11 +140,8 @@ def extract(data, *, name, declared_type=None, field="file"):
     there is none: too large, a media type intake does not read, not UTF-8, a PDF without a text layer, a document
     that yields no words.
     """
-    limit = max_original_bytes()
-    if len(data) > limit:
-        raise ValidationError(
-            {field: f"The file is {filesizeformat(len(data))}; at most {filesizeformat(limit)} is accepted."}
-        )
+    if problem := too_large(len(data)):
+        raise ValidationError({field: problem})
     if not data:
         raise ValidationError({field: "The file is empty."})
     media_type = media_type_of(name, declared_type)

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.safestring import SafeData, mark_safe
 from import_export.admin import ImportExportModelAdmin
@@ -291,16 +290,12 @@ class RecordsImportForm(ImportForm):
         upload.help_text = f"At most {limit:,} rows; import a longer file on the server with manage.py import."
 
     def clean_import_file(self):
-        upload, limit = self.cleaned_data["import_file"], texts.max_original_bytes()
-        if upload.size > limit:
-            raise ValidationError(
-                f"The file is {filesizeformat(upload.size)}; at most {filesizeformat(limit)} is accepted."
-            )
-        if (unpacked := spreadsheets.unpacked_size(upload)) is not None and unpacked > limit:
-            raise ValidationError(
-                f"The file unpacks to {filesizeformat(unpacked)}; at most {filesizeformat(limit)} is accepted. "
-                "Split it, or import it on the server with manage.py import."
-            )
+        upload = self.cleaned_data["import_file"]
+        if problem := texts.too_large(upload.size):
+            raise ValidationError(problem)
+        unpacked = spreadsheets.unpacked_size(upload)
+        if unpacked is not None and (problem := texts.too_large(unpacked, "The file unpacks to {size}")):
+            raise ValidationError(f"{problem} Split it, or import it on the server with manage.py import.")
         return upload
 
 

@@ -15,7 +15,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
@@ -67,11 +66,8 @@ class EamenaImportForm(StatusForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = texts.max_original_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(upload.size)}; at most {filesizeformat(limit)} is accepted."
-            )
+        if problem := texts.too_large(upload.size):
+            raise forms.ValidationError(problem)
         return upload
 
 
