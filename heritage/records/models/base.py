@@ -13,6 +13,7 @@ from django.db.models.fields.related_descriptors import ForwardManyToOneDescript
 from ..choices import CurationStatus, Qualifier
 from ..dates import parse_edtf_bounds
 from ..history import RecordHistory
+from .checks import ChecksTogetherMixin
 
 
 def ordering_indexes(model_name, *fields):
@@ -76,9 +77,10 @@ class SlugNaturalKeyMixin:
         return (self.slug,)
 
 
-class TimestampedModel(models.Model):
+class TimestampedModel(ChecksTogetherMixin):
     """
-    Every curated row: when it was written, and its version for optimistic locking.
+    Every curated row: when it was written, and its version for optimistic locking; its check constraints validated
+    in one query (checks.py).
 
     `version` rises by one on every save(). An edit based on an older version is refused (see concurrency.py), so two
     curators editing the same record cannot silently overwrite each other. Raw saves (loaddata, restore) keep the
