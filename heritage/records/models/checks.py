@@ -3,7 +3,7 @@ A record's check constraints validated together: one query for all of them where
 
 `full_clean()` checks each `CheckConstraint` by a query of its own (`Q.check`), which names every field of the record
 and, inside a transaction, runs in a savepoint of its own: four constraints of a site cost four queries and eight
-savepoint statements, some 2 ms in all, about a third of an import row's time (docs/performance.md). Here the same
+savepoint statements, about 3 ms in all, a third of an import row's time (docs/performance.md). Here the same
 conditions, with the same values (`Model._get_field_expression_map`, which Django's own check reads), are selected as
 columns of one query, each as `COALESCE(condition, TRUE)` as Django tests it: a condition that is unknown (NULL)
 holds, as it does for the database. Where that query cannot tell (a condition reaching another table, an error of
