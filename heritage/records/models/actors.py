@@ -1,12 +1,12 @@
 """Parties named in the record: armed forces and groups, governments, ministries, media, international bodies."""
 
 from django.db import models
-from django_countries.fields import CountryField
 
 from ..choices import ActorKind
 from ..languages import LanguageTagField
 from .base import (
     CitedRecord,
+    CountryField,
     RecordManager,
     SlugManager,
     SlugNaturalKeyMixin,

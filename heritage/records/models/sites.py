@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
-from django_countries.fields import CountryField
 
 from ..choices import DamageExtent, DesignationKind, GeometryQualifier, LocationCertainty, NameKind, SiteKind
 from ..dates import validate_edtf
@@ -18,6 +17,7 @@ from ..geometry import (
 from ..languages import LanguageTagField
 from .base import (
     CitedRecord,
+    CountryField,
     RecordManager,
     RecordQuerySet,
     SlugManager,
