@@ -1,4 +1,4 @@
-"""Building blocks shared by the record's models: natural keys, cited records, uncertain dates, quantities."""
+"""Building blocks of the record's models: natural keys, cited records, uncertain dates, quantities, countries."""
 
 import contextlib
 
@@ -254,8 +254,8 @@ class TermForeignKey(models.ForeignKey):
 class CountryField(country_fields.CountryField):
     """
     django-countries' field, its value checked by looking its code up: Django's check of a choice walks the 250
-    countries through the library's iterator, about 0.5 ms a record (an import's rows took a tenth longer with it).
-    Migrations record it as the library's field, which it is in the database.
+    countries through the library's iterator, about 0.5 ms a record, most of a site's `clean_fields()`. Migrations
+    record it as the library's field, which it is in the database.
     """
 
     def validate(self, value, model_instance):
