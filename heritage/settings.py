@@ -11,6 +11,7 @@ Production (DEBUG=false) refuses to start without a real SECRET_KEY and an expli
     ALLOWED_HOSTS  comma-separated host names (default in development: 127.0.0.1,localhost); never * in production
     TRUSTED_PROXIES  how many reverse proxies in front append to X-Forwarded-For (default: 0, none)
     CACHE_DIR      where throttle counts are kept, shared by every worker process (default: .cache/ here)
+    STATIC_ROOT    where `manage.py collectstatic` puts the static files the app serves (default: staticfiles/ here)
     MAP_TILE_URL   the dossier map's tile server, {z}/{x}/{y} template (default: OpenStreetMap); empty: no tiles
     API_TOKEN_DAYS how long a new API token lasts, in days (default: 365)
 
@@ -115,6 +116,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves static files to WhiteNoise, as gunicorn does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corsheaders",
     "csp",
@@ -144,6 +147,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A NUL in the path or the query string is refused here, once, before any view or database sees it.
     "heritage.middleware.RefuseNULMiddleware",
+    # Static files (STATIC_ROOT, filled by `manage.py collectstatic`; in development, the apps' own folders) are
+    # answered here, with the security headers above and nothing after: no session, no database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -265,7 +271,8 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` gathers the apps' static files, which the app serves (WhiteNoise, MIDDLEWARE).
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 
 # Original documents of sources (an uploaded HTML page, PDF or text file), kept beside the texts the database holds.
 # On this machine's disk by default (ORIGINALS_DIR); ORIGINALS_STORAGE=s3 keeps them in an S3-compatible bucket

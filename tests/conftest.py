@@ -160,6 +160,17 @@ def own_cache_folder(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def own_static_root(tmp_path_factory):
+    """
+    Collected static files are served from an empty folder of this run (tests/test_static_files.py collects into
+    one of its own), never the project's staticfiles/: WhiteNoise reads the whole folder each time a test client
+    starts, some 20 ms where collectstatic has filled it.
+    """
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def own_temporary_folder(tmp_path_factory):
     """
     Temporary files made in a test process (a library's own, a test's) go to a folder of this run, which pytest
