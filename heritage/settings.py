@@ -110,6 +110,18 @@ def env_int(name, default, minimum=0):
 # a client sends itself is never trusted beyond that.
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
+# Logs go to standard error, where gunicorn and the service manager's journal collect them. Django's default prints
+# nothing when DEBUG is off, so a server error's traceback would be lost; here it is written in production too, with
+# refused hosts and other suspicious requests. A 4xx answer is logged (a warning each) only while developing.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING" if DEBUG else "ERROR", "propagate": False}},
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -140,3 +140,32 @@ def test_originals_are_kept_on_disk_by_default_and_in_a_bucket_one_setting_away(
     assert bucket["OPTIONS"]["default_acl"] == "private" and bucket["OPTIONS"]["querystring_auth"] is True
     assert "ORIGINALS_BUCKET" in storages_with(ORIGINALS_STORAGE="s3").stderr
     assert "ORIGINALS_STORAGE must be filesystem or s3" in storages_with(ORIGINALS_STORAGE="ftp").stderr
+
+
+SERVER_ERROR = """
+from unittest import mock
+import django
+django.setup()
+from django.test import Client
+from heritage.records.api.sites import SiteViewSet
+client = Client(raise_request_exception=False)
+with mock.patch.object(SiteViewSet, "list", side_effect=RuntimeError("the disk is on fire")):
+    print(client.get("/api/v1/sites/", secure=True).status_code)
+print(client.get("/api/v1/sites/", secure=True, HTTP_HOST="attacker.example").status_code)
+print(client.get("/api/v1/no-such-thing/", secure=True).status_code)
+"""
+
+
+def test_production_logs_server_errors_and_refused_hosts_to_standard_error():
+    """
+    With DEBUG off, a server error's traceback and a refused Host header reach standard error (gunicorn's log),
+    where Django's default logging would print nothing; an ordinary 404 is not logged.
+    """
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "heritage.settings", "DEBUG": "false", "SECRET_KEY": STRONG_KEY}
+    result = run_python(["-c", SERVER_ERROR], env={**env, "ALLOWED_HOSTS": "testserver"}, timeout=120)
+    assert result.stdout.split() == ["500", "400", "404"], result.stderr
+    assert "ERROR django.request: Internal Server Error: /api/v1/sites/" in result.stderr
+    assert "RuntimeError: the disk is on fire" in result.stderr
+    assert "ERROR django.security.DisallowedHost: Invalid HTTP_HOST header: 'attacker.example'" in result.stderr
+    assert "no-such-thing" not in result.stderr
