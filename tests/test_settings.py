@@ -1,6 +1,7 @@
 """Settings come from the environment; production refuses to start without a real secret."""
 
 import os
+import re
 
 import pytest
 
@@ -169,3 +170,12 @@ def test_production_logs_server_errors_and_refused_hosts_to_standard_error():
     assert "RuntimeError: the disk is on fire" in result.stderr
     assert "ERROR django.security.DisallowedHost: Invalid HTTP_HOST header: 'attacker.example'" in result.stderr
     assert "no-such-thing" not in result.stderr
+
+
+def test_the_development_server_still_prints_each_request():
+    """runserver's line for each request (INFO, `django.server`) keeps Django's own form in development."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    code = 'import django, logging; django.setup(); logging.getLogger("django.server").info(\'"GET /admin/" 200 9\')'
+    result = run_python(["-c", code], env={**clean, "DJANGO_SETTINGS_MODULE": "heritage.settings"}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r'\[\d{2}/\w{3}/\d{4} [\d:]{8}(,\d{3})?\] "GET /admin/" 200 9\n', result.stderr), result.stderr
