@@ -20,10 +20,10 @@ import subprocess
 
 import pytest
 
-from . import ROOT
-from .admin_helpers import make_user
-from .documents import pdf
-from .tokens import token_header
+from .. import ROOT
+from ..admin_helpers import make_user
+from ..documents import pdf
+from ..tokens import token_header
 
 SERVED_AT = "http://127.0.0.1:8000"
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
