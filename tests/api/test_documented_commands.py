@@ -8,6 +8,9 @@ read. A block followed at once by a `json` block must print those values. The RE
 token in `$TOKEN` and `hatra.pdf` in the working folder; the guide's writes illustrate refusals and records that
 the article does not hold, so only its reads run.
 
+Every API URL the two documents quote inline (in backticks, without a placeholder such as `<slug>` or `…`) answers
+an anonymous reader with a 200.
+
 curl and jq are the system's (Debian: `apt-get install curl jq`); without them these tests skip locally, saying so,
 and fail in CI (CI=true), where .ci/run installs them.
 """
@@ -107,6 +110,21 @@ def test_the_readme_commands_work_as_written(shell):
 
 def test_the_api_guides_reads_work_as_written(shell):
     check("docs/api.md", shell, writes=False)
+
+
+def quoted_urls(path):
+    """The API URLs `path` quotes inline, but those with a placeholder."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    urls = re.findall(r"`(/api/v1/[^`\s]*)`", text)
+    return sorted({url for url in urls if not re.search(r"[<…{]|\.\.\.", url)})
+
+
+@pytest.mark.parametrize("path", ["README.md", "docs/api.md"])
+def test_the_urls_the_documents_quote_answer(anonymous, unthrottled, path):
+    urls = quoted_urls(path)
+    assert len(urls) > 10
+    failing = {url: status for url in urls if (status := anonymous.get(url).status_code) != 200}
+    assert not failing, f"{path}: {failing}"
 
 
 def test_a_broken_example_is_caught(shell, tmp_path, monkeypatch):
