@@ -21,7 +21,7 @@ from heritage.records.spreadsheets import XLSX
 
 from .admin_helpers import make_user
 from .conftest import table_counts
-from .test_import_export import ADMIN_FORMATS, GOOD_SITE, SITE_HEADERS, import_command, preview, sites_csv, waiting
+from .import_files import ADMIN_FORMATS, GOOD_SITE, SITE_HEADERS, import_command, preview, sites_csv, waiting
 
 pytestmark = pytest.mark.django_db
 
