@@ -28,6 +28,7 @@ from django.test import TransactionTestCase, override_settings
 from heritage.records.models import Release, Site, Source
 
 from . import recorded, stack_chunks
+from .backups import backup_templates  # noqa: F401  (the backup tests' fixture)
 from .databases import (  # noqa: F401  (fixtures for every test)
     drop_snapshots,
     engine_markers,
