@@ -62,7 +62,7 @@ def test_database_url_switches_the_engine():
 
 
 def test_the_deploy_check_passes_with_the_documented_production_environment():
-    """`manage.py check --deploy` reports nothing when the README's production variables are set."""
+    """`manage.py check --deploy` reports nothing when the production variables docs/deployment.md gives are set."""
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
     env = {
         **clean,
