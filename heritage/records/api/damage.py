@@ -1,15 +1,21 @@
 """
 The API of damage reports (`/api/v1/damage-reports/`) and threats (`/api/v1/threats/`), each with the verification
-workflow's status move (`.../<slug>/status/`).
+workflow's status move (`.../<slug>/status/`), and the Atom feed of damage reports newly verified or retracted
+(`/api/v1/feeds/damage-reports.atom`).
 """
 
+from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import BasePermission
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 
 from .. import selectors, services
@@ -30,7 +36,15 @@ from .common.filters import (
 )
 from .common.serializers import RecordSerializer, as_field_errors, citations_field
 from .common.strict import StrictWritesMixin
-from .common.views import ERROR_RESPONSES, LocatedRecordViewSet, document, format_parameter
+from .common.views import (
+    ERROR_RESPONSES,
+    LocatedRecordViewSet,
+    ReadsOutsideTransactionMixin,
+    SelectorMixin,
+    document,
+    format_parameter,
+)
+from .fast.renderers import ORJSONRenderer
 
 
 class DamageReportFilterSet(BaseFilterSet):
@@ -305,3 +319,94 @@ class ThreatViewSet(WorkflowMixin, LocatedRecordViewSet):
     selector = staticmethod(selectors.threats)
     serializer_class = ThreatSerializer
     filterset_class = ThreatFilterSet
+
+
+# --- The Atom feed --------------------------------------------------------------------------------------------------
+
+FEED_STATUSES = [CurationStatus.VERIFIED, CurationStatus.RETRACTED]
+FEED_LENGTH = 50
+
+
+class DamageReportFeed(Feed):
+    """Atom entries of damage reports, each linking to its record in the API; updated when its status moved."""
+
+    feed_type = Atom1Feed
+    title = "Damage reports verified or retracted"
+    subtitle = "Damage reports of the heritage record, newest status change first."
+    author_name = "Heritage record"
+
+    def __init__(self, reports):
+        super().__init__()
+        self.reports = reports
+
+    def link(self):
+        return reverse("api:damage-report-list")
+
+    def feed_url(self):
+        return reverse("api:damage-report-feed")
+
+    def items(self):
+        return self.reports
+
+    def item_title(self, report):
+        status = CurationStatus(report.status).label.lower()
+        return f"{report.site.name}: {report.cause.label}, {status}"
+
+    def item_description(self, report):
+        return report.description or f"{report.get_severity_display()} ({report.get_certainty_display()} certainty)."
+
+    def item_link(self, report):
+        # Also the entry's id: a report that moves again is the same entry, updated.
+        return reverse("api:damage-report-detail", kwargs={"slug": report.slug})
+
+    def item_updateddate(self, report):
+        return report.status_changed_at
+
+    def item_pubdate(self, report):
+        return report.status_changed_at
+
+    def item_categories(self, report):
+        return [report.status, report.severity]
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """The feed is Atom whatever a reader's Accept says; errors (a bad filter) are JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+@extend_schema(
+    summary="Atom feed of damage reports newly verified or retracted",
+    filters=True,
+    responses={
+        (200, "application/atom+xml"): OpenApiResponse(OpenApiTypes.STR, description="An Atom 1.0 feed."),
+        400: ERROR_RESPONSES[400],
+        429: ERROR_RESPONSES[429],
+    },
+)
+class DamageReportFeedView(ReadsOutsideTransactionMixin, SelectorMixin, generics.GenericAPIView):
+    """
+    The latest damage reports verified or retracted, newest status change first (at most 50), each entry linking to
+    the report in the API, its `updated` the time of the move. Takes the damage reports' filters (`site=palmyra`,
+    `status=retracted`, `severity=destroyed`, ...).
+    """
+
+    selector = staticmethod(selectors.damage_reports)
+    filterset_class = DamageReportFilterSet
+    pagination_class = None
+    renderer_classes = [ORJSONRenderer]
+    content_negotiation_class = FirstRendererNegotiation
+    permission_classes = [AllowAny]  # read-only: verified and retracted reports are public
+
+    def get(self, request, *args, **kwargs):
+        reports = (
+            self.filter_queryset(self.get_queryset())
+            .filter(status__in=FEED_STATUSES, status_changed_at__isnull=False)
+            .order_by("-status_changed_at", "-pk")
+            .prefetch_related(None)[:FEED_LENGTH]
+        )
+        return DamageReportFeed(list(reports))(request._request)

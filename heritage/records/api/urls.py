@@ -5,10 +5,10 @@ from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitV
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .actors import ActorViewSet
-from .changes import DamageReportFeedView, DeletionViewSet
 from .common.served_schema import SchemaView
 from .conflict import EventViewSet, OccupationViewSet
-from .damage import DamageReportViewSet, ThreatViewSet
+from .damage import DamageReportFeedView, DamageReportViewSet, ThreatViewSet
+from .deletions import DeletionViewSet
 from .periods import PeriodViewSet
 from .releases import ReleaseViewSet
 from .sites import SiteViewSet
