@@ -55,8 +55,9 @@ def test_imports_go_one_way(path):
 
 
 def python_modules():
-    """The project's Python modules: the app, its tests, its benchmarks and manage.py (not virtualenvs or data)."""
-    for folder in ("heritage", "tests", "bench"):
+    """The project's Python modules: the app, its tests, its benchmarks, the fixtures' maker and manage.py (not
+    virtualenvs, nor the files that runs leave)."""
+    for folder in ("heritage", "tests", "bench", "fixtures"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if not any(part.startswith(".") for part in path.relative_to(ROOT).parts):
                 yield path
