@@ -22,6 +22,7 @@ from .import_files import (
     NAMED_SITE,
     NAMED_SITE_1252,
     REPORT_HEADERS,
+    SITE_HEADERS,
     import_command,
     sites_csv,
 )
@@ -74,6 +75,30 @@ def test_manage_py_import_imports_a_file_as_the_admin_does(palmyra, tmp_path):
     assert import_command("heritage.records.resources.SiteResource", str(path)).endswith(
         "0 new, 0 updated, 1 unchanged.\n"
     )
+
+
+@pytest.mark.parametrize("format_name", ["csv", "xlsx"])
+def test_manage_py_import_counts_empty_rows_apart(palmyra, tmp_path, format_name):
+    """
+    An empty row between rows (kept, so that errors name the sheet's own row numbers) is said to be left out, not
+    counted as a record unchanged.
+    """
+    rows = tablib.Dataset(
+        GOOD_SITE, [None] * len(SITE_HEADERS), ["nimrud", "Nimrud", *GOOD_SITE[2:]], headers=SITE_HEADERS
+    )
+    path = tmp_path / f"sites.{format_name}"
+    exported = rows.export(format_name)
+    path.write_bytes(exported.encode() if isinstance(exported, str) else exported)
+    assert import_command("records.Site", str(path), "--dry-run") == (
+        "Would import sites: 2 new, 0 updated, 0 unchanged; 1 empty row left out.\n"
+    )
+    assert import_command("records.Site", str(path)) == (
+        "Imported sites: 2 new, 0 updated, 0 unchanged; 1 empty row left out.\n"
+    )
+    assert import_command("records.Site", str(path)) == (
+        "Imported sites: 0 new, 0 updated, 2 unchanged; 1 empty row left out.\n"
+    )
+    assert set(Site.objects.filter(slug__in=["hatra", "nimrud"]).values_list("slug", flat=True)) == {"hatra", "nimrud"}
 
 
 def test_manage_py_import_sees_drafts(palmyra, tmp_path):

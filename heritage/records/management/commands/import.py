@@ -9,6 +9,7 @@ file refused for a bad row as "Import finished" with its good rows counted, exit
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import pluralize
 from import_export.results import RowResult
 
 from ...resources import import_problems
@@ -63,8 +64,23 @@ class Command(BaseCommand):
         if problems := import_problems(result):
             raise CommandError(f"Nothing was imported: {problems}.")
         totals = result.totals
+        empty = empty_rows(dataset, result)
         self.stdout.write(
             f"{'Would import' if dry_run else 'Imported'} {resource._meta.model._meta.verbose_name_plural}: "
             f"{totals[RowResult.IMPORT_TYPE_NEW]} new, {totals[RowResult.IMPORT_TYPE_UPDATE]} updated, "
-            f"{totals[RowResult.IMPORT_TYPE_SKIP]} unchanged."
+            f"{totals[RowResult.IMPORT_TYPE_SKIP] - empty} unchanged"
+            + (f"; {empty} empty row{pluralize(empty)} left out." if empty else ".")
         )
+
+
+def empty_rows(dataset, result):
+    """
+    The rows with no value, which the import skips as it skips a row that changes nothing (the library compares them
+    with a new, empty record). A sheet keeps those between rows so that errors name its own row numbers.
+    """
+    # The resources report skipped rows (Meta.report_skipped), so there is a result for each row, in order.
+    return sum(
+        1
+        for row, row_result in zip(dataset, result.rows, strict=True)
+        if row_result.import_type == RowResult.IMPORT_TYPE_SKIP and all(cell in (None, "") for cell in row)
+    )
