@@ -184,9 +184,10 @@ def first_format(database_url, archive):
         opened.writestr("manifest.json", json.dumps(manifest))
 
 
-def copy_of(backup_templates, name, path):
-    shutil.copy(backup_templates[name], path)
+def copy_of(templates, name, path):
+    """A copy at `path` of the template database `name` (of `backup_templates`), with its originals: its URL."""
+    shutil.copy(templates[name], path)
     url = f"sqlite:///{path}"
     if name == "seeded":
-        shutil.copytree(originals_of(f"sqlite:///{backup_templates[name]}"), originals_of(url))
+        shutil.copytree(originals_of(f"sqlite:///{templates[name]}"), originals_of(url))
     return url
