@@ -10,10 +10,17 @@ from .processes import run_python
 STRONG_KEY = "k7#Qz9!vR2@pL5^wX8&nM3*bT6(yH1)jD4-fG0_sA9+eC2=uV7"
 
 
+def environ_without(*names):
+    """This process's environment without the settings variables `names`, so that a child process gets defaults."""
+    return {k: v for k, v in os.environ.items() if k not in names}
+
+
+PRODUCTION_VARIABLES = ("SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+
+
 def check(**env):
     """Run `manage.py check` in a process of its own (tests/processes.py) with only the given settings variables."""
-    names = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "TRUSTED_PROXIES", "MAP_TILE_URL"}
-    clean = {k: v for k, v in os.environ.items() if k not in names}
+    clean = environ_without(*PRODUCTION_VARIABLES, "DATABASE_URL", "TRUSTED_PROXIES", "MAP_TILE_URL")
     return run_python(["manage.py", "check"], env={**clean, **env}, timeout=120)
 
 
@@ -63,7 +70,7 @@ def test_database_url_switches_the_engine():
 
 def test_the_deploy_check_passes_with_the_documented_production_environment():
     """`manage.py check --deploy` reports nothing when the production variables docs/deployment.md gives are set."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    clean = environ_without(*PRODUCTION_VARIABLES)
     env = {
         **clean,
         "DEBUG": "false",
@@ -162,7 +169,7 @@ def test_production_logs_server_errors_and_refused_hosts_to_standard_error():
     With DEBUG off, a server error's traceback and a refused Host header reach standard error (gunicorn's log),
     where Django's default logging would print nothing; an ordinary 404 is not logged.
     """
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    clean = environ_without(*PRODUCTION_VARIABLES)
     env = {**clean, "DJANGO_SETTINGS_MODULE": "heritage.settings", "DEBUG": "false", "SECRET_KEY": STRONG_KEY}
     result = run_python(["-c", SERVER_ERROR], env={**env, "ALLOWED_HOSTS": "testserver"}, timeout=120)
     assert result.stdout.split() == ["500", "400", "404"], result.stderr
@@ -174,7 +181,7 @@ def test_production_logs_server_errors_and_refused_hosts_to_standard_error():
 
 def test_the_development_server_still_prints_each_request():
     """runserver's line for each request (INFO, `django.server`) keeps Django's own form in development."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    clean = environ_without(*PRODUCTION_VARIABLES)
     code = 'import django, logging; django.setup(); logging.getLogger("django.server").info(\'"GET /admin/" 200 9\')'
     result = run_python(["-c", code], env={**clean, "DJANGO_SETTINGS_MODULE": "heritage.settings"}, timeout=60)
     assert result.returncode == 0, result.stderr
