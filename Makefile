@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Test processes (pytest-xdist), on two cores: on SQLite the suite is all CPU, and two ran it faster than three (4:17
 # against 4:35; on a slower machine 7:26 and 7:27); on PostgreSQL three keep the cores busy while the server answers
-# (two took 6:14).
+# (two took 6:14, four 7:03 against three's 5:35: the server then has too little of the cores).
 TEST_WORKERS ?= $(if $(findstring postgres,$(DATABASE_URL)),3,2)
 
 .PHONY: run test install lint format migrate fixtures demo-curator lock clean
