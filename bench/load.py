@@ -88,6 +88,7 @@ print(issue_token(user=user, name='load test')[1])
 
 def prepare(args, env):
     manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
     # Synthetic rows first: generate_synthetic refuses to mix with curated records already present.
     manage(env, "loaddata", FIXTURES[0], "-v0")
     if args.reports:
@@ -372,7 +373,9 @@ def main():
     args = parser.parse_args()
 
     database_url, maintenance_url = load_database_url()
+    # Static files collected as production collects them (WhiteNoise serves them, and warns at each start without).
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "heritage.settings"}
+    env["STATIC_ROOT"] = str(ROOT / "bench" / ".data" / "static")
     log(f"creating {DB_NAME} and loading fixtures ...")
     recreate_database(maintenance_url)
     token = prepare(args, env)

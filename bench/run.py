@@ -58,7 +58,8 @@ def database_env(args):
     if not url:
         DATA.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{DATA / f'bench-{args.sites}-{args.reports}-{args.seed}.sqlite3'}"
-    return {**os.environ, "DATABASE_URL": url}
+    # Static files collected as production collects them (WhiteNoise serves them, and warns at each start without).
+    return {**os.environ, "DATABASE_URL": url, "STATIC_ROOT": str(DATA / "static")}
 
 
 def sqlite_path(env):
@@ -82,6 +83,7 @@ def django_eval(env, code):
 def build_database(args, env):
     manage = [sys.executable, "manage.py"]
     run([*manage, "migrate", "--noinput", "-v0"], env=env)
+    run([*manage, "collectstatic", "--noinput", "-v0"], env=env)
     count = django_eval(env, "from heritage.records.models import DamageReport; print(DamageReport.objects.count())")
     if count != str(args.reports):
         log(f"generating {args.sites} sites and {args.reports} damage reports ...")
